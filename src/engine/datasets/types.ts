@@ -1,0 +1,32 @@
+import type { Task } from '../spec/types';
+
+/** Row-major samples: `x` has `count × featureCount` values. */
+export interface Split {
+  count: number;
+  x: Float32Array;
+  /** Classification: the class index of each sample (0…classCount−1). Regression: the target value. */
+  y: Float32Array;
+}
+
+export interface Dataset {
+  /** Human-readable, e.g. "moons (400 samples, noise 0.25)". */
+  description: string;
+  task: Task;
+  featureCount: number;
+  /** Number of classes for classification; 1 for regression. */
+  classCount: number;
+  train: Split;
+  validation: Split;
+}
+
+/** An error in the data itself (missing file, bad cell…), with where it is. */
+export class DatasetError extends Error {
+  constructor(
+    message: string,
+    /** The file and, where known, the 1-based line. */
+    readonly location?: { file: string; line?: number; column?: string },
+  ) {
+    super(location ? `${location.file}${location.line !== undefined ? `:${location.line}` : ''}: ${message}` : message);
+    this.name = 'DatasetError';
+  }
+}
