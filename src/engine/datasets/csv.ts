@@ -1,0 +1,277 @@
+/**
+ * A user's CSV file: a header row, numeric feature columns and one target column. The file must stay inside the
+ * spec's folder (a spec shared with the workspace must not read arbitrary files). Features are standardized with
+ * the train split's statistics only, so nothing about the validation rows leaks into training.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CsvDataset } from '../spec/types';
+import { createRng, deriveSeed } from '../random';
+import { shuffleAndSplit, validationCount } from './split';
+import { DatasetError, type Dataset, type Split } from './types';
+
+/** One CSV record with the 1-based line it starts on. */
+export interface CsvRecord {
+  line: number;
+  cells: string[];
+}
+
+/**
+ * RFC 4180 with leniencies: LF or CRLF, a leading BOM, blank lines skipped, cells trimmed, whitespace allowed
+ * around a quoted cell. Quoted cells may hold commas, "" and line breaks.
+ */
+export function parseCsv(text: string, file: string): CsvRecord[] {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const records: CsvRecord[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let cellWasQuoted = false;
+  let recordHasQuotes = false;
+  let line = 1;
+  let recordLine = 1;
+
+  const endCell = (): void => {
+    cells.push(cellWasQuoted ? cell : cell.trim());
+    cell = '';
+    cellWasQuoted = false;
+  };
+  const endRecord = (): void => {
+    endCell();
+    const blank = cells.length === 1 && cells[0] === '' && !recordHasQuotes;
+    if (!blank) records.push({ line: recordLine, cells });
+    cells = [];
+    recordHasQuotes = false;
+  };
+
+  let i = 0;
+  while (i < source.length) {
+    const char = source[i];
+    if (char === '"' && !cellWasQuoted && cell.trim() === '') {
+      // Opening quote: read up to the closing quote, "" standing for a literal quote.
+      const quoteLine = line;
+      cell = '';
+      cellWasQuoted = true;
+      recordHasQuotes = true;
+      i++;
+      for (;;) {
+        if (i >= source.length) throw new DatasetError('unterminated quoted field', { file, line: quoteLine });
+        if (source[i] === '"') {
+          if (source[i + 1] !== '"') break;
+          i++;
+        } else if (source[i] === '\n') {
+          line++;
+        }
+        cell += source[i];
+        i++;
+      }
+      i++; // the closing quote
+      // Only whitespace may follow the closing quote before the separator.
+      while (source[i] === ' ' || source[i] === '\t') i++;
+      if (i < source.length && source[i] !== ',' && source[i] !== '\n' && source[i] !== '\r') {
+        throw new DatasetError(`unexpected character ${JSON.stringify(source[i])} after a closing quote`, { file, line });
+      }
+      continue;
+    }
+    if (char === ',') {
+      endCell();
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && source[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else {
+      cell += char;
+    }
+    i++;
+  }
+  if (cell !== '' || cells.length > 0 || cellWasQuoted) endRecord();
+  return records;
+}
+
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A finite decimal number, or undefined. Stricter than Number(): no "", "0x10", "Infinity". */
+function parseNumber(cell: string): number | undefined {
+  if (!DECIMAL_NUMBER.test(cell)) return undefined;
+  const value = Number(cell);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => (r === 0 ? c : c === 0 ? r : 0)));
+  for (let r = 1; r < rows; r++) {
+    for (let c = 1; c < cols; c++) {
+      const cost = a[r - 1] === b[c - 1] ? 0 : 1;
+      d[r][c] = Math.min(d[r - 1][c] + 1, d[r][c - 1] + 1, d[r - 1][c - 1] + cost);
+      if (r > 1 && c > 1 && a[r - 1] === b[c - 2] && a[r - 2] === b[c - 1]) d[r][c] = Math.min(d[r][c], d[r - 2][c - 2] + 1);
+    }
+  }
+  return d[rows - 1][cols - 1];
+}
+
+function closestName(wanted: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const distance = editDistance(wanted.toLowerCase(), name.toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.ceil(wanted.length / 3)) ? best : undefined;
+}
+
+function isInside(folder: string, target: string): boolean {
+  const relative = path.relative(folder, target);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** The CSV's absolute path, refusing anything outside `specDir` (by `..`, an absolute path or a symlink). */
+export function resolveCsvPath(relativePath: string, specDir: string): string {
+  const folder = path.resolve(specDir);
+  const resolved = path.resolve(folder, relativePath);
+  if (!isInside(folder, resolved)) {
+    throw new DatasetError(`the CSV path must stay inside the spec's folder ${folder}`, { file: resolved });
+  }
+  if (!fs.existsSync(resolved)) {
+    throw new DatasetError(`file not found: ${resolved}`, { file: resolved });
+  }
+  const realFolder = fs.realpathSync(folder);
+  const realFile = fs.realpathSync(resolved);
+  if (!isInside(realFolder, realFile)) {
+    throw new DatasetError(`the CSV path leads outside the spec's folder ${folder} (to ${realFile})`, { file: resolved });
+  }
+  if (!fs.statSync(realFile).isFile()) {
+    throw new DatasetError(`not a file: ${resolved}`, { file: resolved });
+  }
+  return resolved;
+}
+
+/** Centres and scales each feature of every split with the train split's mean and (population) std. */
+function standardizeWithTrainStatistics(train: Split, others: Split[], featureCount: number): void {
+  for (let feature = 0; feature < featureCount; feature++) {
+    let sum = 0;
+    for (let row = 0; row < train.count; row++) sum += train.x[row * featureCount + feature];
+    const mean = sum / train.count;
+    let squares = 0;
+    for (let row = 0; row < train.count; row++) squares += (train.x[row * featureCount + feature] - mean) ** 2;
+    const std = Math.sqrt(squares / train.count);
+    // A constant feature carries no information; centring it is enough and avoids dividing by 0.
+    const scale = std > 0 ? 1 / std : 1;
+    for (const split of [train, ...others]) {
+      for (let row = 0; row < split.count; row++) {
+        const index = row * featureCount + feature;
+        split.x[index] = (split.x[index] - mean) * scale;
+      }
+    }
+  }
+}
+
+/** Class indices in the order of the sorted unique target values: numerically if all are numbers. */
+function classIndexer(values: string[]): { classNames: string[]; indexOf: (value: string) => number } {
+  const allNumeric = values.every((value) => parseNumber(value) !== undefined);
+  if (allNumeric) {
+    const unique = [...new Set(values.map((value) => parseNumber(value) as number))].sort((a, b) => a - b);
+    const indexByValue = new Map(unique.map((value, index) => [value, index]));
+    return { classNames: unique.map(String), indexOf: (value) => indexByValue.get(parseNumber(value) as number) as number };
+  }
+  const unique = [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const indexByValue = new Map(unique.map((value, index) => [value, index]));
+  return { classNames: unique, indexOf: (value) => indexByValue.get(value) as number };
+}
+
+export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Dataset {
+  const file = resolveCsvPath(spec.path, specDir);
+  const records = parseCsv(fs.readFileSync(file, 'utf8'), file);
+  if (records.length === 0) throw new DatasetError('the file is empty; a header row is required', { file });
+  const [header, ...rows] = records;
+  const columns = header.cells;
+  columns.forEach((name, index) => {
+    if (name === '') throw new DatasetError(`header column ${index + 1} has no name`, { file, line: header.line });
+    if (columns.indexOf(name) !== index) throw new DatasetError(`duplicate column "${name}"`, { file, line: header.line });
+  });
+  const targetColumn = columns.indexOf(spec.target);
+  if (targetColumn < 0) {
+    const suggestion = closestName(spec.target, columns);
+    throw new DatasetError(
+      `no column "${spec.target}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; the columns are: ${columns.join(', ')}`,
+      { file, line: header.line, column: spec.target },
+    );
+  }
+  const featureColumns = columns.map((_, index) => index).filter((index) => index !== targetColumn);
+  if (featureColumns.length === 0) throw new DatasetError('no feature columns besides the target', { file, line: header.line });
+  if (rows.length < 2) throw new DatasetError(`need at least 2 data rows, found ${rows.length}`, { file });
+
+  const featureCount = featureColumns.length;
+  const x = new Float32Array(rows.length * featureCount);
+  const targetCells: string[] = [];
+  rows.forEach((record, rowIndex) => {
+    if (record.cells.length > columns.length) {
+      throw new DatasetError(`${record.cells.length} fields, but the header has ${columns.length}`, { file, line: record.line });
+    }
+    const cellOf = (column: number): string => {
+      const cell = record.cells[column] ?? '';
+      if (cell === '') {
+        throw new DatasetError(`missing value in column "${columns[column]}"`, { file, line: record.line, column: columns[column] });
+      }
+      return cell;
+    };
+    featureColumns.forEach((column, feature) => {
+      const cell = cellOf(column);
+      const value = parseNumber(cell);
+      if (value === undefined) {
+        throw new DatasetError(`column "${columns[column]}": ${JSON.stringify(cell)} is not a number`, {
+          file,
+          line: record.line,
+          column: columns[column],
+        });
+      }
+      x[rowIndex * featureCount + feature] = value;
+    });
+    targetCells.push(cellOf(targetColumn));
+  });
+
+  const y = new Float32Array(rows.length);
+  let classCount = 1;
+  let targetDescription: string;
+  if (spec.task === 'classification') {
+    const { classNames, indexOf } = classIndexer(targetCells);
+    if (classNames.length < 2) {
+      throw new DatasetError(`classification needs at least 2 classes in "${spec.target}", found only ${JSON.stringify(classNames[0])}`, {
+        file,
+        column: spec.target,
+      });
+    }
+    targetCells.forEach((cell, row) => (y[row] = indexOf(cell)));
+    classCount = classNames.length;
+    targetDescription = `${classCount} classes`;
+  } else {
+    targetCells.forEach((cell, row) => {
+      const value = parseNumber(cell);
+      if (value === undefined) {
+        throw new DatasetError(`regression target "${spec.target}": ${JSON.stringify(cell)} is not a number`, {
+          file,
+          line: rows[row].line,
+          column: spec.target,
+        });
+      }
+      y[row] = value;
+    });
+    targetDescription = 'regression';
+  }
+
+  const validation = validationCount(rows.length, spec.validationFraction);
+  const splits = shuffleAndSplit(x, y, featureCount, validation, createRng(deriveSeed(deriveSeed(seed, 'dataset'), 'split')));
+  standardizeWithTrainStatistics(splits.train, [splits.validation], featureCount);
+  return {
+    description: `${path.basename(file)} (${rows.length} rows, ${featureCount} features, ${targetDescription})`,
+    task: spec.task,
+    featureCount,
+    classCount,
+    ...splits,
+  };
+}

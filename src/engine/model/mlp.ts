@@ -1,0 +1,105 @@
+/**
+ * A multi-layer perceptron as plain TF.js variables, so the training loop controls every pass: which dropout
+ * masks are drawn, and which inference rule scores a model.
+ *
+ * Dropout sits on the input of every dense layer: `inputRate` before the first, the swept `hiddenRate` before
+ * each later one. Rates are drop probabilities; keep = 1 − rate.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng } from '../random';
+import type { Activation, DropoutStyle } from '../spec/types';
+
+export interface DenseLayer {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+}
+
+export interface MlpConfig {
+  featureCount: number;
+  hidden: number[];
+  outputUnits: number;
+  activation: Activation;
+  style: DropoutStyle;
+  /** Drop probability on the input features. */
+  inputRate: number;
+  /** Drop probability on the output of each hidden layer. */
+  hiddenRate: number;
+}
+
+export interface Mlp {
+  config: MlpConfig;
+  layers: DenseLayer[];
+  variables: tf.Variable[];
+  parameterCount: number;
+}
+
+/**
+ * How a pass treats dropout. `deterministic` is the inference rule of the style; `sampled` draws Bernoulli
+ * masks (training, and Monte-Carlo evaluation) from `nextSeed`, one seed per mask.
+ */
+export type DropoutMode = { kind: 'deterministic' } | { kind: 'sampled'; nextSeed: () => number };
+
+/** Glorot-uniform kernels and zero biases from a seeded generator, so a seed fixes the initial weights. */
+export function createMlp(config: MlpConfig, seed: number): Mlp {
+  const rng = createRng(seed);
+  const sizes = [config.featureCount, ...config.hidden, config.outputUnits];
+  const layers: DenseLayer[] = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const [fanIn, fanOut] = [sizes[i], sizes[i + 1]];
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const values = new Float32Array(fanIn * fanOut);
+    for (let j = 0; j < values.length; j++) values[j] = (rng.next() * 2 - 1) * limit;
+    layers.push({
+      kernel: tf.variable(tf.tensor2d(values, [fanIn, fanOut]), true, `dense${i}/kernel`),
+      bias: tf.variable(tf.zeros([fanOut]), true, `dense${i}/bias`),
+    });
+  }
+  const variables = layers.flatMap((layer) => [layer.kernel, layer.bias]);
+  const parameterCount = variables.reduce((sum, variable) => sum + variable.size, 0);
+  return { config, layers, variables, parameterCount };
+}
+
+export function disposeMlp(mlp: Mlp): void {
+  for (const variable of mlp.variables) variable.dispose();
+}
+
+/**
+ * Applies dropout at one place in the network.
+ * - sampled, inverted: x·m/(1−rate), so E[output] = x (Keras/TF.js).
+ * - sampled, standard: x·m, E[output] = keep·x (Srivastava et al.).
+ * - deterministic, inverted: x.
+ * - deterministic, standard: keep·x. Scaling the layer's input by keep equals scaling its weights,
+ *   (keep·x)·W = x·(keep·W), i.e. the paper's W_test = p·W, without touching the trained variables.
+ * m is Bernoulli(keep); m = [u ≥ rate] for u ~ U[0,1), so for a given seed the masks of a larger rate drop a
+ * superset of the units a smaller rate drops: rates of one seed are compared on common random numbers.
+ */
+export function applyDropout(x: tf.Tensor, rate: number, style: DropoutStyle, mode: DropoutMode): tf.Tensor {
+  if (rate === 0) return x;
+  const keep = 1 - rate;
+  if (mode.kind === 'deterministic') return style === 'inverted' ? x : tf.mul(x, keep);
+  const uniform = tf.randomUniform(x.shape, 0, 1, 'float32', mode.nextSeed());
+  const mask = tf.cast(tf.greaterEqual(uniform, tf.scalar(rate)), 'float32');
+  const dropped = tf.mul(x, mask);
+  return style === 'inverted' ? tf.mul(dropped, 1 / keep) : dropped;
+}
+
+function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case 'relu': return tf.relu(x);
+    case 'tanh': return tf.tanh(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'elu': return tf.elu(x);
+  }
+}
+
+/** Logits (classification) or predictions (regression) for a batch `x` of shape [n, featureCount]. */
+export function forward(mlp: Mlp, x: tf.Tensor2D, mode: DropoutMode): tf.Tensor2D {
+  const { style, inputRate, hiddenRate, activation } = mlp.config;
+  let h: tf.Tensor = x;
+  mlp.layers.forEach((layer, index) => {
+    h = applyDropout(h, index === 0 ? inputRate : hiddenRate, style, mode);
+    h = tf.add(tf.matMul(h as tf.Tensor2D, layer.kernel as tf.Tensor2D), layer.bias);
+    if (index + 1 < mlp.layers.length) h = activate(h, activation);
+  });
+  return h as tf.Tensor2D;
+}

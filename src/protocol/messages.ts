@@ -1,0 +1,151 @@
+/**
+ * Every message that crosses a process or webview boundary: runner → trainer commands, trainer → runner events,
+ * and the sweep events the runner gives its listeners (CLI, extension, later the webviews).
+ * Receivers validate with the guards below before trusting a message.
+ *
+ * Metric names follow Keras (`loss`, `val_loss`, …). Rates are DROP probabilities; keep = 1 − rate.
+ */
+import type { ExperimentSpec } from '../engine/spec/types';
+
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+export const backendChoices: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** One model to train: one rate × one seed. */
+export interface TrialPlan {
+  /** Stable within a sweep and usable as a file name, e.g. `rate-0.30_seed-2`. */
+  id: string;
+  /** Drop probability of the hidden-layer dropout. */
+  rate: number;
+  seed: number;
+  /** 0-based repeat index of this rate (seed = training.seed + repeat). */
+  repeat: number;
+}
+
+/** Metrics at the end of one epoch. Every loss is a mean over samples. */
+export interface EpochMetrics {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training-batch loss with dropout active, as Keras reports `loss`. */
+  loss: number;
+  /** Training-batch accuracy with dropout active (classification only). */
+  acc?: number;
+  /** Whole training set under the deterministic inference rule; the overfitting gap is val_loss − train_loss. */
+  train_loss: number;
+  train_acc?: number;
+  /** Validation set under the deterministic inference rule (inverted: identity; standard: W_test = p·W). */
+  val_loss: number;
+  val_acc?: number;
+  /** Validation set scored by Monte-Carlo dropout: the mean prediction of T stochastic passes. */
+  mc_val_loss?: number;
+  mc_val_acc?: number;
+  durationMs: number;
+}
+
+export type TrialStatus = 'completed' | 'cancelled' | 'failed' | 'interrupted';
+
+export interface BestEpoch {
+  epoch: number;
+  val_loss: number;
+  val_acc?: number;
+}
+
+export interface TrialSummary {
+  status: TrialStatus;
+  epochs: number;
+  stoppedEarly: boolean;
+  durationMs: number;
+  final?: EpochMetrics;
+  best?: BestEpoch;
+  error?: string;
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Version of @tensorflow/tfjs-core and of the backend package. */
+  versions: Record<string, string>;
+  /** Why preferred backends were passed over, e.g. "tensorflow: Cannot find module '@tensorflow/tfjs-node'". */
+  fallbacks: string[];
+}
+
+// ---------------------------------------------------------------- runner → trainer
+
+export type TrainerCommand =
+  | { type: 'run'; trial: TrialPlan; spec: ExperimentSpec; specDir: string }
+  | { type: 'cancel' };
+
+// ---------------------------------------------------------------- trainer → runner
+
+export type TrainerEvent =
+  | { type: 'ready'; backend: BackendInfo }
+  | { type: 'trialStarted'; trialId: string; parameterCount: number; trainSamples: number; validationSamples: number }
+  | { type: 'epoch'; trialId: string; metrics: EpochMetrics }
+  | { type: 'trialEnded'; trialId: string; summary: TrialSummary }
+  | { type: 'fatal'; message: string };
+
+// ---------------------------------------------------------------- runner → listeners
+
+export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
+
+export type SweepEvent =
+  | { type: 'sweepStarted'; sweepId: string; dir: string; experiment: string; trials: TrialPlan[]; epochs: number; workers: number }
+  | { type: 'backendReady'; worker: number; backend: BackendInfo }
+  | { type: 'trialStarted'; trialId: string; worker: number; parameterCount: number }
+  | { type: 'epoch'; trialId: string; metrics: EpochMetrics }
+  | { type: 'trialEnded'; trialId: string; summary: TrialSummary }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'sweepEnded'; status: SweepStatus };
+
+// ---------------------------------------------------------------- guards
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+/** Losses may legitimately be NaN or Infinity when training diverges; JSON carries those as null. */
+const isMetric = (value: unknown): boolean => typeof value === 'number' || value === null;
+
+export function isTrialPlan(value: unknown): value is TrialPlan {
+  return isObject(value) && typeof value.id === 'string' && isFiniteNumber(value.rate) && isFiniteNumber(value.seed)
+    && isFiniteNumber(value.repeat);
+}
+
+export function isEpochMetrics(value: unknown): value is EpochMetrics {
+  return isObject(value) && isFiniteNumber(value.epoch) && isMetric(value.loss) && isMetric(value.val_loss)
+    && isMetric(value.train_loss) && isFiniteNumber(value.durationMs);
+}
+
+export function isTrialSummary(value: unknown): value is TrialSummary {
+  return isObject(value) && typeof value.status === 'string'
+    && ['completed', 'cancelled', 'failed', 'interrupted'].includes(value.status)
+    && isFiniteNumber(value.epochs) && typeof value.stoppedEarly === 'boolean' && isFiniteNumber(value.durationMs);
+}
+
+export function isTrainerCommand(value: unknown): value is TrainerCommand {
+  if (!isObject(value)) return false;
+  switch (value.type) {
+    case 'run':
+      return isTrialPlan(value.trial) && isObject(value.spec) && typeof value.specDir === 'string';
+    case 'cancel':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function isTrainerEvent(value: unknown): value is TrainerEvent {
+  if (!isObject(value)) return false;
+  switch (value.type) {
+    case 'ready':
+      return isObject(value.backend) && typeof value.backend.name === 'string';
+    case 'trialStarted':
+      return typeof value.trialId === 'string' && isFiniteNumber(value.parameterCount);
+    case 'epoch':
+      return typeof value.trialId === 'string' && isEpochMetrics(value.metrics);
+    case 'trialEnded':
+      return typeof value.trialId === 'string' && isTrialSummary(value.summary);
+    case 'fatal':
+      return typeof value.message === 'string';
+    default:
+      return false;
+  }
+}

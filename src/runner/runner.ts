@@ -1,0 +1,222 @@
+/**
+ * Runs a sweep: trials over a pool of trainer child processes, every event appended to the run store and handed
+ * to the listener. A trainer that dies fails only its own trial; the sweep goes on with a fresh trainer.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { planTrials } from '../engine/sweep/plan';
+import type { ExperimentSpec } from '../engine/spec/types';
+import { assertNever } from '../protocol/assertNever';
+import {
+  isTrainerEvent, type BackendChoice, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
+  type TrialPlan, type TrialSummary,
+} from '../protocol/messages';
+import { defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
+import { storeFormat } from '../store/types';
+import { SweepWriter, type TrialWriter } from '../store/writer';
+
+export interface SweepOptions {
+  spec: ExperimentSpec;
+  /** The spec file; CSV paths resolve against its folder, and runs go next to it by default. */
+  specPath: string;
+  /** The spec file's text, hashed into the manifest. */
+  specText: string;
+  runsRoot?: string;
+  backend?: BackendChoice;
+  /** Trainer processes; default: the number of cores, capped by the number of trials. */
+  workers?: number;
+  /** Run only these rates of the sweep. */
+  rates?: number[];
+  /** The bundled trainer entry; default: `trainer.js` next to this bundle. */
+  trainerPath?: string;
+  /** How long cancel waits for trainers to stop at a batch boundary before killing them. */
+  cancelGraceMs?: number;
+  /** Extra versions recorded in the manifest (e.g. the extension's). */
+  versions?: Record<string, string>;
+  onEvent?: (event: SweepEvent) => void;
+}
+
+export interface SweepRun {
+  readonly id: string;
+  readonly dir: string;
+  readonly trials: readonly TrialPlan[];
+  /** Graceful: trainers stop at the next batch and keep what they trained; stragglers are killed after a grace period. */
+  cancel(): void;
+  /** Resolves when every trainer has exited and the manifest holds the final status. */
+  readonly finished: Promise<SweepStatus>;
+}
+
+interface Worker {
+  index: number;
+  child: ChildProcess;
+  ready: boolean;
+  trial?: TrialPlan;
+  writer?: TrialWriter;
+  /** The last error a trainer reported before exiting. */
+  fatal?: string;
+}
+
+const dropoutLabVersion = '0.1.0';
+
+export function startSweep(options: SweepOptions): SweepRun {
+  const specPath = path.resolve(options.specPath);
+  const trials = planTrials(options.spec, options.rates);
+  const workerCount = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), trials.length));
+  const id = newSweepId();
+  const dir = sweepDir(options.runsRoot ?? defaultRunsRoot(specPath), options.spec.name, id);
+  const trainerPath = options.trainerPath ?? path.join(__dirname, 'trainer.js');
+  const backend = options.backend ?? 'auto';
+  const emit = (event: SweepEvent): void => options.onEvent?.(event);
+
+  const writer = SweepWriter.create(dir, {
+    format: storeFormat, id, experiment: options.spec.name, specPath, specHash: specHash(options.specText),
+    spec: options.spec, trials, workers: workerCount,
+    versions: { 'dropout-lab': dropoutLabVersion, node: process.versions.node, ...options.versions },
+    runnerPid: process.pid, status: 'running', startedAt: new Date().toISOString(),
+  });
+
+  const queue = [...trials];
+  const workers = new Set<Worker>();
+  const ended = new Map<string, TrialSummary>();
+  let cancelled = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  let spawned = 0;
+  let resolveFinished!: (status: SweepStatus) => void;
+  const finished = new Promise<SweepStatus>((resolve) => (resolveFinished = resolve));
+
+  /** The trainer exits when its IPC channel closes. */
+  function release(worker: Worker): void {
+    if (worker.child.connected) worker.child.disconnect();
+  }
+
+  function send(worker: Worker, command: TrainerCommand): void {
+    if (worker.child.connected) worker.child.send(command);
+  }
+
+  function endTrial(worker: Worker, summary: TrialSummary): void {
+    const trial = worker.trial!;
+    (worker.writer ?? writer.openTrial(trial)).finish(summary);
+    worker.trial = undefined;
+    worker.writer = undefined;
+    ended.set(trial.id, summary);
+    emit({ type: 'trialEnded', trialId: trial.id, summary });
+    if (summary.status === 'failed') emit({ type: 'log', level: 'error', message: `trial ${trial.id} failed: ${summary.error}` });
+  }
+
+  function dispatch(worker: Worker): void {
+    const trial = cancelled ? undefined : queue.shift();
+    if (!trial) {
+      release(worker);
+      return;
+    }
+    worker.trial = trial;
+    send(worker, { type: 'run', trial, spec: options.spec, specDir: path.dirname(specPath) });
+  }
+
+  function onTrainerEvent(worker: Worker, event: TrainerEvent): void {
+    switch (event.type) {
+      case 'ready':
+        worker.ready = true;
+        if (!writer.current.backend) writer.update({ backend: event.backend });
+        emit({ type: 'backendReady', worker: worker.index, backend: event.backend });
+        dispatch(worker);
+        return;
+      case 'trialStarted':
+        if (worker.trial?.id !== event.trialId) return;
+        worker.writer = writer.openTrial(worker.trial, event.parameterCount);
+        emit({ type: 'trialStarted', trialId: event.trialId, worker: worker.index, parameterCount: event.parameterCount });
+        return;
+      case 'epoch':
+        if (worker.trial?.id !== event.trialId) return;
+        worker.writer?.epoch(event.metrics);
+        emit({ type: 'epoch', trialId: event.trialId, metrics: event.metrics });
+        return;
+      case 'trialEnded':
+        if (worker.trial?.id !== event.trialId) return;
+        endTrial(worker, event.summary);
+        dispatch(worker);
+        return;
+      case 'fatal':
+        worker.fatal = event.message;
+        emit({ type: 'log', level: 'error', message: `trainer ${worker.index}: ${event.message}` });
+        return;
+      default:
+        assertNever(event, 'trainer event');
+    }
+  }
+
+  function spawnWorker(): void {
+    const worker: Worker = {
+      index: spawned++,
+      child: fork(trainerPath, [backend], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] }),
+      ready: false,
+    };
+    workers.add(worker);
+    const log = (level: 'info' | 'warn') => (line: string) => line.trim() && emit({ type: 'log', level, message: `trainer ${worker.index}: ${line}` });
+    readline.createInterface({ input: worker.child.stdout! }).on('line', log('info'));
+    readline.createInterface({ input: worker.child.stderr! }).on('line', log('warn'));
+    worker.child.on('message', (message: unknown) => {
+      if (isTrainerEvent(message)) onTrainerEvent(worker, message);
+      else emit({ type: 'log', level: 'warn', message: `trainer ${worker.index}: dropped a malformed event` });
+    });
+    worker.child.on('error', (error) => { worker.fatal ??= error.message; });
+    worker.child.on('exit', (code, signal) => onWorkerExit(worker, code, signal));
+  }
+
+  function onWorkerExit(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
+    workers.delete(worker);
+    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+    if (worker.trial) {
+      endTrial(worker, {
+        status: cancelled ? 'cancelled' : 'failed', epochs: 0, stoppedEarly: false, durationMs: 0,
+        error: `the trainer process ${how}${worker.fatal ? `: ${worker.fatal}` : ''}`,
+      });
+    }
+    if (!worker.ready && queue.length > 0 && !cancelled && ![...workers].some((other) => other.ready)) {
+      // The backend itself cannot start: every remaining trial would fail the same way.
+      for (const trial of queue.splice(0)) {
+        worker.trial = trial;
+        endTrial(worker, { status: 'failed', epochs: 0, stoppedEarly: false, durationMs: 0, error: `the trainer could not start: ${worker.fatal ?? how}` });
+      }
+    } else if (worker.ready && queue.length > 0 && !cancelled) {
+      spawnWorker(); // replace a trainer that crashed mid-sweep
+    }
+    if (workers.size === 0) finish();
+  }
+
+  function finish(): void {
+    clearTimeout(killTimer);
+    const summaries = [...ended.values()];
+    let status: SweepStatus;
+    if (cancelled) status = 'cancelled';
+    else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
+    else status = 'completed';
+    writer.update({ status, endedAt: new Date().toISOString() });
+    emit({ type: 'sweepEnded', status });
+    resolveFinished(status);
+  }
+
+  setImmediate(() => {
+    emit({ type: 'sweepStarted', sweepId: id, dir, experiment: options.spec.name, trials, epochs: options.spec.training.epochs, workers: workerCount });
+    if (cancelled) finish();
+    else for (let i = 0; i < workerCount; i++) spawnWorker();
+  });
+
+  return {
+    id, dir, trials, finished,
+    cancel() {
+      if (cancelled) return;
+      cancelled = true;
+      queue.length = 0;
+      for (const worker of workers) {
+        if (worker.trial) send(worker, { type: 'cancel' });
+        else release(worker);
+      }
+      killTimer = setTimeout(() => {
+        for (const worker of workers) worker.child.kill('SIGKILL');
+      }, options.cancelGraceMs ?? 5000);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+
+/** Where a spec's runs go unless told otherwise: next to the spec, in `.dropout/runs`. */
+export function defaultRunsRoot(specPath: string): string {
+  return path.join(path.dirname(path.resolve(specPath)), '.dropout', 'runs');
+}
+
+/** A folder name for an experiment: lower case letters, digits, dots, dashes. */
+export function experimentSlug(name: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return slug || 'experiment';
+}
+
+/** Sortable by start time; a random suffix keeps two sweeps started in the same millisecond apart. */
+export function newSweepId(now = new Date()): string {
+  return `${now.toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+export function sweepDir(runsRoot: string, experiment: string, sweepId: string): string {
+  return path.join(runsRoot, experimentSlug(experiment), sweepId);
+}
+
+export function trialFile(dir: string, trialId: string): string {
+  return path.join(dir, 'trials', `${trialId}.jsonl`);
+}
+
+export const manifestFile = (dir: string): string => path.join(dir, 'sweep.json');
+
+export function specHash(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}

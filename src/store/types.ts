@@ -1,0 +1,69 @@
+/**
+ * The run store on disk:
+ *   <runs root>/<experiment slug>/<sweep id>/sweep.json            the manifest, rewritten atomically
+ *   <runs root>/<experiment slug>/<sweep id>/trials/<trial id>.jsonl one header line, one line per epoch, one summary line
+ * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
+ */
+import type { BackendInfo, EpochMetrics, SweepStatus, TrialPlan, TrialStatus, TrialSummary } from '../protocol/messages';
+import type { ExperimentSpec } from '../engine/spec/types';
+
+export const storeFormat = 1;
+
+export interface SweepManifest {
+  format: typeof storeFormat;
+  id: string;
+  experiment: string;
+  /** Absolute path of the spec file the sweep ran. */
+  specPath: string;
+  /** sha256 of the spec file's text, to tell which sweeps ran the same spec. */
+  specHash: string;
+  /** The resolved spec, defaults filled in. */
+  spec: ExperimentSpec;
+  trials: TrialPlan[];
+  workers: number;
+  /** Filled in when the first trainer reports its backend. */
+  backend?: BackendInfo;
+  versions: Record<string, string>;
+  /** The process that writes this sweep; with status 'running' and this process gone, the sweep was interrupted. */
+  runnerPid: number;
+  status: SweepStatus;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export type TrialLine =
+  | { kind: 'header'; trial: TrialPlan; parameterCount?: number; startedAt: string }
+  | ({ kind: 'epoch' } & EpochMetrics)
+  | ({ kind: 'summary' } & TrialSummary);
+
+/** Status as read back: `pending` never started; `running` is still being written by a live runner. */
+export type StoredTrialStatus = TrialStatus | 'running' | 'pending';
+
+export interface TrialRecord {
+  plan: TrialPlan;
+  status: StoredTrialStatus;
+  parameterCount?: number;
+  epochs: EpochMetrics[];
+  summary?: TrialSummary;
+}
+
+export interface SweepRecord {
+  dir: string;
+  manifest: SweepManifest;
+  /** The manifest's status, corrected to `interrupted` when its runner died. */
+  status: SweepStatus;
+  trials: TrialRecord[];
+  /** Lines that could not be read, with file and line number. */
+  warnings: string[];
+}
+
+export interface SweepListing {
+  dir: string;
+  id: string;
+  experiment: string;
+  specPath: string;
+  status: SweepStatus;
+  startedAt: string;
+  endedAt?: string;
+  trialCount: number;
+}

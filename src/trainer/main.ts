@@ -1,0 +1,95 @@
+/**
+ * The trainer process: forked by the runner, it owns TF.js. It initialises the backend named in argv once,
+ * then trains the trials it is sent one at a time, reporting every step as a TrainerEvent over IPC.
+ */
+import * as path from 'node:path';
+import { initBackend } from '../engine/backend';
+import { loadDataset } from '../engine/datasets';
+import type { Dataset } from '../engine/datasets/types';
+import type { ExperimentSpec } from '../engine/spec/types';
+import { trainTrial } from '../engine/train/loop';
+import { assertNever } from '../protocol/assertNever';
+import { backendChoices, isTrainerCommand, type BackendChoice, type TrainerCommand, type TrainerEvent, type TrialPlan } from '../protocol/messages';
+
+/** Resolves once the event is handed to the IPC channel, so exiting right after it does not lose it. */
+function send(event: TrainerEvent): Promise<void> {
+  return new Promise((resolve) => (process.send ? process.send(event, () => resolve()) : resolve()));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A trainer may run several trials of one sweep; trials with the same seed share their data split. */
+const datasetCache = new Map<string, Dataset>();
+
+function datasetFor(spec: ExperimentSpec, specDir: string, seed: number): Dataset {
+  const key = JSON.stringify([spec.dataset, specDir, seed]);
+  let dataset = datasetCache.get(key);
+  if (!dataset) {
+    dataset = loadDataset(spec.dataset, { seed, specDir });
+    datasetCache.clear(); // keep one: a sweep's next trial usually needs a different seed's split
+    datasetCache.set(key, dataset);
+  }
+  return dataset;
+}
+
+let cancelled = false;
+let queue: Promise<void> = Promise.resolve();
+
+async function runTrial(trial: TrialPlan, spec: ExperimentSpec, specDir: string): Promise<void> {
+  cancelled = false;
+  const started = Date.now();
+  try {
+    const dataset = datasetFor(spec, path.resolve(specDir), trial.seed);
+    const summary = await trainTrial({ spec, dataset, rate: trial.rate, seed: trial.seed }, {
+      onStart: ({ parameterCount }) => void send({
+        type: 'trialStarted', trialId: trial.id, parameterCount,
+        trainSamples: dataset.train.count, validationSamples: dataset.validation.count,
+      }),
+      onEpoch: (metrics) => void send({ type: 'epoch', trialId: trial.id, metrics }),
+      isCancelled: () => cancelled,
+    });
+    await send({ type: 'trialEnded', trialId: trial.id, summary });
+  } catch (error) {
+    await send({
+      type: 'trialEnded', trialId: trial.id,
+      summary: { status: 'failed', epochs: 0, stoppedEarly: false, durationMs: Date.now() - started, error: errorMessage(error) },
+    });
+  }
+}
+
+function handle(command: TrainerCommand): void {
+  switch (command.type) {
+    case 'run':
+      queue = queue.then(() => runTrial(command.trial, command.spec, command.specDir));
+      return;
+    case 'cancel':
+      cancelled = true;
+      return;
+    default:
+      assertNever(command, 'trainer command');
+  }
+}
+
+async function main(): Promise<void> {
+  const requested = process.argv[2] ?? 'auto';
+  if (!backendChoices.includes(requested as BackendChoice)) {
+    await send({ type: 'fatal', message: `unknown backend "${requested}" (expected ${backendChoices.join(', ')})` });
+    process.exit(2);
+  }
+  try {
+    await send({ type: 'ready', backend: await initBackend(requested as BackendChoice) });
+  } catch (error) {
+    await send({ type: 'fatal', message: errorMessage(error) });
+    process.exit(1);
+  }
+  process.on('message', (message: unknown) => {
+    if (isTrainerCommand(message)) handle(message);
+    else process.stderr.write(`trainer: dropped a malformed command: ${JSON.stringify(message)?.slice(0, 200)}\n`);
+  });
+  // The runner owns our lifetime: when it goes away, so do we.
+  process.on('disconnect', () => process.exit(0));
+}
+
+void main();
