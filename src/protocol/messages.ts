@@ -89,8 +89,8 @@ export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'in
 
 export type SweepEvent =
   | { type: 'sweepStarted'; sweepId: string; dir: string; experiment: string; trials: TrialPlan[]; epochs: number; workers: number }
-  | { type: 'backendReady'; worker: number; backend: BackendInfo }
-  | { type: 'trialStarted'; trialId: string; worker: number; parameterCount: number }
+  | { type: 'backendReady'; worker: number; pid: number; backend: BackendInfo }
+  | { type: 'trialStarted'; trialId: string; worker: number; pid: number; parameterCount: number }
   | { type: 'epoch'; trialId: string; metrics: EpochMetrics }
   | { type: 'trialEnded'; trialId: string; summary: TrialSummary }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }

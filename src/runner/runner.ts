@@ -120,13 +120,13 @@ export function startSweep(options: SweepOptions): SweepRun {
       case 'ready':
         worker.ready = true;
         if (!writer.current.backend) writer.update({ backend: event.backend });
-        emit({ type: 'backendReady', worker: worker.index, backend: event.backend });
+        emit({ type: 'backendReady', worker: worker.index, pid: worker.child.pid!, backend: event.backend });
         dispatch(worker);
         return;
       case 'trialStarted':
         if (worker.trial?.id !== event.trialId) return;
         worker.writer = writer.openTrial(worker.trial, event.parameterCount);
-        emit({ type: 'trialStarted', trialId: event.trialId, worker: worker.index, parameterCount: event.parameterCount });
+        emit({ type: 'trialStarted', trialId: event.trialId, worker: worker.index, pid: worker.child.pid!, parameterCount: event.parameterCount });
         return;
       case 'epoch':
         if (worker.trial?.id !== event.trialId) return;

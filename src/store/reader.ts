@@ -47,7 +47,7 @@ function readTrial(dir: string, plan: TrialPlan, sweepStatus: SweepStatus, warni
       return;
     }
     const record = value as { kind?: unknown; parameterCount?: unknown };
-    if (record.kind === 'header' && typeof record.parameterCount === 'number') parameterCount = record.parameterCount;
+    if (record.kind === 'header') parameterCount = typeof record.parameterCount === 'number' ? record.parameterCount : undefined;
     else if (record.kind === 'epoch' && isEpochMetrics(value)) epochs.push(withoutKind(value));
     else if (record.kind === 'summary' && isTrialSummary(value)) summary = withoutKind(value);
     else warnings.push(`${file}:${index + 1}: unexpected line skipped`);

@@ -6,7 +6,7 @@
  * each later one. Rates are drop probabilities; keep = 1 − rate.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '../random';
+import { createRng, deriveSeed, type Rng } from '../random';
 import type { Activation, DropoutStyle } from '../spec/types';
 
 export interface DenseLayer {
@@ -35,9 +35,22 @@ export interface Mlp {
 
 /**
  * How a pass treats dropout. `deterministic` is the inference rule of the style; `sampled` draws Bernoulli
- * masks (training, and Monte-Carlo evaluation) from `nextSeed`, one seed per mask.
+ * masks (training, and Monte-Carlo evaluation) from one random stream per dropout place (layer index).
  */
-export type DropoutMode = { kind: 'deterministic' } | { kind: 'sampled'; nextSeed: () => number };
+export type DropoutMode = { kind: 'deterministic' } | { kind: 'sampled'; stream: (layer: number) => Rng };
+
+/**
+ * Independent mask streams per layer, derived from one seed. Separate streams keep the common random numbers
+ * aligned across trials even when one layer's rate is 0 and draws nothing.
+ */
+export function maskStreams(seed: number): (layer: number) => Rng {
+  const streams = new Map<number, Rng>();
+  return (layer) => {
+    let stream = streams.get(layer);
+    if (!stream) streams.set(layer, (stream = createRng(deriveSeed(seed, `masks/${layer}`))));
+    return stream;
+  };
+}
 
 /** Glorot-uniform kernels and zero biases from a seeded generator, so a seed fixes the initial weights. */
 export function createMlp(config: MlpConfig, seed: number): Mlp {
@@ -49,10 +62,10 @@ export function createMlp(config: MlpConfig, seed: number): Mlp {
     const limit = Math.sqrt(6 / (fanIn + fanOut));
     const values = new Float32Array(fanIn * fanOut);
     for (let j = 0; j < values.length; j++) values[j] = (rng.next() * 2 - 1) * limit;
-    layers.push({
-      kernel: tf.variable(tf.tensor2d(values, [fanIn, fanOut]), true, `dense${i}/kernel`),
-      bias: tf.variable(tf.zeros([fanOut]), true, `dense${i}/bias`),
-    });
+    const [kernel, bias] = [tf.tensor2d(values, [fanIn, fanOut]), tf.zeros([fanOut])];
+    // Unnamed variables: a name would be registered globally and clash with the next trial in this process.
+    layers.push({ kernel: tf.variable(kernel, true), bias: tf.variable(bias, true) });
+    tf.dispose([kernel, bias]);
   }
   const variables = layers.flatMap((layer) => [layer.kernel, layer.bias]);
   const parameterCount = variables.reduce((sum, variable) => sum + variable.size, 0);
@@ -72,15 +85,18 @@ export function disposeMlp(mlp: Mlp): void {
  *   (keep·x)·W = x·(keep·W), i.e. the paper's W_test = p·W, without touching the trained variables.
  * m is Bernoulli(keep); m = [u ≥ rate] for u ~ U[0,1), so for a given seed the masks of a larger rate drop a
  * superset of the units a smaller rate drops: rates of one seed are compared on common random numbers.
+ * The mask, scale included, is drawn on the host in one pass and uploaded once: TF.js's seeded randomUniform
+ * costs about a microsecond per value, our generator a few nanoseconds.
  */
-export function applyDropout(x: tf.Tensor, rate: number, style: DropoutStyle, mode: DropoutMode): tf.Tensor {
+export function applyDropout(x: tf.Tensor, rate: number, style: DropoutStyle, mode: DropoutMode, layer = 0): tf.Tensor {
   if (rate === 0) return x;
   const keep = 1 - rate;
   if (mode.kind === 'deterministic') return style === 'inverted' ? x : tf.mul(x, keep);
-  const uniform = tf.randomUniform(x.shape, 0, 1, 'float32', mode.nextSeed());
-  const mask = tf.cast(tf.greaterEqual(uniform, tf.scalar(rate)), 'float32');
-  const dropped = tf.mul(x, mask);
-  return style === 'inverted' ? tf.mul(dropped, 1 / keep) : dropped;
+  const rng = mode.stream(layer);
+  const kept = style === 'inverted' ? 1 / keep : 1;
+  const mask = new Float32Array(x.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() >= rate ? kept : 0;
+  return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
 }
 
 function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
@@ -97,7 +113,7 @@ export function forward(mlp: Mlp, x: tf.Tensor2D, mode: DropoutMode): tf.Tensor2
   const { style, inputRate, hiddenRate, activation } = mlp.config;
   let h: tf.Tensor = x;
   mlp.layers.forEach((layer, index) => {
-    h = applyDropout(h, index === 0 ? inputRate : hiddenRate, style, mode);
+    h = applyDropout(h, index === 0 ? inputRate : hiddenRate, style, mode, index);
     h = tf.add(tf.matMul(h as tf.Tensor2D, layer.kernel as tf.Tensor2D), layer.bias);
     if (index + 1 < mlp.layers.length) h = activate(h, activation);
   });

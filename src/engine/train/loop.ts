@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EpochMetrics, TrialSummary } from '../../protocol/messages';
 import type { Dataset, Split } from '../datasets/types';
-import { createMlp, disposeMlp, forward, type DropoutMode, type Mlp } from '../model/mlp';
+import { createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp } from '../model/mlp';
 import { createRng, deriveSeed, permutation } from '../random';
 import type { ExperimentSpec, OptimizerName } from '../spec/types';
 import { correctCount, disposeTargets, lossSum, makeTargets, monteCarloScores, sliceTargets, type Targets } from './metrics';
@@ -82,14 +82,8 @@ function scoreSplit(mlp: Mlp, split: DeviceSplit, mode: DropoutMode, passes: num
   });
 }
 
-function seedStream(seed: number): () => number {
-  const rng = createRng(seed);
-  return () => rng.int(2 ** 31);
-}
-
 export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): Promise<TrialSummary> {
   const { spec, dataset, rate, seed } = input;
-  const started = Date.now();
   const classification = dataset.task === 'classification';
   const mlp = createMlp({
     featureCount: dataset.featureCount,
@@ -100,14 +94,35 @@ export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): 
     inputRate: spec.model.inputDropout,
     hiddenRate: rate,
   }, deriveSeed(seed, 'init'));
-  callbacks.onStart?.({ parameterCount: mlp.parameterCount });
+  const disposables: { dispose(): void }[] = [{ dispose: () => disposeMlp(mlp) }];
+  try {
+    const optimizer = createOptimizer(spec.training.optimizer, spec.training.learningRate);
+    disposables.push(optimizer);
+    const train = toDevice(dataset.train, dataset);
+    disposables.push({ dispose: () => disposeSplit(train) });
+    const validation = toDevice(dataset.validation, dataset);
+    disposables.push({ dispose: () => disposeSplit(validation) });
+    callbacks.onStart?.({ parameterCount: mlp.parameterCount });
+    return await fit(input, callbacks, { mlp, optimizer, train, validation });
+  } finally {
+    for (const resource of disposables.reverse()) resource.dispose();
+  }
+}
 
-  const optimizer = createOptimizer(spec.training.optimizer, spec.training.learningRate);
-  const train = toDevice(dataset.train, dataset);
-  const validation = toDevice(dataset.validation, dataset);
+interface FitState {
+  mlp: Mlp;
+  optimizer: tf.Optimizer;
+  train: DeviceSplit;
+  validation: DeviceSplit;
+}
+
+async function fit(input: TrialInput, callbacks: TrialCallbacks, { mlp, optimizer, train, validation }: FitState): Promise<TrialSummary> {
+  const { spec, dataset, seed } = input;
+  const started = Date.now();
+  const classification = dataset.task === 'classification';
   const batchOrder = createRng(deriveSeed(seed, 'batches'));
-  const trainingMasks: DropoutMode = { kind: 'sampled', nextSeed: seedStream(deriveSeed(seed, 'masks')) };
-  const evaluationMasks: DropoutMode = { kind: 'sampled', nextSeed: seedStream(deriveSeed(seed, 'mc')) };
+  const trainingMasks: DropoutMode = { kind: 'sampled', stream: maskStreams(deriveSeed(seed, 'train')) };
+  const evaluationMasks: DropoutMode = { kind: 'sampled', stream: maskStreams(deriveSeed(seed, 'mc')) };
   const deterministic: DropoutMode = { kind: 'deterministic' };
   const { epochs, batchSize, earlyStopping } = spec.training;
   const mcSamples = spec.evaluation.mcSamples;
@@ -119,93 +134,86 @@ export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): 
   let stoppedEarly = false;
   let error: string | undefined;
 
-  try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const epochStarted = Date.now();
-      // The epoch's batches come from one gather; each step then only slices.
-      const order = tf.tensor1d(Int32Array.from(permutation(train.count, batchOrder)), 'int32');
-      const epochX = tf.gather(train.x, order);
-      const epochTargets: Targets = tf.tidy(() => ({
-        task: train.targets.task,
-        values: tf.gather(train.targets.values, order),
-        classes: train.targets.classes ? tf.gather(train.targets.classes, order) : undefined,
-      }));
-      order.dispose();
-      let fitSums: tf.Tensor1D = tf.zeros([2]);
-      let batch = 0;
-      for (let start = 0; start < train.count; start += batchSize, batch++) {
-        if (batch > 0 && batch % batchesPerYield === 0) await yieldToEventLoop();
-        if (callbacks.isCancelled()) break;
-        const size = Math.min(batchSize, train.count - start);
-        let correct: tf.Scalar | undefined;
-        const cost = optimizer.minimize(() => {
-          const x = tf.slice(epochX, [start, 0], [size, -1]);
-          const targets = sliceTargets(epochTargets, start, size);
-          const outputs = forward(mlp, x, trainingMasks);
-          if (classification) correct = tf.keep(correctCount(outputs, targets));
-          return tf.div(lossSum(outputs, targets), size);
-        }, true, mlp.variables)!;
-        const next = tf.tidy(() => tf.add(fitSums, tf.stack([tf.mul(cost, size), correct ?? tf.scalar(0)])) as tf.Tensor1D);
-        tf.dispose([fitSums, cost, correct as tf.Tensor | undefined].filter((t): t is tf.Tensor => t !== undefined));
-        fitSums = next;
-      }
-      epochX.dispose();
-      disposeTargets(epochTargets);
-      if (callbacks.isCancelled()) {
-        fitSums.dispose();
-        status = 'cancelled';
-        break;
-      }
-
-      const scores = tf.tidy(() => tf.concat([
-        fitSums,
-        scoreSplit(mlp, train, deterministic, 1),
-        scoreSplit(mlp, validation, deterministic, 1),
-        mcSamples > 0 ? scoreSplit(mlp, validation, evaluationMasks, mcSamples) : tf.zeros([2]),
-      ]));
-      fitSums.dispose();
-      const values = await scores.data();
-      scores.dispose();
-      const [fitLoss, fitCorrect, trainLoss, trainCorrect, valLoss, valCorrect, mcLoss, mcCorrect] = values;
-      const metrics: EpochMetrics = {
-        epoch,
-        loss: fitLoss / train.count,
-        train_loss: trainLoss / train.count,
-        val_loss: valLoss / validation.count,
-        durationMs: Date.now() - epochStarted,
-      };
-      if (classification) {
-        metrics.acc = fitCorrect / train.count;
-        metrics.train_acc = trainCorrect / train.count;
-        metrics.val_acc = valCorrect / validation.count;
-      }
-      if (mcSamples > 0) {
-        metrics.mc_val_loss = mcLoss / validation.count;
-        if (classification) metrics.mc_val_acc = mcCorrect / validation.count;
-      }
-      final = metrics;
-      callbacks.onEpoch(metrics);
-
-      if (!Number.isFinite(metrics.loss)) {
-        status = 'failed';
-        error = `training diverged: the loss is ${metrics.loss} at epoch ${epoch} (try a smaller learningRate)`;
-        break;
-      }
-      const minDelta = earlyStopping?.minDelta ?? 0;
-      if (!best || metrics.val_loss < best.val_loss - minDelta) {
-        best = { epoch, val_loss: metrics.val_loss, ...(metrics.val_acc !== undefined ? { val_acc: metrics.val_acc } : {}) };
-        epochsSinceBest = 0;
-      } else if (earlyStopping && ++epochsSinceBest >= earlyStopping.patience) {
-        stoppedEarly = true;
-        break;
-      }
-      await yieldToEventLoop();
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const epochStarted = Date.now();
+    // The epoch's batches come from one gather; each step then only slices.
+    const order = tf.tensor1d(Int32Array.from(permutation(train.count, batchOrder)), 'int32');
+    const epochX = tf.gather(train.x, order);
+    const epochTargets: Targets = tf.tidy(() => ({
+      task: train.targets.task,
+      values: tf.gather(train.targets.values, order),
+      classes: train.targets.classes ? tf.gather(train.targets.classes, order) : undefined,
+    }));
+    order.dispose();
+    let fitSums: tf.Tensor1D = tf.zeros([2]);
+    let batch = 0;
+    for (let start = 0; start < train.count; start += batchSize, batch++) {
+      if (batch > 0 && batch % batchesPerYield === 0) await yieldToEventLoop();
+      if (callbacks.isCancelled()) break;
+      const size = Math.min(batchSize, train.count - start);
+      let correct: tf.Scalar | undefined;
+      const cost = optimizer.minimize(() => {
+        const x = tf.slice(epochX, [start, 0], [size, -1]);
+        const targets = sliceTargets(epochTargets, start, size);
+        const outputs = forward(mlp, x, trainingMasks);
+        if (classification) correct = tf.keep(correctCount(outputs, targets));
+        return tf.div(lossSum(outputs, targets), size);
+      }, true, mlp.variables)!;
+      const next = tf.tidy(() => tf.add(fitSums, tf.stack([tf.mul(cost, size), correct ?? tf.scalar(0)])) as tf.Tensor1D);
+      tf.dispose([fitSums, cost, correct as tf.Tensor | undefined].filter((t): t is tf.Tensor => t !== undefined));
+      fitSums = next;
     }
-  } finally {
-    optimizer.dispose();
-    disposeMlp(mlp);
-    disposeSplit(train);
-    disposeSplit(validation);
+    epochX.dispose();
+    disposeTargets(epochTargets);
+    if (callbacks.isCancelled()) {
+      fitSums.dispose();
+      status = 'cancelled';
+      break;
+    }
+
+    const scores = tf.tidy(() => tf.concat([
+      fitSums,
+      scoreSplit(mlp, train, deterministic, 1),
+      scoreSplit(mlp, validation, deterministic, 1),
+      mcSamples > 0 ? scoreSplit(mlp, validation, evaluationMasks, mcSamples) : tf.zeros([2]),
+    ]));
+    fitSums.dispose();
+    const values = await scores.data();
+    scores.dispose();
+    const [fitLoss, fitCorrect, trainLoss, trainCorrect, valLoss, valCorrect, mcLoss, mcCorrect] = values;
+    const metrics: EpochMetrics = {
+      epoch,
+      loss: fitLoss / train.count,
+      train_loss: trainLoss / train.count,
+      val_loss: valLoss / validation.count,
+      durationMs: Date.now() - epochStarted,
+    };
+    if (classification) {
+      metrics.acc = fitCorrect / train.count;
+      metrics.train_acc = trainCorrect / train.count;
+      metrics.val_acc = valCorrect / validation.count;
+    }
+    if (mcSamples > 0) {
+      metrics.mc_val_loss = mcLoss / validation.count;
+      if (classification) metrics.mc_val_acc = mcCorrect / validation.count;
+    }
+    final = metrics;
+    callbacks.onEpoch(metrics);
+
+    if (!Number.isFinite(metrics.loss)) {
+      status = 'failed';
+      error = `training diverged: the loss is ${metrics.loss} at epoch ${epoch} (try a smaller learningRate)`;
+      break;
+    }
+    const minDelta = earlyStopping?.minDelta ?? 0;
+    if (!best || metrics.val_loss < best.val_loss - minDelta) {
+      best = { epoch, val_loss: metrics.val_loss, ...(metrics.val_acc !== undefined ? { val_acc: metrics.val_acc } : {}) };
+      epochsSinceBest = 0;
+    } else if (earlyStopping && ++epochsSinceBest >= earlyStopping.patience) {
+      stoppedEarly = true;
+      break;
+    }
+    await yieldToEventLoop();
   }
 
   return {

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { listSweeps, loadSweep } from '../../src/store/reader';
+import { cliPath, tempDir, tinySpec, writeSpec } from '../support/specs';
+
+/** 1-based `line:column` of the first occurrence of `needle`. */
+function lineColumn(text: string, needle: string): string {
+  const before = text.slice(0, text.indexOf(needle)).split('\n');
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+function cli(args: string[], cwd?: string) {
+  return spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', cwd });
+}
+
+describe('dropout-lab CLI', () => {
+  test('run --json prints one JSON summary on stdout and nothing else', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec({ sweep: { rates: [0, 0.5], repeats: 2 } }));
+    const result = cli(['run', spec, '--json', '--backend', 'wasm', '--out', path.join(dir, 'out')]);
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.experiment, 'tiny');
+    assert.equal(summary.backend, 'wasm');
+    assert.equal(summary.rateConvention, 'drop');
+    assert.ok(summary.dir.startsWith(path.join(dir, 'out', 'tiny')));
+    assert.equal(summary.trials.length, 4);
+    for (const trial of summary.trials) {
+      assert.equal(trial.status, 'completed');
+      assert.equal(trial.epochs, 4);
+      assert.ok(trial.durationMs > 0);
+      for (const key of ['loss', 'train_loss', 'val_loss', 'gap', 'acc', 'val_acc', 'mc_val_loss']) assert.equal(typeof trial.final[key], 'number', key);
+      assert.ok(Math.abs(trial.final.gap - (trial.final.val_loss - trial.final.train_loss)) < 1e-12);
+      assert.ok(trial.best.epoch >= 1 && trial.best.epoch <= 4);
+    }
+    // The best rate is the one whose mean best val_loss over seeds is lowest.
+    const meanBest = (rate: number) => {
+      const trials = summary.trials.filter((t: { rate: number }) => t.rate === rate);
+      return trials.reduce((sum: number, t: { best: { val_loss: number } }) => sum + t.best.val_loss, 0) / trials.length;
+    };
+    const expectedBest = meanBest(0) <= meanBest(0.5) ? 0 : 0.5;
+    assert.equal(summary.best.rate, expectedBest);
+    assert.ok(Math.abs(summary.best.val_loss - meanBest(expectedBest)) < 1e-12);
+    assert.equal(summary.best.seeds, 2);
+  });
+
+  test('run prints a table with the best rate marked', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec());
+    const result = cli(['run', spec, '--backend', 'wasm']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^ *rate +keep p +seeds +best val_loss/m);
+    assert.match(result.stdout, /◀ best/);
+    assert.match(result.stdout, /drop probability/);
+    assert.match(result.stderr, /\[2\/2\] rate /, 'progress goes to stderr');
+    assert.equal(listSweeps(path.join(dir, '.dropout', 'runs')).length, 1, 'runs go next to the spec by default');
+  });
+
+  test('an invalid spec exits 2 with every problem as file:line:col path: message, and starts nothing', () => {
+    const dir = tempDir();
+    const text = '{\n  "name": "bad",\n  "dataset": { "type": "moon" },\n  "model": { "hidden": [] },\n  "training": { "epochs": 0 },\n  "sweep": { "rates": [0, 1] }\n}\n';
+    const spec = writeSpec(dir, text, 'bad');
+    const result = cli(['run', spec]);
+    assert.equal(result.status, 2);
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 4, result.stderr);
+    const at = (needle: string) => `${spec}:${lineColumn(text, needle)}`;
+    assert.ok(lines[0].startsWith(`${at('"moon"')} dataset.type: `), lines[0]);
+    assert.match(lines[0], /"moon".*did you mean "moons"/);
+    assert.ok(lines[1].startsWith(`${at('[]')} model.hidden: `), lines[1]);
+    assert.ok(lines[2].startsWith(`${at('0 }')} training.epochs: `), lines[2]);
+    assert.ok(lines[3].startsWith(`${at('1]')} sweep.rates[1]: `), lines[3]);
+    assert.match(lines[3], /drop/);
+    assert.equal(fs.existsSync(path.join(dir, '.dropout')), false);
+  });
+
+  test('usage errors exit 2 and say what is wrong', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec());
+    assert.match(cli(['run', spec, '--backend', 'gpu']).stderr, /--backend must be one of auto, tensorflow, wasm, cpu/);
+    assert.match(cli(['run', spec, '--rates', '0.3']).stderr, /rate 0.3 is not in the sweep \(0, 0.5\)/);
+    assert.match(cli(['run', spec, '--workers', 'two']).stderr, /--workers/);
+    assert.match(cli(['run', path.join(dir, 'missing.dropout.json')]).stderr, /cannot read .*missing\.dropout\.json/);
+    assert.equal(cli(['frobnicate']).status, 2);
+  });
+
+  test('killing the whole runner mid-trial leaves every finished epoch readable and the sweep interrupted', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec({ training: { epochs: 400, batchSize: 8, seed: 3 }, sweep: { rates: [0.5] } }));
+    const child = spawn(process.execPath, [cliPath, 'run', spec, '--backend', 'wasm'], { stdio: 'ignore' });
+    const runsRoot = path.join(dir, '.dropout', 'runs');
+    const trialFile = (): string | undefined => {
+      const sweep = listSweeps(runsRoot)[0];
+      return sweep && path.join(sweep.dir, 'trials', 'rate-0.5_seed-3.jsonl');
+    };
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const file = trialFile();
+      const lines = file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+      if (lines >= 4) break; // header + at least 3 epochs
+      assert.ok(Date.now() < deadline, 'the trial never got going');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const [listing] = listSweeps(runsRoot);
+    assert.equal(listing.status, 'interrupted');
+    const record = loadSweep(listing.dir);
+    assert.equal(record.status, 'interrupted');
+    const [trial] = record.trials;
+    assert.equal(trial.status, 'interrupted');
+    assert.ok(trial.epochs.length >= 3, `${trial.epochs.length} epochs readable`);
+    assert.deepEqual(trial.epochs.map((e) => e.epoch), Array.from({ length: trial.epochs.length }, (_, i) => i + 1));
+    assert.equal(trial.summary, undefined);
+  });
+});

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { parseSpec } from '../../src/engine/spec/parse';
+import type { ExperimentSpec } from '../../src/engine/spec/types';
+import type { SweepEvent } from '../../src/protocol/messages';
+import { startSweep, type SweepOptions } from '../../src/runner/runner';
+import { loadSweep } from '../../src/store/reader';
+import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
+
+function sweepOptions(spec: Record<string, unknown>, extra: Partial<SweepOptions> = {}): SweepOptions & { events: SweepEvent[] } {
+  const dir = tempDir();
+  const specPath = writeSpec(dir, spec);
+  const specText = fs.readFileSync(specPath, 'utf8');
+  const parsed = parseSpec(specText);
+  assert.ok(parsed.spec, JSON.stringify(parsed.problems));
+  const events: SweepEvent[] = [];
+  return {
+    spec: parsed.spec as ExperimentSpec, specPath, specText, backend: 'wasm', workers: 2, trainerPath, events,
+    onEvent: (event) => events.push(event), ...extra,
+  };
+}
+
+describe('runner', () => {
+  test('a sweep trains every trial in trainer processes and stores every epoch', async () => {
+    const options = sweepOptions(tinySpec({ sweep: { rates: [0, 0.5], repeats: 2 } }));
+    const run = startSweep(options);
+    assert.equal(await run.finished, 'completed');
+    assert.deepEqual(run.trials.map((t) => t.id), ['rate-0_seed-3', 'rate-0_seed-4', 'rate-0.5_seed-3', 'rate-0.5_seed-4']);
+    assert.equal(run.dir, path.join(path.dirname(options.specPath), '.dropout', 'runs', 'tiny', run.id));
+
+    const record = loadSweep(run.dir);
+    assert.equal(record.status, 'completed');
+    assert.equal(record.manifest.backend?.name, 'wasm');
+    assert.deepEqual(record.warnings, []);
+    for (const trial of record.trials) {
+      assert.equal(trial.status, 'completed', trial.plan.id);
+      assert.deepEqual(trial.epochs.map((e) => e.epoch), [1, 2, 3, 4]);
+      assert.equal(trial.summary?.epochs, 4);
+      assert.equal(trial.parameterCount, 2 * 16 + 16 + 16 * 2 + 2);
+      const lines = fs.readFileSync(path.join(run.dir, 'trials', `${trial.plan.id}.jsonl`), 'utf8').trim().split('\n');
+      assert.deepEqual(lines.map((line) => JSON.parse(line).kind), ['header', 'epoch', 'epoch', 'epoch', 'epoch', 'summary']);
+    }
+    // Events: one start, a backend per trainer, 16 epochs, 4 ends, one end of sweep, in that causal order.
+    const types = options.events.map((e) => e.type).filter((t) => t !== 'log');
+    assert.equal(types[0], 'sweepStarted');
+    assert.equal(types.at(-1), 'sweepEnded');
+    assert.equal(types.filter((t) => t === 'backendReady').length, 2);
+    assert.equal(types.filter((t) => t === 'epoch').length, 16);
+    assert.equal(types.filter((t) => t === 'trialEnded').length, 4);
+  });
+
+  test('the same seed gives the same metrics in separate processes; rates of one seed share data and initial weights', async () => {
+    const first = startSweep(sweepOptions(tinySpec()));
+    const second = startSweep(sweepOptions(tinySpec()));
+    await Promise.all([first.finished, second.finished]);
+    const strip = (dir: string) => loadSweep(dir).trials.map((t) => t.epochs.map(({ durationMs: _ms, ...m }) => m));
+    assert.deepEqual(strip(first.dir), strip(second.dir));
+  });
+
+  test('a trainer killed mid-trial fails only its trial; the others finish and its epochs stay readable', async () => {
+    let killed: string | undefined;
+    const options = sweepOptions(tinySpec({ training: { epochs: 40, batchSize: 8, seed: 1 }, sweep: { rates: [0, 0.3, 0.6] } }), { workers: 1 });
+    options.onEvent = (event) => {
+      options.events.push(event);
+      if (event.type === 'trialStarted' && event.trialId === 'rate-0.3_seed-1') {
+        killed = event.trialId;
+        const pid = event.pid;
+        const waitForEpochs = setInterval(() => {
+          const epochs = options.events.filter((e) => e.type === 'epoch' && e.trialId === killed).length;
+          if (epochs >= 2) {
+            clearInterval(waitForEpochs);
+            process.kill(pid, 'SIGKILL');
+          }
+        }, 5);
+      }
+    };
+    const run = startSweep(options);
+    assert.equal(await run.finished, 'completed');
+    const record = loadSweep(run.dir);
+    const byId = new Map(record.trials.map((t) => [t.plan.id, t]));
+    assert.equal(byId.get('rate-0_seed-1')?.status, 'completed');
+    assert.equal(byId.get('rate-0.6_seed-1')?.status, 'completed', 'a fresh trainer picks up the trial after the crash');
+    const victim = byId.get('rate-0.3_seed-1')!;
+    assert.equal(victim.status, 'failed');
+    assert.match(victim.summary?.error ?? '', /killed \(SIGKILL\)/);
+    assert.ok(victim.epochs.length >= 2 && victim.epochs.length < 40, `kept ${victim.epochs.length} epochs`);
+    assert.deepEqual(victim.epochs.map((e) => e.epoch), Array.from({ length: victim.epochs.length }, (_, i) => i + 1));
+  });
+
+  test('cancel stops running trials at a batch boundary and leaves queued trials pending', async () => {
+    const options = sweepOptions(tinySpec({ training: { epochs: 500, batchSize: 8 }, sweep: { rates: [0, 0.2, 0.4, 0.6] } }), { workers: 1 });
+    const run = startSweep({
+      ...options,
+      onEvent: (event) => {
+        if (event.type === 'epoch' && event.metrics.epoch === 3) run.cancel();
+      },
+    });
+    assert.equal(await run.finished, 'cancelled');
+    const record = loadSweep(run.dir);
+    assert.equal(record.status, 'cancelled');
+    assert.deepEqual(record.trials.map((t) => t.status), ['cancelled', 'pending', 'pending', 'pending']);
+    const cancelled = record.trials[0];
+    assert.ok(cancelled.epochs.length >= 3 && cancelled.epochs.length < 500);
+    assert.equal(cancelled.summary?.epochs, cancelled.epochs.length);
+  });
+
+  test('a backend that cannot start fails every trial with the reason, and the sweep ends', async () => {
+    let nodeBackendInstalled = true;
+    try {
+      require.resolve('@tensorflow/tfjs-node');
+    } catch {
+      nodeBackendInstalled = false;
+    }
+    const run = startSweep(sweepOptions(tinySpec(), { backend: 'tensorflow' }));
+    const status = await run.finished;
+    const record = loadSweep(run.dir);
+    if (nodeBackendInstalled) {
+      assert.equal(status, 'completed');
+      assert.equal(record.manifest.backend?.name, 'tensorflow');
+    } else {
+      assert.equal(status, 'failed');
+      for (const trial of record.trials) {
+        assert.equal(trial.status, 'failed');
+        assert.match(trial.summary?.error ?? '', /tfjs-node/);
+      }
+    }
+  });
+
+  test('auto falls back from tfjs-node to wasm and says why', async () => {
+    const options = sweepOptions(tinySpec({ sweep: { rates: [0.5] } }), { backend: 'auto' });
+    const run = startSweep(options);
+    await run.finished;
+    const backend = loadSweep(run.dir).manifest.backend!;
+    let nodeBackendInstalled = true;
+    try {
+      require.resolve('@tensorflow/tfjs-node');
+    } catch {
+      nodeBackendInstalled = false;
+    }
+    if (nodeBackendInstalled) assert.equal(backend.name, 'tensorflow');
+    else {
+      assert.equal(backend.name, 'wasm');
+      assert.match(backend.fallbacks.join('\n'), /^tensorflow: .*tfjs-node/m);
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '../..');
+export const trainerPath = path.join(repoRoot, 'dist', 'trainer.js');
+export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+
+export function tempDir(prefix = 'dropout-lab-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A small, quick moons experiment; `overrides` replace whole top-level sections. */
+export function tinySpec(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'tiny',
+    dataset: { type: 'moons', samples: 80, noise: 0.2, validationFraction: 0.5 },
+    model: { hidden: [16] },
+    training: { epochs: 4, batchSize: 16, learningRate: 0.01, seed: 3 },
+    sweep: { rates: [0, 0.5] },
+    evaluation: { mcSamples: 3 },
+    ...overrides,
+  };
+}
+
+/** Writes `spec` as `<dir>/<name>.dropout.json` and returns its path. */
+export function writeSpec(dir: string, spec: unknown, name = 'tiny'): string {
+  const file = path.join(dir, `${name}.dropout.json`);
+  fs.writeFileSync(file, typeof spec === 'string' ? spec : JSON.stringify(spec, null, 2));
+  return file;
+}

@@ -1,0 +1,315 @@
+/**
+ * The training loop (trainTrial): reproducibility, tensor hygiene, metric sanity, early stopping, cancellation,
+ * divergence, the two dropout styles at rate 0, and regression from a CSV file.
+ *
+ * Every run is seeded, so every outcome below is deterministic on a given backend (wasm here).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/engine/backend';
+import { loadDataset, type Dataset } from '../../src/engine/datasets';
+import { createRng } from '../../src/engine/random';
+import { parseSpec } from '../../src/engine/spec/parse';
+import type { ExperimentSpec } from '../../src/engine/spec/types';
+import { trainTrial } from '../../src/engine/train/loop';
+import type { EpochMetrics, TrialSummary } from '../../src/protocol/messages';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers
+
+type Json = Record<string, any>;
+
+/** A spec through the real parser (so defaults are the real ones); `edit` merges into each top-level section. */
+function buildSpec(edit: { dataset?: Json; model?: Json; training?: Json; evaluation?: Json } = {}): ExperimentSpec {
+  const doc = {
+    name: 'unit',
+    dataset: { type: 'moons', samples: 120, noise: 0.2, validationFraction: 0.3, ...edit.dataset },
+    model: { hidden: [32, 32], ...edit.model },
+    training: { epochs: 8, batchSize: 32, optimizer: 'adam', learningRate: 0.01, seed: 1, ...edit.training },
+    sweep: { rates: [0, 0.3] },
+    evaluation: { mcSamples: 5, ...edit.evaluation },
+  };
+  const { spec, problems } = parseSpec(JSON.stringify(doc));
+  assert.ok(spec, `invalid test spec: ${JSON.stringify(problems)}`);
+  return spec;
+}
+
+interface Run {
+  summary: TrialSummary;
+  epochs: EpochMetrics[];
+  /** tf.memory().numTensors read inside each onEpoch. */
+  tensorCounts: number[];
+}
+
+async function run(
+  spec: ExperimentSpec,
+  dataset: Dataset,
+  rate: number,
+  seed: number,
+  isCancelled: (state: { epochsReported: number; calls: number }) => boolean = () => false,
+): Promise<Run> {
+  const epochs: EpochMetrics[] = [];
+  const tensorCounts: number[] = [];
+  let calls = 0;
+  const summary = await trainTrial({ spec, dataset, rate, seed }, {
+    onEpoch: (metrics) => {
+      epochs.push(metrics);
+      tensorCounts.push(tf.memory().numTensors);
+    },
+    isCancelled: () => isCancelled({ epochsReported: epochs.length, calls: ++calls }),
+  });
+  return { summary, epochs, tensorCounts };
+}
+
+/** Everything but the wall-clock fields, which legitimately differ between identical runs. */
+function withoutDurations(r: Run): { summary: Json; epochs: Json[] } {
+  const strip = ({ durationMs: _, ...rest }: EpochMetrics): Json => rest;
+  const { durationMs: _, final, ...summary } = r.summary;
+  return { summary: { ...summary, final: final && strip(final) }, epochs: r.epochs.map(strip) };
+}
+
+function moons(spec: ExperimentSpec): Dataset {
+  return loadDataset(spec.dataset, { seed: spec.training.seed, specDir: os.tmpdir() });
+}
+
+/** Population variance. */
+function variance(values: Float32Array): number {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
+}
+
+// A regression CSV, y = 2·x1 − x2 + N(0, 0.1²), with x1 ~ N(0, 3²) and x2 ~ N(0, 1): Var(y) ≈ 37.
+let csvDir: string;
+
+function regressionSpec(training: Json, model: Json = { hidden: [32] }): ExperimentSpec {
+  const { spec, problems } = parseSpec(JSON.stringify({
+    name: 'regression',
+    dataset: { type: 'csv', path: 'data.csv', target: 'y', task: 'regression' },
+    model,
+    training: { batchSize: 32, seed: 3, ...training },
+    sweep: { rates: [0, 0.1] },
+    evaluation: { mcSamples: 5 },
+  }));
+  assert.ok(spec, `invalid test spec: ${JSON.stringify(problems)}`);
+  return spec;
+}
+
+before(async () => {
+  const info = await initBackend('wasm');
+  assert.equal(info.name, 'wasm');
+  csvDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-training-'));
+  const rng = createRng(5);
+  const rows = ['x1,x2,y'];
+  for (let i = 0; i < 300; i++) {
+    const x1 = 3 * rng.normal();
+    const x2 = rng.normal();
+    rows.push(`${x1},${x2},${2 * x1 - x2 + 0.1 * rng.normal()}`);
+  }
+  fs.writeFileSync(path.join(csvDir, 'data.csv'), `${rows.join('\n')}\n`);
+});
+
+after(() => {
+  if (csvDir) fs.rmSync(csvDir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('trainTrial', () => {
+  test('the same seed gives the same metrics, another seed different ones', async () => {
+    const spec = buildSpec();
+    const dataset = moons(spec);
+    const a = await run(spec, dataset, 0.3, 11);
+    const b = await run(spec, dataset, 0.3, 11);
+    const c = await run(spec, dataset, 0.3, 12);
+    assert.equal(a.epochs.length, 8);
+    assert.deepEqual(withoutDurations(a), withoutDurations(b));
+    // The trial seed fixes the initial weights, the batch order and the masks: every epoch differs with another one.
+    a.epochs.forEach((metrics, i) => {
+      assert.notEqual(metrics.loss, c.epochs[i].loss, `epoch ${i + 1}: loss`);
+      assert.notEqual(metrics.val_loss, c.epochs[i].val_loss, `epoch ${i + 1}: val_loss`);
+    });
+  });
+
+  for (const [style, optimizer] of [['inverted', 'adam'], ['standard', 'rmsprop']] as const) {
+    test(`no tensor leaks within a trial (${style}, ${optimizer}, MC evaluation on)`, async () => {
+      const spec = buildSpec({
+        model: { dropoutStyle: style, inputDropout: 0.1 },
+        training: { epochs: 10, optimizer },
+      });
+      assert.equal(spec.training.earlyStopping, undefined);
+      const r = await run(spec, moons(spec), 0.3, 4);
+      assert.equal(r.tensorCounts.length, 10);
+      // Read between epochs, the live tensors are the variables, the optimizer's slots and the device copies of the
+      // data. The check starts at epoch 2 so that an optimizer creating its slots lazily in epoch 1 would still pass;
+      // any tensor leaked per batch or per epoch makes the count grow.
+      assert.deepEqual(r.tensorCounts.slice(1), new Array(9).fill(r.tensorCounts[1]), `counts ${r.tensorCounts}`);
+    });
+  }
+
+  test('after trainTrial returns (completed, cancelled or failed), every tensor it created is disposed', async () => {
+    const spec = buildSpec({ training: { epochs: 3 } });
+    const dataset = moons(spec);
+    const diverging = regressionSpec({ epochs: 5, optimizer: 'sgd', learningRate: 10 }, { hidden: [16] });
+    const csv = loadDataset(diverging.dataset, { seed: diverging.training.seed, specDir: csvDir });
+    const left: Record<string, number> = {};
+    const cases = [
+      ['completed', () => run(spec, dataset, 0.3, 4)],
+      ['cancelled', () => run(spec, dataset, 0.3, 4, ({ epochsReported }) => epochsReported >= 1)],
+      ['failed', () => run(diverging, csv, 0, 1)],
+    ] as const;
+    for (const [status, trial] of cases) {
+      const before = tf.memory().numTensors;
+      const r = await trial();
+      assert.equal(r.summary.status, status);
+      left[status] = tf.memory().numTensors - before;
+    }
+    assert.deepEqual(left, { completed: 0, cancelled: 0, failed: 0 }, 'tensors left behind per trial');
+  });
+
+  test('metrics are sane; mc_val_loss is reported iff mcSamples > 0', async () => {
+    const spec = buildSpec({ dataset: { noise: 0.1 }, training: { epochs: 30 } });
+    const dataset = moons(spec);
+    const r = await run(spec, dataset, 0.3, 1);
+    assert.equal(r.summary.status, 'completed');
+    assert.equal(r.summary.epochs, 30);
+    assert.equal(r.summary.stoppedEarly, false);
+    assert.deepEqual(r.epochs.map((m) => m.epoch), Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.deepEqual(r.summary.final, r.epochs.at(-1));
+    for (const m of r.epochs) {
+      for (const key of ['loss', 'train_loss', 'val_loss', 'mc_val_loss'] as const) {
+        const value = m[key];
+        assert.ok(value !== undefined && Number.isFinite(value) && value > 0, `epoch ${m.epoch}: ${key} = ${value}`);
+      }
+      for (const key of ['acc', 'train_acc', 'val_acc', 'mc_val_acc'] as const) {
+        const value = m[key];
+        assert.ok(value !== undefined && value >= 0 && value <= 1, `epoch ${m.epoch}: ${key} = ${value}`);
+        // A fraction of a whole number of rows: the training split for acc/train_acc, validation for the others.
+        const rows = key === 'acc' || key === 'train_acc' ? dataset.train.count : dataset.validation.count;
+        assert.ok(Math.abs(value * rows - Math.round(value * rows)) < 1e-9, `${key} × ${rows} is not a count`);
+      }
+      assert.ok(Number.isInteger(m.durationMs) && m.durationMs >= 0);
+      // MC evaluation really samples: with masks at rate 0.3 the mean of 5 passes is not the deterministic prediction.
+      assert.notEqual(m.mc_val_loss, m.val_loss);
+    }
+    // An easy problem (noise 0.1): the fitting loss falls from about ln 2 to well below it.
+    assert.ok(r.epochs[0].loss > r.epochs.at(-1)!.loss, `loss ${r.epochs[0].loss} → ${r.epochs.at(-1)!.loss}`);
+    assert.ok(r.epochs.at(-1)!.val_acc! > 0.8);
+
+    const off = buildSpec({ dataset: { noise: 0.1 }, training: { epochs: 3 }, evaluation: { mcSamples: 0 } });
+    const r0 = await run(off, dataset, 0.3, 1);
+    for (const m of r0.epochs) {
+      assert.ok(!('mc_val_loss' in m) && !('mc_val_acc' in m), `epoch ${m.epoch}: ${JSON.stringify(m)}`);
+      assert.ok(Number.isFinite(m.val_loss) && m.val_acc !== undefined);
+    }
+  });
+
+  test('early stopping stops patience epochs after the best val_loss, which is its argmin', async () => {
+    // lr 0.1 is high for adam on this net: val_loss stalls after a few epochs (deterministic for this seed).
+    const patience = 2;
+    const spec = buildSpec({ training: { epochs: 60, learningRate: 0.1, earlyStopping: { patience } } });
+    const r = await run(spec, moons(spec), 0.3, 1);
+    const { summary, epochs } = r;
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.stoppedEarly, true);
+    assert.ok(summary.epochs < 60);
+    assert.equal(epochs.length, summary.epochs);
+    const losses = epochs.map((m) => m.val_loss);
+    const argmin = losses.indexOf(Math.min(...losses)) + 1; // the first epoch reaching the minimum (minDelta 0)
+    assert.ok(summary.best);
+    assert.equal(summary.best.epoch, argmin);
+    assert.equal(summary.best.val_loss, losses[argmin - 1]);
+    assert.equal(summary.best.val_acc, epochs[argmin - 1].val_acc);
+    // It stops at the patience-th epoch without an improvement, not later.
+    assert.equal(summary.epochs, argmin + patience);
+    assert.deepEqual(summary.final, epochs.at(-1));
+  });
+
+  test('cancel: a cancel noticed after epoch 3 ends the trial with status cancelled and 3 epochs', async () => {
+    const spec = buildSpec({ training: { epochs: 8 } });
+    const dataset = moons(spec);
+    // isCancelled is polled before every batch and once after the batches. Once it turns true after epoch 3 was
+    // reported, epoch 4 breaks before its first batch and is neither trained nor reported.
+    const r = await run(spec, dataset, 0.3, 1, ({ epochsReported }) => epochsReported >= 3);
+    assert.equal(r.summary.status, 'cancelled');
+    assert.equal(r.summary.epochs, 3);
+    assert.equal(r.epochs.length, 3);
+    assert.deepEqual(r.summary.final, r.epochs[2]);
+    assert.equal(r.summary.stoppedEarly, false);
+
+    // A cancel in the middle of epoch 4 discards that epoch too. 84 training rows in batches of 32 are 3 batches,
+    // so 4 polls per epoch: call 14 is the poll before epoch 4's second batch.
+    const batches = Math.ceil(dataset.train.count / spec.training.batchSize);
+    assert.equal(batches, 3);
+    const mid = await run(spec, dataset, 0.3, 1, ({ calls }) => calls >= 3 * (batches + 1) + 2);
+    assert.equal(mid.summary.status, 'cancelled');
+    assert.equal(mid.summary.epochs, 3);
+    assert.equal(mid.epochs.length, 3);
+    // Up to the cancel the two runs are the same trial.
+    assert.deepEqual(withoutDurations(mid).epochs, withoutDurations(r).epochs);
+  });
+
+  test('divergence: sgd at learning rate 10 on an unscaled regression target fails, non-finite loss', async () => {
+    // Why this is reliable rather than lucky: the mean squared error's second derivative in the output bias is 2,
+    // so the Hessian's largest eigenvalue is ≥ 2 everywhere and a step of 10 is far beyond the stability limit
+    // 2/λ ≤ 1: no minimum is a stable point of gradient descent. Along the bias alone the error is multiplied by
+    // 1 − 2·10 = −19 per step, and the kernels' updates compound it: the loss leaves the float32 range within the
+    // first epoch (7 steps) for each of these seeds.
+    const spec = regressionSpec({ epochs: 20, optimizer: 'sgd', learningRate: 10 }, { hidden: [16] });
+    const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, specDir: csvDir });
+    for (const seed of [1, 2, 3]) {
+      const r = await run(spec, dataset, 0, seed);
+      assert.equal(r.summary.status, 'failed', `seed ${seed}`);
+      assert.ok(r.summary.epochs < 20);
+      assert.equal(r.epochs.length, r.summary.epochs);
+      assert.ok(!Number.isFinite(r.epochs.at(-1)!.loss), `seed ${seed}: last loss ${r.epochs.at(-1)!.loss}`);
+      assert.ok(r.epochs.slice(0, -1).every((m) => Number.isFinite(m.loss)), 'it stops at the first non-finite loss');
+      assert.match(r.summary.error ?? '', /diverged.*learningRate/);
+    }
+  });
+
+  test('standard and inverted dropout give identical metrics at rate 0 (and differ at rate 0.3)', async () => {
+    const inverted = buildSpec({ model: { dropoutStyle: 'inverted' } });
+    const standard = buildSpec({ model: { dropoutStyle: 'standard' } });
+    assert.equal(inverted.model.inputDropout, 0);
+    const dataset = moons(inverted);
+    const a = await run(inverted, dataset, 0, 9);
+    const b = await run(standard, dataset, 0, 9);
+    assert.deepEqual(withoutDurations(a), withoutDurations(b));
+    // With no dropout anywhere each MC pass is the deterministic pass, so MC scores equal the deterministic ones up to
+    // float32 rounding of log-mean-exp over 5 equal values (a few ulps of the logits).
+    for (const m of a.epochs) {
+      assert.ok(Math.abs(m.mc_val_loss! - m.val_loss) <= 1e-5 * m.val_loss,
+        `epoch ${m.epoch}: ${m.mc_val_loss} vs ${m.val_loss}`);
+      assert.equal(m.mc_val_acc, m.val_acc);
+    }
+    // Not vacuous: with dropout active the styles train differently (scaled vs unscaled activations).
+    const c = await run(inverted, dataset, 0.3, 9);
+    const d = await run(standard, dataset, 0.3, 9);
+    assert.notDeepEqual(withoutDurations(c).epochs, withoutDurations(d).epochs);
+  });
+
+  test('regression from a CSV: val_loss falls far below the variance of the target', async () => {
+    const spec = regressionSpec({ epochs: 40, optimizer: 'adam', learningRate: 0.02 });
+    const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, specDir: csvDir });
+    assert.equal(dataset.task, 'regression');
+    assert.equal(dataset.featureCount, 2);
+    assert.equal(dataset.train.count + dataset.validation.count, 300);
+    // val_loss is the mean squared error; predicting the mean would score Var(y) (≈ 37). The noise floor is 0.01.
+    const targetVariance = variance(dataset.validation.y);
+    assert.ok(targetVariance > 20, `Var(y) = ${targetVariance}`);
+    const r = await run(spec, dataset, 0.1, 1);
+    assert.equal(r.summary.status, 'completed');
+    const last = r.epochs.at(-1)!;
+    for (const m of r.epochs) {
+      assert.ok(!('acc' in m) && !('val_acc' in m) && !('mc_val_acc' in m), 'no accuracy for regression');
+      assert.ok(Number.isFinite(m.mc_val_loss));
+    }
+    assert.ok(r.epochs[0].val_loss > last.val_loss);
+    assert.ok(last.val_loss < 0.02 * targetVariance, `val_loss ${last.val_loss}, Var(y) ${targetVariance}`);
+    assert.ok(last.mc_val_loss! < 0.05 * targetVariance, `mc_val_loss ${last.mc_val_loss}`);
+  });
+});
