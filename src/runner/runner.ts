@@ -16,6 +16,7 @@ import {
 import { defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
 import { storeFormat } from '../store/types';
 import { SweepWriter, type TrialWriter } from '../store/writer';
+import { version as dropoutLabVersion } from '../../package.json';
 
 export interface SweepOptions {
   spec: ExperimentSpec;
@@ -57,8 +58,6 @@ interface Worker {
   /** The last error a trainer reported before exiting. */
   fatal?: string;
 }
-
-const dropoutLabVersion = '0.1.0';
 
 export function startSweep(options: SweepOptions): SweepRun {
   const specPath = path.resolve(options.specPath);
