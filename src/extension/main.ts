@@ -1,1 +1,39 @@
-export function activate(): void {}
+/**
+ * Activation: everything here is light. TF.js never loads in the extension host; sweeps train in trainer
+ * child processes started by the runner. Every disposable is owned by `context.subscriptions`.
+ */
+import * as vscode from 'vscode';
+import { SpecCodeLensProvider } from './codeLens';
+import { registerCommands, runExperiment } from './commands';
+import { SpecDiagnostics } from './diagnostics';
+import { SweepHistory } from './history';
+import { SweepService } from './sweepService';
+import { ExperimentPanels, SweepsSideView, type ViewContext } from './views';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Dropout Lab', { log: true });
+  const sweeps = new SweepService(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath, log);
+  const history = new SweepHistory();
+  const commandContext = { sweeps, history, log, openPanel: (specPath: string, dir?: string) => panels.open(specPath, dir) };
+  const viewContext: ViewContext = {
+    extensionUri: context.extensionUri, log, sweeps, history,
+    openPanel: commandContext.openPanel,
+    runSpec: (specPath) => runExperiment(commandContext, vscode.Uri.file(specPath)),
+  };
+  const panels = new ExperimentPanels(viewContext);
+  context.subscriptions.push(
+    log, sweeps, history, panels,
+    new SweepsSideView(viewContext),
+    new SpecDiagnostics(),
+    new SpecCodeLensProvider(sweeps, history),
+    sweeps.onDidEvent(({ event }) => {
+      if (event.type === 'sweepStarted' || event.type === 'sweepEnded') history.invalidate();
+    }),
+    ...registerCommands(commandContext),
+  );
+  log.info(`Dropout Lab activated (VS Code ${vscode.version})`);
+}
+
+export function deactivate(): void {
+  // Running sweeps are cancelled by SweepService.dispose via context.subscriptions.
+}

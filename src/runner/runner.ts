@@ -14,6 +14,8 @@ import {
   type TrialPlan, type TrialSummary,
 } from '../protocol/messages';
 import { defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
+import { loadSweep } from '../store/reader';
+import { bestRate, summarizeByRate } from '../store/summary';
 import { storeFormat } from '../store/types';
 import { SweepWriter, type TrialWriter } from '../store/writer';
 import { version as dropoutLabVersion } from '../../package.json';
@@ -55,6 +57,8 @@ interface Worker {
   ready: boolean;
   trial?: TrialPlan;
   writer?: TrialWriter;
+  /** Epochs of the current trial stored so far. */
+  epochs: number;
   /** The last error a trainer reported before exiting. */
   fatal?: string;
 }
@@ -111,6 +115,7 @@ export function startSweep(options: SweepOptions): SweepRun {
       return;
     }
     worker.trial = trial;
+    worker.epochs = 0;
     send(worker, { type: 'run', trial, spec: options.spec, specDir: path.dirname(specPath) });
   }
 
@@ -130,6 +135,7 @@ export function startSweep(options: SweepOptions): SweepRun {
       case 'epoch':
         if (worker.trial?.id !== event.trialId) return;
         worker.writer?.epoch(event.metrics);
+        worker.epochs = event.metrics.epoch;
         emit({ type: 'epoch', trialId: event.trialId, metrics: event.metrics });
         return;
       case 'trialEnded':
@@ -151,6 +157,7 @@ export function startSweep(options: SweepOptions): SweepRun {
       index: spawned++,
       child: fork(trainerPath, [backend], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] }),
       ready: false,
+      epochs: 0,
     };
     workers.add(worker);
     const log = (level: 'info' | 'warn') => (line: string) => line.trim() && emit({ type: 'log', level, message: `trainer ${worker.index}: ${line}` });
@@ -169,7 +176,7 @@ export function startSweep(options: SweepOptions): SweepRun {
     const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
     if (worker.trial) {
       endTrial(worker, {
-        status: cancelled ? 'cancelled' : 'failed', epochs: 0, stoppedEarly: false, durationMs: 0,
+        status: cancelled ? 'cancelled' : 'failed', epochs: worker.epochs, stoppedEarly: false, durationMs: 0,
         error: `the trainer process ${how}${worker.fatal ? `: ${worker.fatal}` : ''}`,
       });
     }
@@ -192,7 +199,8 @@ export function startSweep(options: SweepOptions): SweepRun {
     if (cancelled) status = 'cancelled';
     else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
     else status = 'completed';
-    writer.update({ status, endedAt: new Date().toISOString() });
+    const best = bestRate(summarizeByRate(loadSweep(dir).trials));
+    writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) });
     emit({ type: 'sweepEnded', status });
     resolveFinished(status);
   }

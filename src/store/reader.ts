@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isEpochMetrics, isTrialSummary, type EpochMetrics, type SweepStatus, type TrialPlan, type TrialSummary } from '../protocol/messages';
+import { isEpochMetrics, isTrialSummary, type EpochMetrics, type SweepListItem, type SweepStatus, type TrialPlan, type TrialState, type TrialSummary } from '../protocol/messages';
 import { manifestFile, trialFile } from './layout';
-import type { StoredTrialStatus, SweepListing, SweepManifest, SweepRecord, TrialRecord } from './types';
+import type { SweepManifest, SweepRecord, TrialRecord } from './types';
 
 function processIsAlive(pid: number): boolean {
   try {
@@ -52,7 +52,7 @@ function readTrial(dir: string, plan: TrialPlan, sweepStatus: SweepStatus, warni
     else if (record.kind === 'summary' && isTrialSummary(value)) summary = withoutKind(value);
     else warnings.push(`${file}:${index + 1}: unexpected line skipped`);
   });
-  let status: StoredTrialStatus;
+  let status: TrialState;
   if (summary) status = summary.status;
   else status = sweepStatus === 'running' ? 'running' : 'interrupted';
   return { plan, status, parameterCount, epochs, summary };
@@ -72,8 +72,8 @@ export function loadSweep(dir: string): SweepRecord {
 }
 
 /** Every sweep under a runs root (all experiments), newest first. Folders without a readable manifest are skipped. */
-export function listSweeps(runsRoot: string): SweepListing[] {
-  const listings: SweepListing[] = [];
+export function listSweeps(runsRoot: string): SweepListItem[] {
+  const listings: SweepListItem[] = [];
   for (const experiment of safeReaddir(runsRoot)) {
     for (const id of safeReaddir(path.join(runsRoot, experiment))) {
       const dir = path.join(runsRoot, experiment, id);
@@ -81,7 +81,7 @@ export function listSweeps(runsRoot: string): SweepListing[] {
         const manifest = readManifest(dir);
         listings.push({
           dir, id: manifest.id, experiment: manifest.experiment, specPath: manifest.specPath, status: effectiveStatus(manifest),
-          startedAt: manifest.startedAt, endedAt: manifest.endedAt, trialCount: manifest.trials.length,
+          startedAt: manifest.startedAt, endedAt: manifest.endedAt, trialCount: manifest.trials.length, best: manifest.best,
         });
       } catch {
         // not a sweep folder, or a manifest being replaced right now

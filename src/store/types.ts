@@ -4,7 +4,7 @@
  *   <runs root>/<experiment slug>/<sweep id>/trials/<trial id>.jsonl one header line, one line per epoch, one summary line
  * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
  */
-import type { BackendInfo, EpochMetrics, SweepStatus, TrialPlan, TrialStatus, TrialSummary } from '../protocol/messages';
+import type { BackendInfo, EpochMetrics, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../protocol/messages';
 import type { ExperimentSpec } from '../engine/spec/types';
 
 export const storeFormat = 1;
@@ -29,6 +29,8 @@ export interface SweepManifest {
   status: SweepStatus;
   startedAt: string;
   endedAt?: string;
+  /** Written when the sweep ends: the rate with the lowest mean best val_loss. */
+  best?: { rate: number; val_loss: number };
 }
 
 export type TrialLine =
@@ -36,12 +38,10 @@ export type TrialLine =
   | ({ kind: 'epoch' } & EpochMetrics)
   | ({ kind: 'summary' } & TrialSummary);
 
-/** Status as read back: `pending` never started; `running` is still being written by a live runner. */
-export type StoredTrialStatus = TrialStatus | 'running' | 'pending';
-
 export interface TrialRecord {
   plan: TrialPlan;
-  status: StoredTrialStatus;
+  /** As read back: `running` is still being written by a live runner; `pending` never started. */
+  status: TrialState;
   parameterCount?: number;
   epochs: EpochMetrics[];
   summary?: TrialSummary;
@@ -55,15 +55,4 @@ export interface SweepRecord {
   trials: TrialRecord[];
   /** Lines that could not be read, with file and line number. */
   warnings: string[];
-}
-
-export interface SweepListing {
-  dir: string;
-  id: string;
-  experiment: string;
-  specPath: string;
-  status: SweepStatus;
-  startedAt: string;
-  endedAt?: string;
-  trialCount: number;
 }

@@ -1,0 +1,93 @@
+/**
+ * What the CodeLens on a `*.dropout.json` shows, as plain data: the provider turns these into vscode.CodeLens.
+ * Kept free of `vscode` so it is unit-tested directly.
+ */
+import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import type { ParsedSpec } from '../engine/spec/types';
+
+export interface RunningProgress {
+  epoch: number;
+  epochs: number;
+  trialsDone: number;
+  trialsTotal: number;
+}
+
+export interface LastSweep {
+  endedAt?: string;
+  startedAt: string;
+  status: string;
+  bestRate?: number;
+}
+
+export interface LensState {
+  running?: RunningProgress;
+  last?: LastSweep;
+}
+
+export type LensCommand = 'dropoutLab.run' | 'dropoutLab.stop' | 'dropoutLab.showResults' | 'dropoutLab.runRate';
+
+export interface LensModel {
+  /** Where the lens stands: a character offset in the text. */
+  offset: number;
+  title: string;
+  command: LensCommand;
+  /** Arguments after the document URI. */
+  args: unknown[];
+  tooltip?: string;
+}
+
+export function timeAgo(iso: string, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, now = new Date()): LensModel[] {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const top = root?.offset ?? 0;
+  const lenses: LensModel[] = [];
+  const spec = parsed.spec;
+
+  if (state.running) {
+    const { epoch, epochs, trialsDone, trialsTotal } = state.running;
+    lenses.push({ offset: top, title: '$(debug-stop) Stop', command: 'dropoutLab.stop', args: [], tooltip: 'Stop the running sweep; finished epochs are kept' });
+    lenses.push({ offset: top, title: `$(sync~spin) epoch ${epoch}/${epochs}, trial ${Math.min(trialsDone + 1, trialsTotal)}/${trialsTotal}`, command: 'dropoutLab.showResults', args: [] });
+  } else if (spec) {
+    const rates = spec.sweep.rates.length;
+    const seeds = spec.sweep.repeats;
+    lenses.push({
+      offset: top, command: 'dropoutLab.run', args: [],
+      title: `$(play) Run experiment (${rates} rate${rates === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'})`,
+    });
+  } else {
+    const errors = parsed.problems.filter((problem) => problem.severity === 'error').length;
+    lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: `$(error) ${errors} problem${errors === 1 ? '' : 's'} to fix before running` });
+  }
+  if (state.last) {
+    const when = timeAgo(state.last.endedAt ?? state.last.startedAt, now);
+    const best = state.last.bestRate !== undefined ? `, best rate ${state.last.bestRate}` : '';
+    lenses.push({ offset: top, title: `$(graph) Show results (last: ${when}${best})`, command: 'dropoutLab.showResults', args: [] });
+  }
+
+  if (spec && !state.running && root) lenses.push(...rateLenses(root, spec.sweep.rates));
+  return lenses;
+}
+
+/** "Run only this rate" on each rate of a list, or on the range object once per rate it expands to. */
+function rateLenses(root: Node, rates: number[]): LensModel[] {
+  const node = findNodeAtLocation(root, ['sweep', 'rates']);
+  if (!node) return [];
+  if (node.type === 'array') {
+    return (node.children ?? []).flatMap((item) => (typeof item.value === 'number' && rates.includes(item.value)
+      ? [{ offset: item.offset, title: `$(play) Run only ${item.value}`, command: 'dropoutLab.runRate' as const, args: [item.value] }]
+      : []));
+  }
+  return rates.map((rate, index) => ({
+    offset: node.offset, title: `${index === 0 ? 'Run only: ' : ''}${rate}`, command: 'dropoutLab.runRate' as const, args: [rate],
+    tooltip: `Run only rate ${rate} (keep p = ${Number((1 - rate).toFixed(6))})`,
+  }));
+}

@@ -1,0 +1,134 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseSpec } from '../engine/spec/parse';
+import type { SpecProblem } from '../engine/spec/types';
+import { experimentSlug } from '../store/layout';
+import type { SweepHistory } from './history';
+import { findSpecFiles, isSpecUri, readSpecText } from './specFiles';
+import type { SweepService } from './sweepService';
+import { experimentTemplate } from './template';
+import { exportCsv } from './views';
+
+export interface CommandContext {
+  sweeps: SweepService;
+  history: SweepHistory;
+  log: vscode.LogOutputChannel;
+  openPanel(specPath: string, dir?: string): void;
+}
+
+/** The spec a command acts on: its argument, else the active editor's spec, else one the user picks. */
+async function resolveSpec(arg: unknown, purpose: string): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri && isSpecUri(arg)) return arg;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active && isSpecUri(active)) return active;
+  const files = await findSpecFiles();
+  if (files.length === 0) {
+    const choice = await vscode.window.showInformationMessage('There is no *.dropout.json file in this workspace.', 'New Dropout Experiment');
+    if (choice) await vscode.commands.executeCommand('dropoutLab.newExperiment');
+    return undefined;
+  }
+  if (files.length === 1) return files[0];
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri })),
+    { placeHolder: `Experiment to ${purpose}` },
+  );
+  return picked?.uri;
+}
+
+async function revealProblem(uri: vscode.Uri, problem: SpecProblem): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document);
+  const range = new vscode.Range(document.positionAt(problem.offset), document.positionAt(problem.offset + Math.max(1, problem.length)));
+  editor.selection = new vscode.Selection(range.start, range.end);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+}
+
+export async function runExperiment(context: CommandContext, uri: vscode.Uri, rates?: number[]): Promise<void> {
+  const specPath = uri.fsPath;
+  const running = context.sweeps.running(specPath);
+  if (running) {
+    const choice = await vscode.window.showWarningMessage(`${running.experiment} is already running.`, 'Show', 'Stop');
+    if (choice === 'Show') context.openPanel(specPath, running.dir);
+    if (choice === 'Stop') context.sweeps.stop(specPath);
+    return;
+  }
+  const text = readSpecText(uri);
+  const { spec, problems } = parseSpec(text);
+  const errors = problems.filter((problem) => problem.severity === 'error');
+  if (!spec || errors.length > 0) {
+    const [first] = errors;
+    const where = first ? `${first.line}:${first.column}${first.path ? ` ${first.path}` : ''}: ${first.message}` : 'the spec is invalid';
+    const choice = await vscode.window.showErrorMessage(
+      `Cannot run ${path.basename(specPath)}: ${errors.length} problem${errors.length === 1 ? '' : 's'}. First at ${where}`, 'Show Problem');
+    if (choice && first) await revealProblem(uri, first);
+    return;
+  }
+  try {
+    const sweep = context.sweeps.start(specPath, spec, text, rates);
+    context.history.invalidate();
+    context.openPanel(specPath, sweep.dir);
+  } catch (error) {
+    context.log.error(`cannot start ${specPath}: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(`Dropout Lab: cannot start the sweep: ${(error as Error).message}`, 'Show Log').then((c) => c && context.log.show());
+  }
+}
+
+export function registerCommands(context: CommandContext): vscode.Disposable[] {
+  const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+  return [
+    register('dropoutLab.run', async (arg) => {
+      const uri = await resolveSpec(arg, 'run');
+      if (uri) await runExperiment(context, uri);
+    }),
+    register('dropoutLab.runRate', async (arg, rate) => {
+      const uri = await resolveSpec(arg, 'run');
+      if (uri && typeof rate === 'number') await runExperiment(context, uri, [rate]);
+    }),
+    register('dropoutLab.stop', async (arg) => {
+      const uri = arg instanceof vscode.Uri ? arg : undefined;
+      if (uri && context.sweeps.stop(uri.fsPath)) return;
+      const dirs = context.sweeps.runningDirs();
+      if (dirs.length === 0) {
+        void vscode.window.showInformationMessage('No Dropout Lab sweep is running.');
+        return;
+      }
+      const active = vscode.window.activeTextEditor?.document.uri;
+      if (active && context.sweeps.stop(active.fsPath)) return;
+      const specs = (await findSpecFiles()).filter((spec) => context.sweeps.running(spec.fsPath));
+      const target = specs.length === 1 ? specs[0] : (await vscode.window.showQuickPick(specs.map((spec) => ({ label: path.basename(spec.fsPath), spec })), { placeHolder: 'Sweep to stop' }))?.spec;
+      if (target) context.sweeps.stop(target.fsPath);
+    }),
+    register('dropoutLab.showResults', async (arg) => {
+      const uri = await resolveSpec(arg, 'show');
+      if (uri) context.openPanel(uri.fsPath);
+    }),
+    register('dropoutLab.exportCsv', async (arg) => {
+      const uri = await resolveSpec(arg, 'export');
+      if (!uri) return;
+      const [latest] = await context.history.forSpec(uri.fsPath);
+      if (!latest) {
+        void vscode.window.showInformationMessage(`${path.basename(uri.fsPath)} has no stored sweep yet.`);
+        return;
+      }
+      await exportCsv(latest.dir);
+    }),
+    register('dropoutLab.newExperiment', async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) {
+        void vscode.window.showErrorMessage('Open a folder first: the experiment file and its runs live in the workspace.');
+        return;
+      }
+      const name = await vscode.window.showInputBox({
+        title: 'New Dropout Experiment', prompt: 'Experiment name', value: 'my-experiment',
+        validateInput: (value) => (value.trim() ? undefined : 'A name is required'),
+      });
+      if (!name) return;
+      let file = path.join(folder.uri.fsPath, `${experimentSlug(name)}.dropout.json`);
+      for (let n = 2; fs.existsSync(file); n++) file = path.join(folder.uri.fsPath, `${experimentSlug(name)}-${n}.dropout.json`);
+      fs.writeFileSync(file, experimentTemplate(name.trim()));
+      await vscode.window.showTextDocument(vscode.Uri.file(file));
+    }),
+  ];
+}

@@ -1,0 +1,37 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { defaultRunsRoot } from '../store/layout';
+import { backendChoices, type BackendChoice } from '../protocol/messages';
+
+const section = 'dropoutLab';
+
+export function backendSetting(): BackendChoice {
+  const value = vscode.workspace.getConfiguration(section).get<string>('backend', 'auto');
+  return backendChoices.includes(value as BackendChoice) ? (value as BackendChoice) : 'auto';
+}
+
+/** 0 means one per core. */
+export function maxParallelTrainers(): number {
+  const value = vscode.workspace.getConfiguration(section).get<number>('maxParallelTrainers', 0);
+  return Number.isInteger(value) && value > 0 ? value : os.availableParallelism();
+}
+
+export function codeLensEnabled(): boolean {
+  return vscode.workspace.getConfiguration(section).get<boolean>('codeLens.enabled', true);
+}
+
+/** The runs root for a spec: the `runsFolder` setting (relative to the spec's workspace folder), else next to the spec. */
+export function runsRootFor(specPath: string): string {
+  const configured = vscode.workspace.getConfiguration(section).get<string>('runsFolder', '').trim();
+  if (!configured) return defaultRunsRoot(specPath);
+  if (path.isAbsolute(configured)) return configured;
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(specPath));
+  return path.join(folder?.uri.fsPath ?? path.dirname(specPath), configured);
+}
+
+export function onSettingsChanged(listener: (event: vscode.ConfigurationChangeEvent) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(section)) listener(event);
+  });
+}

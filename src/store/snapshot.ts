@@ -1,0 +1,21 @@
+/** What the webviews draw, made from what the store holds. */
+import type { SweepSnapshot } from '../protocol/messages';
+import type { SweepRecord } from './types';
+
+export function toSnapshot(record: SweepRecord): SweepSnapshot {
+  const { manifest } = record;
+  return {
+    dir: record.dir,
+    id: manifest.id,
+    experiment: manifest.experiment,
+    specPath: manifest.specPath,
+    status: record.status,
+    startedAt: manifest.startedAt,
+    endedAt: manifest.endedAt,
+    backend: manifest.backend?.name,
+    epochs: manifest.spec.training.epochs,
+    task: manifest.spec.dataset.type === 'csv' ? manifest.spec.dataset.task : 'classification',
+    mcSamples: manifest.spec.evaluation.mcSamples,
+    trials: record.trials.map((trial) => ({ plan: trial.plan, state: trial.status, epochs: trial.epochs, summary: trial.summary })),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The sweeps a view knows (dir → SweepSnapshot) and how live SweepEvents change them.
+ *
+ * Events are applied in place: a running sweep receives up to ~20 batches a second and the charts extend their
+ * curves from the returned changes, so copying snapshots per event would only make garbage. Pure otherwise: no DOM,
+ * the clock is a parameter.
+ */
+import { assertNever } from '../../src/protocol/assertNever';
+import type { EpochMetrics, SweepEvent, SweepSnapshot, TrialSnapshot, TrialState } from '../../src/protocol/messages';
+import type { TrialRecord } from '../../src/store/types';
+
+/** What an event changed, for the views to redraw just that. */
+export type SweepChange =
+  | { kind: 'epoch'; trial: TrialSnapshot; metrics: EpochMetrics }
+  | { kind: 'trial'; trial: TrialSnapshot }
+  | { kind: 'sweep' };
+
+const endedStates: ReadonlySet<TrialState> = new Set<TrialState>(['completed', 'cancelled', 'failed', 'interrupted']);
+
+export function isTrialEnded(state: TrialState): boolean {
+  return endedStates.has(state);
+}
+
+function findTrial(sweep: SweepSnapshot, trialId: string): TrialSnapshot | undefined {
+  return sweep.trials.find((trial) => trial.plan.id === trialId);
+}
+
+/** Applies one event; returns what changed, or undefined when nothing did (unknown trial, replayed epoch, log line). */
+export function applySweepEvent(sweep: SweepSnapshot, event: SweepEvent, now: Date): SweepChange | undefined {
+  switch (event.type) {
+    case 'sweepStarted':
+    case 'log':
+      // The host sends sweepStarted as its own message with the whole snapshot; logs are not drawn.
+      return undefined;
+    case 'backendReady':
+      if (sweep.backend === event.backend.name) return undefined;
+      sweep.backend = event.backend.name;
+      return { kind: 'sweep' };
+    case 'trialStarted': {
+      const trial = findTrial(sweep, event.trialId);
+      if (!trial || trial.state === 'running') return undefined;
+      trial.state = 'running';
+      return { kind: 'trial', trial };
+    }
+    case 'epoch': {
+      const trial = findTrial(sweep, event.trialId);
+      if (!trial) return undefined;
+      const last = trial.epochs[trial.epochs.length - 1];
+      // A snapshot taken while events were in flight may already hold this epoch: keep epochs strictly increasing.
+      if (last && event.metrics.epoch <= last.epoch) return undefined;
+      trial.epochs.push(event.metrics);
+      if (trial.state === 'pending') trial.state = 'running';
+      return { kind: 'epoch', trial, metrics: event.metrics };
+    }
+    case 'trialEnded': {
+      const trial = findTrial(sweep, event.trialId);
+      if (!trial) return undefined;
+      trial.state = event.summary.status;
+      trial.summary = event.summary;
+      return { kind: 'trial', trial };
+    }
+    case 'sweepEnded':
+      sweep.status = event.status;
+      sweep.endedAt ??= now.toISOString();
+      return { kind: 'sweep' };
+    default:
+      return assertNever(event, 'sweep event');
+  }
+}
+
+export function applySweepEvents(sweep: SweepSnapshot, events: readonly SweepEvent[], now: Date): SweepChange[] {
+  return events.flatMap((event) => applySweepEvent(sweep, event, now) ?? []);
+}
+
+/** The sweep a view is about: the one running, else the one started last. */
+export function choosePrimary(sweeps: Iterable<SweepSnapshot>): SweepSnapshot | undefined {
+  let primary: SweepSnapshot | undefined;
+  for (const sweep of sweeps) {
+    if (!primary) primary = sweep;
+    else if ((sweep.status === 'running') !== (primary.status === 'running')) {
+      if (sweep.status === 'running') primary = sweep;
+    } else if (sweep.startedAt > primary.startedAt) primary = sweep;
+  }
+  return primary;
+}
+
+/**
+ * `summarizeByRate` reads the store's TrialRecord; a snapshot trial has `state` where the record has `status`.
+ * Diverged metrics arrive as null: they become NaN so that no summary reads them as 0.
+ */
+export function toTrialRecord(trial: TrialSnapshot): TrialRecord {
+  return { plan: trial.plan, status: trial.state, epochs: trial.epochs.map(withNaNForNull), summary: trial.summary };
+}
+
+function withNaNForNull(metrics: EpochMetrics): EpochMetrics {
+  const values = metrics as unknown as Record<string, unknown>;
+  if (!Object.values(values).includes(null)) return metrics;
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value === null ? NaN : value])) as unknown as EpochMetrics;
+}

@@ -1,0 +1,107 @@
+/** The trials table: one row per trial, sortable by any column, the best trial marked. */
+import type { SweepSnapshot, TrialSnapshot, TrialState } from '../../src/protocol/messages';
+import { isFiniteNumber, keepOf } from './format';
+
+export interface TrialRow {
+  trialId: string;
+  rate: number;
+  keep: number;
+  seed: number;
+  state: TrialState;
+  /** Epochs done. */
+  epochs: number;
+  /** The lowest finite val_loss and the (first) epoch it was reached at. */
+  bestValLoss?: number;
+  bestEpoch?: number;
+  finalTrainLoss?: number;
+  finalValLoss?: number;
+  /** Overfitting gap at the last epoch: val_loss − train_loss. */
+  gap?: number;
+  valAcc?: number;
+  mcValLoss?: number;
+  /** The trial with the lowest best val_loss of the sweep. */
+  isBest: boolean;
+}
+
+export const sortColumns = ['rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc', 'mcValLoss'] as const;
+export type SortColumn = (typeof sortColumns)[number];
+export type SortDirection = 'asc' | 'desc';
+export interface TableSort {
+  column: SortColumn;
+  direction: SortDirection;
+}
+
+export const defaultSort: TableSort = { column: 'rate', direction: 'asc' };
+
+export function isSortColumn(value: unknown): value is SortColumn {
+  return typeof value === 'string' && (sortColumns as readonly string[]).includes(value);
+}
+
+function finite(value: unknown): number | undefined {
+  return isFiniteNumber(value) ? value : undefined;
+}
+
+export function trialRow(trial: TrialSnapshot): TrialRow {
+  const row: TrialRow = {
+    trialId: trial.plan.id,
+    rate: trial.plan.rate,
+    keep: keepOf(trial.plan.rate),
+    seed: trial.plan.seed,
+    state: trial.state,
+    epochs: trial.epochs.length,
+    isBest: false,
+  };
+  for (const metrics of trial.epochs) {
+    const valLoss = finite(metrics.val_loss);
+    if (valLoss !== undefined && (row.bestValLoss === undefined || valLoss < row.bestValLoss)) {
+      row.bestValLoss = valLoss;
+      row.bestEpoch = metrics.epoch;
+    }
+  }
+  const final = trial.epochs[trial.epochs.length - 1];
+  if (final) {
+    row.finalTrainLoss = finite(final.train_loss);
+    row.finalValLoss = finite(final.val_loss);
+    row.gap = row.finalValLoss !== undefined && row.finalTrainLoss !== undefined ? row.finalValLoss - row.finalTrainLoss : undefined;
+    row.valAcc = finite(final.val_acc);
+    row.mcValLoss = finite(final.mc_val_loss);
+  }
+  return row;
+}
+
+/** Rows in plan order, the best one marked (ties: the first in plan order). */
+export function trialRows(sweep: SweepSnapshot): TrialRow[] {
+  const rows = sweep.trials.map(trialRow);
+  let best: TrialRow | undefined;
+  for (const row of rows) {
+    if (row.bestValLoss !== undefined && (!best || row.bestValLoss < (best.bestValLoss as number))) best = row;
+  }
+  if (best) best.isBest = true;
+  return rows;
+}
+
+/** Lifecycle order, so sorting by state groups what is moving before what is done. */
+const stateOrder: Record<TrialState, number> = { running: 0, pending: 1, completed: 2, cancelled: 3, interrupted: 4, failed: 5 };
+
+function sortValue(row: TrialRow, column: SortColumn): number | undefined {
+  return column === 'state' ? stateOrder[row.state] : row[column];
+}
+
+/** A sorted copy. Missing values go last in either direction; ties keep rate, then seed, ascending. */
+export function sortRows(rows: readonly TrialRow[], sort: TableSort): TrialRow[] {
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = sortValue(a, sort.column);
+    const y = sortValue(b, sort.column);
+    if (x === undefined || y === undefined) {
+      if (x !== y) return x === undefined ? 1 : -1;
+    } else if (x !== y) return sign * (x - y);
+    return a.rate - b.rate || a.seed - b.seed;
+  });
+}
+
+/** Clicking a header: a new column sorts ascending, the same column flips. */
+export function toggleSort(current: TableSort, column: SortColumn): TableSort {
+  if (current.column !== column) return { column, direction: 'asc' };
+  return { column, direction: current.direction === 'asc' ? 'desc' : 'asc' };
+}
