@@ -106,6 +106,29 @@ describe('runner', () => {
     assert.equal(cancelled.summary?.epochs, cancelled.epochs.length);
   });
 
+  test('cancel kills a trainer stuck in a long batch after the grace period; no trainer outlives the sweep', async () => {
+    const pids: number[] = [];
+    const options = sweepOptions(tinySpec({
+      dataset: { type: 'moons', samples: 20000, validationFraction: 0.1 },
+      model: { hidden: [2048, 2048] },
+      training: { epochs: 2, batchSize: 18000 },
+      sweep: { rates: [0.5] },
+    }), { workers: 1, cancelGraceMs: 300 });
+    const run = startSweep({
+      ...options,
+      onEvent: (event) => {
+        if (event.type === 'backendReady') pids.push(event.pid);
+        if (event.type === 'trialStarted') run.cancel(); // the trainer is now inside one long synchronous step
+      },
+    });
+    assert.equal(await run.finished, 'cancelled');
+    const [trial] = loadSweep(run.dir).trials;
+    assert.equal(trial.status, 'cancelled');
+    assert.match(trial.summary?.error ?? '', /killed \(SIGKILL\)/);
+    assert.equal(pids.length, 1);
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `trainer ${pid} still alive`);
+  });
+
   test('a backend that cannot start fails every trial with the reason, and the sweep ends', async () => {
     let nodeBackendInstalled = true;
     try {
