@@ -10,7 +10,7 @@ export interface ElementOptions {
   attrs?: Attributes;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElementOptions = {}, children: (Node | string)[] = []): HTMLElementTagNameMap[K];
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options?: ElementOptions, children?: (Node | string)[]): HTMLElementTagNameMap[K];
 export function el(tag: string, options?: ElementOptions, children?: (Node | string)[]): HTMLElement;
 export function el(tag: string, options: ElementOptions = {}, children: (Node | string)[] = []): HTMLElement {
   const element = document.createElement(tag);
@@ -27,9 +27,12 @@ export function setAttribute(element: Element, name: string, value: string | num
   else element.setAttribute(name, value === true ? '' : String(value));
 }
 
-/** A table that only screen readers (and tests) see: what a chart shows, as text. */
-export function summaryTable(caption: string, columns: readonly string[], rows: readonly (readonly string[])[]): HTMLTableElement {
+/**
+ * A table that only screen readers (and tests) see: what a chart shows, as text. Wrapped in a clipped box because
+ * a table ignores `overflow` and its content would widen the page.
+ */
+export function summaryTable(caption: string, columns: readonly string[], rows: readonly (readonly string[])[]): HTMLElement {
   const header = el('tr', {}, columns.map((column) => el('th', { text: column, attrs: { scope: 'col' } })));
   const body = rows.map((cells) => el('tr', {}, cells.map((cell, index) => (index === 0 ? el('th', { text: cell, attrs: { scope: 'row' } }) : el('td', { text: cell })))));
-  return el('table', { class: 'visually-hidden' }, [el('caption', { text: caption }), el('thead', {}, [header]), el('tbody', {}, body)]);
+  return el('div', { class: 'visually-hidden' }, [el('table', {}, [el('caption', { text: caption }), el('thead', {}, [header]), el('tbody', {}, body)])]);
 }

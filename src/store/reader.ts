@@ -48,7 +48,7 @@ function readTrial(dir: string, plan: TrialPlan, sweepStatus: SweepStatus, warni
     }
     const record = value as { kind?: unknown; parameterCount?: unknown };
     if (record.kind === 'header') parameterCount = typeof record.parameterCount === 'number' ? record.parameterCount : undefined;
-    else if (record.kind === 'epoch' && isEpochMetrics(value)) epochs.push(withoutKind(value));
+    else if (record.kind === 'epoch' && isEpochMetrics(value)) epochs.push(nullAsNaN(withoutKind(value)));
     else if (record.kind === 'summary' && isTrialSummary(value)) summary = withoutKind(value);
     else warnings.push(`${file}:${index + 1}: unexpected line skipped`);
   });
@@ -56,6 +56,12 @@ function readTrial(dir: string, plan: TrialPlan, sweepStatus: SweepStatus, warni
   if (summary) status = summary.status;
   else status = sweepStatus === 'running' ? 'running' : 'interrupted';
   return { plan, status, parameterCount, epochs, summary };
+}
+
+/** JSON writes a diverged (NaN or infinite) metric as null; it reads back as NaN so no average takes it for 0. */
+function nullAsNaN(metrics: EpochMetrics): EpochMetrics {
+  for (const [key, value] of Object.entries(metrics)) if (value === null) (metrics as unknown as Record<string, number>)[key] = NaN;
+  return metrics;
 }
 
 function withoutKind<T extends object>(value: T): Omit<T, 'kind'> {

@@ -38,16 +38,22 @@ function optionalMeanStd(values: (number | undefined)[]): MeanStd | undefined {
   return present.length ? meanStd(present) : undefined;
 }
 
-/** Uses each trial's last recorded epoch, so interrupted trials still count with what they reached. */
-export function summarizeByRate(trials: TrialRecord[]): RateSummary[] {
-  const byRate = new Map<number, TrialRecord[]>();
+/** What a summary reads of a trial: stored records and the webviews' live snapshots both fit. */
+export type SummarizedTrial = Pick<TrialRecord, 'plan' | 'epochs'>;
+
+/**
+ * Uses each trial's last recorded epoch, so interrupted trials still count with what they reached. A diverged
+ * loss is stored as null (JSON has no NaN): the best val_loss is taken over finite values only.
+ */
+export function summarizeByRate(trials: SummarizedTrial[]): RateSummary[] {
+  const byRate = new Map<number, SummarizedTrial[]>();
   for (const trial of trials) {
     if (trial.epochs.length === 0) continue;
     byRate.set(trial.plan.rate, [...(byRate.get(trial.plan.rate) ?? []), trial]);
   }
   return [...byRate.entries()].sort(([a], [b]) => a - b).map(([rate, group]) => {
     const finals = group.map((trial) => trial.epochs[trial.epochs.length - 1]);
-    const best = group.map((trial) => Math.min(...trial.epochs.map((epoch) => epoch.val_loss)));
+    const best = group.map((trial) => Math.min(...trial.epochs.map((epoch) => epoch.val_loss).filter((loss) => Number.isFinite(loss))));
     const summary: RateSummary = {
       rate,
       seeds: group.length,

@@ -107,7 +107,7 @@ describe('sweep summary', () => {
       trial(0, 2, [epoch(1, 0.5, 0.4), epoch(2, 0.6, 0.1)]),
       trial(0.5, 1, [epoch(1, 0.5, 0.45), epoch(2, 0.35, 0.3)]),
       trial(0.5, 2, [epoch(1, 0.45, 0.4), epoch(2, 0.55, 0.35)]),
-      { plan: plan(0.8, 1), status: 'pending', epochs: [] },
+      { plan: plan(0.8, 1), epochs: [] },
     ]);
     assert.deepEqual(rates.map((r) => r.rate), [0, 0.5], 'a rate without epochs has no summary');
     const [none, half] = rates;

@@ -302,3 +302,33 @@ describe('webview model: saved UI state and the sweeps drawn', () => {
     assert.deepEqual(drawableOverlays(shown.data, shown.overlays).map((s) => s.dir), ['old'], 'kept is drawn once loaded');
   });
 });
+
+describe('webview model: untrusted input', () => {
+  test('events in a batch are checked one by one: malformed or unknown ones are skipped, the rest applied', () => {
+    const live = sweep([trial(0, 1, undefined, 'pending')], { status: 'running' });
+    const [metrics] = epochs({ val: [0.9], train: [0.8] });
+    const changes = applySweepEvents(live, [
+      null,
+      { type: 'epoch', trialId: 'rate-0_seed-1' },
+      { type: 'epoch', trialId: 'rate-0_seed-1', metrics: { ...metrics, epoch: 'one' } },
+      { type: 'somethingNew', trialId: 'rate-0_seed-1' },
+      { type: 'sweepEnded', status: 'exploded' },
+      { type: 'epoch', trialId: 'rate-0_seed-1', metrics },
+    ], new Date());
+    assert.deepEqual(changes.map((change) => change.kind), ['epoch']);
+    assert.equal(live.status, 'running');
+    assert.equal(live.trials[0].epochs.length, 1);
+  });
+
+  test('a diverged loss (null in JSON) is never read as 0: best val_loss is over finite epochs, in the rate chart and the table alike', () => {
+    const diverged = trial(0.1, 1, { val: [0.9, 0.6, 0.5], train: [0.5, 0.4, 0.3] });
+    (diverged.epochs[2] as unknown as { val_loss: null }).val_loss = null;
+    const s = sweep([diverged, trial(0.2, 1, { val: [0.8, 0.7, 0.75], train: [0.5, 0.4, 0.3] })]);
+    const rates = compareRates(summarizeSweep(s));
+    assert.equal(rates[0].bestValLoss.mean, 0.6, 'the best finite epoch, not 0');
+    assert.ok(Number.isNaN(rates[0].finalValLoss.mean), 'the last epoch diverged');
+    assert.equal(bestRateOf(summarizeSweep(s))?.rate, 0.1);
+    const [row] = trialRows(s);
+    assert.deepEqual([row.bestValLoss, row.bestEpoch, row.finalValLoss, row.gap], [0.6, 2, undefined, undefined]);
+  });
+});

@@ -55,7 +55,7 @@ export class ChartCard {
   private readonly canvas: HTMLCanvasElement;
   private readonly legend: HTMLElement;
   private readonly note: HTMLElement;
-  private table: HTMLTableElement;
+  private table: HTMLElement;
   /** Painted under the chart so a saved PNG has the panel's background instead of transparency. */
   background = 'transparent';
 

@@ -18,6 +18,7 @@ export interface ChartTheme {
   deterministic: Rgb;
   monteCarlo: Rgb;
   band: string;
+  tooltip: { background: string; foreground: string; border: string };
   highContrast: boolean;
 }
 
@@ -61,6 +62,11 @@ export function readTheme(): ChartTheme {
     deterministic: colour('--vscode-charts-blue', fallback.blue),
     monteCarlo: colour('--vscode-charts-orange', fallback.orange),
     band: toCss(foreground, highContrast ? 0.25 : 0.12),
+    tooltip: {
+      background: read('--vscode-editorHoverWidget-background', fallback.background),
+      foreground: read('--vscode-editorHoverWidget-foreground', toCss(foreground)),
+      border: read('--vscode-editorHoverWidget-border', fallback.border),
+    },
     highContrast,
   };
 }

@@ -98,6 +98,7 @@ export function accuracyCurves(sweep: SweepSnapshot, options: CurveOptions): Cur
   return orderedTrials(sweep).map((trial) => trialCurve(sweep, trial, 'val_acc', options));
 }
 
-function orderedTrials(sweep: SweepSnapshot): TrialSnapshot[] {
+/** Trials by rate, then seed: the order of curves, legends and tables. */
+export function orderedTrials(sweep: SweepSnapshot): TrialSnapshot[] {
   return [...sweep.trials].sort((a, b) => a.plan.rate - b.plan.rate || a.plan.seed - b.plan.seed);
 }

@@ -1,0 +1,184 @@
+/**
+ * Across-rate charts: best val_loss (mean ± 1 std over seeds) with final train_loss beside it, and deterministic vs
+ * Monte-Carlo dropout validation loss. A handful of points each, recomputed from the summaries once per frame.
+ */
+import type { ChartDataset } from 'chart.js';
+import type { RateSummary } from '../../src/store/summary';
+import { toCss, type Rgb } from '../model/colours';
+import { formatMetric, formatRate, keepOf, rateLabel } from '../model/format';
+import { compareMonteCarlo, compareRates, type McComparison, type RateComparison } from '../model/rates';
+import type { Point } from '../model/series';
+import type { SweepSnapshot } from '../../src/protocol/messages';
+import { ChartCard, type SeriesSummary } from './chartCard';
+import { axisStyle, baseOptions, rateAxis, tooltipStyle } from './options';
+import type { ChartTheme } from './theme';
+
+type LineDataset = ChartDataset<'line', Point[]>;
+
+/** What a tooltip line says about one point, kept beside the datasets (Chart.js datasets take no extra fields). */
+type PointText = (index: number) => string;
+
+/** A sweep's per-rate summaries, as the across-rate charts draw them. */
+export interface SummarizedSweep {
+  sweep: SweepSnapshot;
+  summaries: RateSummary[];
+  overlay: boolean;
+  prefix: string;
+}
+
+const finitePoints = (rows: readonly { rate: number }[], value: (index: number) => number): Point[] =>
+  rows.flatMap((row, index) => (Number.isFinite(value(index)) ? [{ x: row.rate, y: value(index) }] : []));
+
+const seedsText = (n: number): string => `${n} seed${n === 1 ? '' : 's'}`;
+
+abstract class AcrossRateChart {
+  readonly card: ChartCard;
+  protected texts = new Map<LineDataset, PointText>();
+
+  constructor(kind: 'rates' | 'mc', title: string, subtitle: string, theme: ChartTheme, onSavePng?: (dataUrl: string) => void) {
+    this.card = new ChartCard({ kind, title, subtitle, onSavePng, config: { type: 'line', data: { datasets: [] }, options: this.chartOptions(theme, [], 'Loss') } });
+  }
+
+  protected show(datasets: LineDataset[], theme: ChartTheme, rates: number[], yTitle: string): void {
+    this.card.background = theme.background;
+    this.card.chart.options = this.chartOptions(theme, rates, yTitle);
+    this.card.chart.data.datasets = datasets;
+    this.card.redraw();
+  }
+
+  private chartOptions(theme: ChartTheme, rates: number[], yTitle: string) {
+    return {
+      ...baseOptions(theme),
+      interaction: { mode: 'nearest' as const, axis: 'x' as const, intersect: false },
+      scales: { x: rateAxis(theme, rates), y: { type: 'linear' as const, ...axisStyle(theme, yTitle) } },
+      plugins: {
+        tooltip: {
+          ...tooltipStyle(theme),
+          // The band's edges are described by the mean's line ("± std"), not on their own.
+          filter: (item: { dataset: object }) => this.texts.has(item.dataset as LineDataset),
+          callbacks: {
+            title: (items: { parsed: { x: number | null } }[]) => (items[0] ? rateLabel(items[0].parsed.x ?? 0) : ''),
+            label: (item: { dataset: object; dataIndex: number }) => this.texts.get(item.dataset as LineDataset)?.(item.dataIndex) ?? '',
+          },
+        },
+      },
+    };
+  }
+}
+
+export class RateChart extends AcrossRateChart {
+  constructor(theme: ChartTheme, onSavePng?: (dataUrl: string) => void) {
+    super('rates', 'Best validation loss by dropout rate', 'mean ± 1 std over seeds · dashed: final train_loss, the gap shows overfitting', theme, onSavePng);
+  }
+
+  update(drawn: readonly SummarizedSweep[], theme: ChartTheme, colours: ReadonlyMap<number, Rgb>): void {
+    this.texts.clear();
+    const datasets: LineDataset[] = [];
+    const series: SeriesSummary[] = [];
+    const tableRows: string[][] = [];
+    const allRates = new Set<number>();
+    for (const { sweep, summaries, overlay, prefix } of drawn) {
+      const rows = compareRates(summaries);
+      // The axis spans every planned rate from the first epoch on, so it does not shift as trials start.
+      sweep.trials.forEach((trial) => allRates.add(trial.plan.rate));
+      const labelPrefix = prefix ? `${prefix} · ` : '';
+      const pointColours = rows.map((row) => toCss(colours.get(row.rate) ?? theme.neutral));
+      const add = (dataset: LineDataset, kind: string, text?: PointText): void => {
+        datasets.push(dataset);
+        if (text) this.texts.set(dataset, text);
+        series.push({ label: dataset.label ?? kind, rate: null, kind, points: dataset.data.length, x: dataset.data.map((point) => point.x), ...(overlay ? { overlay } : {}) });
+      };
+      const best = (index: number): number => rows[index].bestValLoss.mean;
+      const rowsWithBest = rows.filter((_, index) => Number.isFinite(best(index)));
+      const bestText: PointText = (index) => {
+        const row = rowsWithBest[index];
+        return `${labelPrefix}best val_loss ${formatMetric(row.bestValLoss.mean)} ± ${formatMetric(row.bestValLoss.std)} (${seedsText(row.seeds)})`;
+      };
+      if (overlay) {
+        add(this.line(`${labelPrefix}best val_loss`, finitePoints(rows, best), toCss(theme.neutral, 0.45), [2, 3], toCss(theme.neutral, 0.45), 1.25), 'best_val_loss', bestText);
+        continue;
+      }
+      const upper = finitePoints(rows, (index) => rows[index].band.upper);
+      const lower = finitePoints(rows, (index) => rows[index].band.lower);
+      add({ type: 'line', label: 'best val_loss + 1 std', data: upper, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: false }, 'best_val_loss_plus_std');
+      add({ type: 'line', label: 'best val_loss − 1 std', data: lower, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: '-1', backgroundColor: theme.band }, 'best_val_loss_minus_std');
+      const bestLine = this.line('best val_loss (mean)', finitePoints(rows, best), toCss(theme.neutral, 0.8), [], rowsWithBest.map((row) => pointColours[rows.indexOf(row)]), 2);
+      bestLine.pointRadius = 4.5;
+      bestLine.pointHoverRadius = 6;
+      bestLine.pointBorderColor = theme.background;
+      add(bestLine, 'best_val_loss', bestText);
+      const rowsWithTrain = rows.filter((row) => Number.isFinite(row.finalTrainLoss.mean));
+      const trainLine = this.line('final train_loss (mean)', finitePoints(rows, (index) => rows[index].finalTrainLoss.mean), toCss(theme.neutral, 0.6), [5, 4], rowsWithTrain.map((row) => pointColours[rows.indexOf(row)]), 1.5);
+      trainLine.pointRadius = 3.5;
+      trainLine.pointStyle = 'rectRot';
+      add(trainLine, 'final_train_loss', (index) => {
+        const row = rowsWithTrain[index];
+        return `final train_loss ${formatMetric(row.finalTrainLoss.mean)} · gap ${formatMetric(row.gap.mean)}`;
+      });
+      tableRows.push(...rows.map((row) => rateTableRow(row)));
+    }
+    const rates = [...allRates].sort((a, b) => a - b);
+    this.show(datasets, theme, rates, 'Loss');
+    this.card.describe(
+      series,
+      { caption: 'Best validation loss by dropout rate', columns: ['Rate', 'Keep', 'Seeds', 'Best val_loss (mean)', 'Std', 'Final train_loss (mean)', 'Gap (mean)'], rows: tableRows },
+      `Best validation loss by dropout rate: ${tableRows.length} rates`,
+    );
+    this.card.setNote(tableRows.length === 0 ? 'No epochs yet.' : undefined);
+    this.card.setLegend([
+      { label: 'best val_loss, mean', style: 'solid', colour: theme.foreground },
+      ...(drawn.some((entry) => !entry.overlay && entry.summaries.some((summary) => summary.seeds > 1)) ? [{ label: '±1 std over seeds', style: 'band' as const, colour: theme.foreground }] : []),
+      { label: 'final train_loss, mean', style: 'dashed', colour: theme.foreground },
+      ...drawn.filter((entry) => entry.overlay).map((entry) => ({ label: `sweep of ${entry.prefix}`, style: 'dotted' as const, colour: theme.foreground })),
+    ]);
+  }
+
+  private line(label: string, data: Point[], colour: string, dash: number[], pointColours: string | string[], width: number): LineDataset {
+    return { type: 'line', label, data, borderColor: colour, borderWidth: width, borderDash: dash, backgroundColor: pointColours, pointBackgroundColor: pointColours, pointBorderColor: pointColours, pointRadius: 3, pointHoverRadius: 5, fill: false };
+  }
+}
+
+function rateTableRow(row: RateComparison): string[] {
+  return [formatRate(row.rate), formatRate(row.keep), String(row.seeds), formatMetric(row.bestValLoss.mean), formatMetric(row.bestValLoss.std), formatMetric(row.finalTrainLoss.mean), formatMetric(row.gap.mean)];
+}
+
+export class McChart extends AcrossRateChart {
+  constructor(theme: ChartTheme, onSavePng?: (dataUrl: string) => void) {
+    super('mc', 'Deterministic vs Monte-Carlo dropout', 'final val_loss per rate, mean over seeds', theme, onSavePng);
+  }
+
+  update(primary: SummarizedSweep | undefined, theme: ChartTheme): void {
+    this.texts.clear();
+    const rows: McComparison[] = primary ? compareMonteCarlo(primary.sweep, primary.summaries) : [];
+    const samples = primary?.sweep.mcSamples ?? 0;
+    const make = (label: string, kind: string, colour: Rgb, dash: number[], pointStyle: 'circle' | 'rectRot', pick: (row: McComparison) => { mean: number; std: number; n: number }) => {
+      const present = rows.filter((row) => Number.isFinite(pick(row).mean));
+      const dataset: LineDataset = {
+        type: 'line', label, data: present.map((row) => ({ x: row.rate, y: pick(row).mean })), borderColor: toCss(colour), backgroundColor: toCss(colour),
+        borderWidth: 2, borderDash: dash, pointStyle, pointRadius: 4, pointHoverRadius: 6, pointBorderColor: theme.background, fill: false,
+      };
+      this.texts.set(dataset, (index) => `${label}: ${formatMetric(pick(present[index]).mean)} ± ${formatMetric(pick(present[index]).std)} (${seedsText(present[index].seeds)})`);
+      return { dataset, summary: { label, rate: null, kind, points: present.length, x: present.map((row) => row.rate) } satisfies SeriesSummary };
+    };
+    const deterministic = make('deterministic rule', 'final_val_loss', theme.deterministic, [], 'circle', (row) => row.deterministic);
+    const monteCarlo = make(`MC dropout (T = ${samples})`, 'final_mc_val_loss', theme.monteCarlo, [6, 3], 'rectRot', (row) => row.monteCarlo);
+    const enabled = samples > 0;
+    this.card.element.hidden = primary !== undefined && !enabled;
+    const plannedRates = [...new Set(primary?.sweep.trials.map((trial) => trial.plan.rate) ?? [])].sort((a, b) => a - b);
+    this.show(enabled ? [deterministic.dataset, monteCarlo.dataset] : [], theme, plannedRates, 'Final val_loss');
+    this.card.describe(
+      enabled ? [deterministic.summary, monteCarlo.summary] : [],
+      {
+        caption: 'Deterministic vs Monte-Carlo dropout validation loss',
+        columns: ['Rate', 'Keep', 'Seeds', 'Deterministic val_loss', 'MC val_loss', 'MC − deterministic'],
+        rows: rows.map((row) => [formatRate(row.rate), formatRate(keepOf(row.rate)), String(row.seeds), formatMetric(row.deterministic.mean), formatMetric(row.monteCarlo.mean), formatMetric(row.monteCarlo.mean - row.deterministic.mean)]),
+      },
+      `Deterministic vs Monte-Carlo dropout validation loss: ${rows.length} rates`,
+    );
+    this.card.setNote(rows.length === 0 ? (enabled ? 'No epochs yet.' : 'Monte-Carlo dropout is off (evaluation.mcSamples = 0).') : undefined);
+    this.card.setLegend([
+      { label: 'deterministic rule', style: 'solid', colour: toCss(theme.deterministic) },
+      { label: `MC dropout, mean of ${samples} passes`, style: 'dashed', colour: toCss(theme.monteCarlo) },
+    ]);
+  }
+}
