@@ -112,8 +112,9 @@ EOF
     mkdir -p node_modules/@vscode/ripgrep/bin
     cp /usr/bin/rg node_modules/@vscode/ripgrep/bin/rg
     chmod 755 node_modules/@vscode/ripgrep/bin/rg
-    # Builds kerberos, node-pty, @vscode/spdlog, native-watchdog, @parcel/watcher, ... with node-gyp.
-    run_logged env npm_config_yes=true npm rebuild --no-audit --no-fund
+    # Builds kerberos, node-pty, @vscode/spdlog, native-watchdog, ... with node-gyp (@parcel/watcher uses the
+    # binary shipped in its npm package). build_from_source=kerberos: prebuild-install would try a download first.
+    run_logged env npm_config_yes=true npm_config_build_from_source=kerberos npm rebuild --no-audit --no-fund
     # symlink_asar
     rm -rf node_modules.asar && ln -s node_modules node_modules.asar
     # symlink_bin_script remote-cli code code-server ; symlink_bin_script helpers browser browser .sh
@@ -127,7 +128,8 @@ EOF
   done_step
 
   step "npm rebuild argon2 (code-server's password hashing, loaded at start-up)"
-  (cd "$CACHE" && run_logged npm rebuild argon2 --no-audit --no-fund)
+  # build_from_source=argon2: node-pre-gyp would try to download a prebuilt binary first.
+  (cd "$CACHE" && run_logged env npm_config_build_from_source=argon2 npm rebuild argon2 --no-audit --no-fund)
   done_step
 fi
 
@@ -177,9 +179,10 @@ version_out="$(XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" t
   fail "code-server --version failed: $version_out"
 }
 rm -rf "$scratch"
-echo "$version_out" | grep -q "^$CODE_SERVER_VERSION " || fail "unexpected code-server --version output: $version_out"
+version_line="$(echo "$version_out" | grep "^$CODE_SERVER_VERSION " || true)"
+[ -n "$version_line" ] || fail "unexpected code-server --version output: $version_out"
 /usr/bin/chromium --version 2>/dev/null | grep -q Chromium || fail "/usr/bin/chromium does not run"
 done_step
 
 echo "$MARKER_CONTENT" >"$MARKER"
-echo "e2e-setup: ready: $(echo "$version_out" | head -n1); $(/usr/bin/chromium --version 2>/dev/null); total ${SECONDS}s"
+echo "e2e-setup: ready: code-server $version_line; $(/usr/bin/chromium --version 2>/dev/null); total ${SECONDS}s"

@@ -1,0 +1,74 @@
+// Runs the end-to-end tests (test/e2e/*.e2e.ts) in real VS Code: code-server + Debian's headless Chromium.
+//   node scripts/e2e/run.mjs [file-or-name-filter ...]
+// Needs `bash scripts/e2e/setup.sh` first; never skips silently: missing prerequisites fail the run, naming
+// what to install. Packages the extension once (`npm run package`) unless E2E_VSIX names a .vsix already.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const chromium = '/usr/bin/chromium';
+const codeServerEntry = join(root, '.cache/code-server/node_modules/code-server/out/node/entry.js');
+const codeServerMarker = join(root, '.cache/code-server/.e2e-ready');
+/** Bound on the whole run; each test file also bounds its own hooks and tests. */
+const RUN_TIMEOUT_MS = Number(process.env.E2E_RUN_TIMEOUT_MS || 20 * 60_000);
+
+function fail(message) {
+  console.error(`e2e: ${message}`);
+  process.exit(1);
+}
+
+// 1. Prerequisites.
+const missing = [];
+if (!existsSync(chromium)) missing.push(`${chromium} (Debian package 'chromium': apt-get install -y chromium)`);
+if (!existsSync(codeServerEntry) || !existsSync(codeServerMarker)) {
+  missing.push("code-server in .cache/code-server (prepared by 'bash scripts/e2e/setup.sh')");
+}
+if (missing.length) {
+  fail(`cannot run the end-to-end tests, missing:\n  - ${missing.join('\n  - ')}\nRun 'bash scripts/e2e/setup.sh' (it installs both).`);
+}
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor !== 20) fail(`code-server 4.100 needs Node 20; this is Node ${process.version}`);
+
+// 2. Test files.
+const filters = process.argv.slice(2);
+const dir = join(root, 'test', 'e2e');
+const files = readdirSync(dir)
+  .filter((name) => name.endsWith('.e2e.ts') && statSync(join(dir, name)).isFile())
+  .map((name) => join(dir, name))
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
+  .sort();
+if (files.length === 0) fail(`no test files matching ${filters.length ? filters.join(', ') : '*.e2e.ts'} in ${relative(root, dir)}`);
+
+// 3. The .vsix, once for all files.
+const env = { ...process.env };
+if (env.E2E_VSIX) {
+  if (!existsSync(env.E2E_VSIX)) fail(`E2E_VSIX=${env.E2E_VSIX} does not exist`);
+} else {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const script = pkg.scripts?.package;
+  if (!script) fail("package.json has no 'package' script to build the .vsix with");
+  const output = /(?:^|\s)(?:-o|--out)\s+(\S+)/.exec(script)?.[1] ?? `${pkg.name}-${pkg.version}.vsix`;
+  const vsix = resolve(root, output);
+  const started = Date.now();
+  const result = spawnSync('npm', ['run', 'package', '--silent'], { cwd: root, encoding: 'utf8', timeout: 5 * 60_000 });
+  if (result.status !== 0) {
+    console.error((result.stdout ?? '') + (result.stderr ?? ''));
+    fail(`'npm run package' failed (${result.error?.message ?? `status ${result.status}`})`);
+  }
+  if (!existsSync(vsix)) fail(`'npm run package' did not write ${vsix}`);
+  console.log(`e2e: packaged ${relative(root, vsix)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  env.E2E_VSIX = vsix;
+}
+
+// 4. Run: one file at a time (each starts its own code-server and Chromium; the machine has 2 cores).
+console.log(`e2e: running ${files.map((file) => relative(root, file)).join(', ')}`);
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', ...files],
+  { cwd: root, env, stdio: 'inherit', timeout: RUN_TIMEOUT_MS, killSignal: 'SIGTERM' },
+);
+if (result.error) fail(`test runner: ${result.error.message}${result.signal ? ` (${result.signal} after ${RUN_TIMEOUT_MS} ms)` : ''}`);
+if (result.signal) fail(`test runner ended by ${result.signal}`);
+process.exit(result.status ?? 1);

@@ -1,0 +1,192 @@
+// The extension as a user meets it, in real VS Code (code-server + headless Chromium), installed from its .vsix,
+// on a copy of examples/. Chart data is read from the webviews' data-series attributes, never from pixels.
+//   node --import tsx --test test/e2e/extension.e2e.ts        (after bash scripts/e2e/setup.sh)
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { listSweeps, loadSweep } from '../../src/store/reader';
+import {
+  checkPrerequisites, clickCodeLens, closeBrowser, copyToTemp, ensureVsix, notifications, openBrowser, openFile,
+  poll, repoRoot, runCommand, screenshot, screenshotOnFailure, startCodeServer, waitForProblem, waitForWorkbench,
+  webviewFrame, type CodeServer,
+} from './harness';
+
+/** One entry of a chart's `data-series` attribute (webview/charts/chartCard.ts). */
+interface SeriesSummary {
+  label: string;
+  rate: number | null;
+  kind: string;
+  points: number;
+  x?: number[];
+  overlay?: boolean;
+}
+
+let workspace = '';
+let server: CodeServer | undefined;
+let page: Page;
+
+const runsRoot = () => path.join(workspace, '.dropout', 'runs');
+
+async function series(frame: Frame, chart: 'loss' | 'accuracy' | 'rates' | 'mc'): Promise<SeriesSummary[]> {
+  const raw = await frame.locator(`[data-chart="${chart}"]`).first().getAttribute('data-series', { timeout: 10_000 });
+  return JSON.parse(raw ?? '[]') as SeriesSummary[];
+}
+
+async function sweepStatus(frame: Frame): Promise<string> {
+  return (await frame.locator('.status-badge').first().getAttribute('data-status', { timeout: 10_000 })) ?? '';
+}
+
+/** Keyboard shortcuts typed while a webview has focus never reach the workbench: give it back first. */
+async function focusEditor(): Promise<void> {
+  await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+}
+
+function setTheme(theme: string): void {
+  const file = path.join(server!.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+}
+
+before(async () => {
+  checkPrerequisites();
+  const vsix = await ensureVsix();
+  workspace = copyToTemp(path.join(repoRoot, 'examples'));
+  // A slow spec to stop, and a broken one to refuse.
+  const moons = fs.readFileSync(path.join(workspace, 'moons.dropout.json'), 'utf8');
+  fs.writeFileSync(path.join(workspace, 'slow.dropout.json'), moons.replace('"name": "moons"', '"name": "slow"').replace('"epochs": 150', '"epochs": 5000'));
+  fs.writeFileSync(path.join(workspace, 'broken.dropout.json'), '{\n  "name": "broken",\n  "dataset": { "type": "moon" },\n  "model": { "hidden": [] },\n  "sweep": { "rates": [0, 1.5] }\n}\n');
+  server = await startCodeServer({ workspace, vsixPath: vsix, name: 'extension' });
+  page = await openBrowser(server.url);
+  await screenshotOnFailure(page, 'extension-startup', () => waitForWorkbench(page));
+}, { timeout: 300_000 });
+
+after(async () => {
+  if (page) await closeBrowser(page);
+  if (server) await server.stop();
+  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+}, { timeout: 60_000 });
+
+describe('Dropout Lab in VS Code', () => {
+  test('CodeLens Run opens the panel; loss curves grow for every rate while it runs; the rate chart completes', async () => {
+    await screenshotOnFailure(page, 'codelens-run', async () => {
+      await openFile(page, 'moons.dropout.json');
+      await clickCodeLens(page, 'Run experiment (9 rates × 1 seed)', 60_000);
+      const panel = await webviewFrame(page, 'Dropout Lab: moons', 60_000);
+
+      // Live: while the sweep runs, the loss chart gains points, for more and more rates.
+      const seen = new Map<number, number>();
+      let liveSamples = 0;
+      await poll('the sweep to end', async () => {
+        const status = await sweepStatus(panel);
+        const loss = await series(panel, 'loss');
+        if (status === 'running') {
+          liveSamples++;
+          for (const s of loss) if (s.rate !== null) seen.set(s.rate, Math.max(seen.get(s.rate) ?? 0, s.points));
+        }
+        return status === 'completed' ? status : undefined;
+      }, 240_000, 500);
+      assert.ok(liveSamples >= 3, `the panel was seen running ${liveSamples} times`);
+      assert.ok(seen.size >= 2 && [...seen.values()].some((points) => points > 1 && points < 150), `live points per rate: ${JSON.stringify([...seen])}`);
+
+      // Complete: 9 rates × (train + val) curves of 150 epochs; the rate chart has every rate.
+      const loss = (await series(panel, 'loss')).filter((s) => !s.overlay);
+      assert.equal(loss.length, 18, JSON.stringify(loss.map((s) => s.label)));
+      assert.ok(loss.every((s) => s.points === 150), JSON.stringify(loss.map((s) => s.points)));
+      const rates = (await series(panel, 'rates')).filter((s) => !s.overlay && s.x);
+      assert.ok(rates.length >= 1);
+      for (const s of rates) assert.deepEqual(s.x, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], s.label);
+      assert.ok((await series(panel, 'mc')).some((s) => s.x?.length === 9), 'deterministic vs MC per rate');
+
+      // The extension wrote the same store the CLI reads.
+      const [stored] = listSweeps(runsRoot()).filter((s) => s.experiment === 'moons');
+      assert.equal(stored.status, 'completed');
+      assert.equal(loadSweep(stored.dir).trials.filter((t) => t.epochs.length === 150).length, 9);
+
+      await screenshot(page, 'panel-dark');
+      setTheme('Default Light Modern');
+      await poll('the light theme', async () => ((await page.locator('.monaco-workbench').getAttribute('class'))?.includes('vs ') || (await page.locator('.monaco-workbench.vs').count()) > 0 ? true : undefined), 20_000);
+      await page.waitForTimeout(1500); // the charts re-read the theme colours
+      await screenshot(page, 'panel-light');
+      setTheme('Default Dark Modern');
+    });
+  });
+
+  test('after a window reload the panel is restored with the same data', async () => {
+    await screenshotOnFailure(page, 'reload', async () => {
+      const before = await series(await webviewFrame(page, 'Dropout Lab: moons', 30_000), 'rates');
+      await page.reload();
+      await waitForWorkbench(page);
+      const panel = await webviewFrame(page, 'Dropout Lab: moons', 60_000);
+      const after = await poll('restored chart data', async () => {
+        const data = await series(panel, 'rates');
+        return data.length > 0 ? data : undefined;
+      }, 60_000);
+      assert.deepEqual(after, before);
+    });
+  });
+
+  test('the side view lists the sweep and opens its panel', async () => {
+    await screenshotOnFailure(page, 'side-view', async () => {
+      await page.locator('.activitybar .action-item a[aria-label^="Dropout Lab"]').click();
+      const side = await webviewFrame(page, 'Dropout Lab sweeps', 60_000);
+      const item = side.locator('.history-item', { hasText: 'moons' }).first();
+      await item.waitFor({ timeout: 30_000 });
+      assert.match(await item.innerText(), /best rate/);
+      await screenshot(page, 'side-view');
+      await item.focus();
+      await item.press('Enter');
+      await webviewFrame(page, 'Dropout Lab: moons', 30_000);
+    });
+  });
+
+  test('Run from the command palette, then Stop: trainers end within 2 s and the history keeps the sweep', async () => {
+    await screenshotOnFailure(page, 'palette-stop', async () => {
+      await focusEditor();
+      await openFile(page, 'slow.dropout.json');
+      await runCommand(page, 'Dropout Lab: Run Dropout Experiment');
+      const panel = await webviewFrame(page, 'Dropout Lab: slow', 60_000);
+      await poll('epochs on the loss chart', async () => ((await series(panel, 'loss')).some((s) => s.points >= 3) ? true : undefined), 90_000);
+      assert.equal(await sweepStatus(panel), 'running');
+      await focusEditor();
+      await openFile(page, 'slow.dropout.json');
+      const stopRequested = Date.now();
+      await runCommand(page, 'Dropout Lab: Stop Experiment');
+      const sweep = await poll('the stored sweep to end', () => {
+        const [listing] = listSweeps(runsRoot()).filter((s) => s.experiment === 'slow');
+        return listing && listing.status !== 'running' ? listing : undefined;
+      }, 30_000, 100);
+      const stopMs = Date.now() - stopRequested;
+      assert.equal(sweep.status, 'cancelled');
+      assert.ok(stopMs < 2500, `trainers took ${stopMs} ms to stop (includes typing the command)`);
+      await poll('the panel to show it stopped', async () => ((await sweepStatus(panel)) === 'cancelled' ? true : undefined), 10_000);
+      const record = loadSweep(sweep.dir);
+      assert.ok(record.trials.some((t) => t.epochs.length >= 3), 'the trained epochs are kept');
+      // The history (side view) lists the stopped sweep.
+      await page.locator('.activitybar .action-item a[aria-label^="Dropout Lab"]').click();
+      const side = await webviewFrame(page, 'Dropout Lab sweeps', 30_000);
+      await side.locator('.history-item', { hasText: 'slow' }).first().waitFor({ timeout: 30_000 });
+      console.log(`stop took ${stopMs} ms from the command to the stored 'cancelled'`);
+    });
+  });
+
+  test('an invalid spec shows its problems in the Problems panel, and Run refuses it', async () => {
+    await screenshotOnFailure(page, 'invalid-spec', async () => {
+      await focusEditor();
+      await openFile(page, 'broken.dropout.json');
+      const rows = await waitForProblem(page, /did you mean "moons"/);
+      assert.ok(rows.some((row) => /model\.hidden|at least one layer/.test(row)), JSON.stringify(rows));
+      assert.ok(rows.some((row) => /1\.5/.test(row)), JSON.stringify(rows));
+      await openFile(page, 'broken.dropout.json');
+      await runCommand(page, 'Dropout Lab: Run Dropout Experiment');
+      const messages = await poll('the refusal', async () => {
+        const shown = await notifications(page);
+        return shown.some((m) => /Cannot run broken\.dropout\.json: \d+ problems/.test(m)) ? shown : undefined;
+      }, 20_000);
+      assert.ok(messages.length > 0);
+      assert.equal(listSweeps(runsRoot()).some((s) => s.experiment === 'broken'), false, 'no sweep was started');
+      await screenshot(page, 'invalid-spec');
+    });
+  });
+});
