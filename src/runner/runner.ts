@@ -216,6 +216,7 @@ export function startSweep(options: SweepOptions): SweepRun {
     cancel() {
       if (cancelled) return;
       cancelled = true;
+      writer.update({ cancelRequestedAt: new Date().toISOString() });
       queue.length = 0;
       for (const worker of workers) {
         if (worker.trial) send(worker, { type: 'cancel' });

@@ -29,6 +29,8 @@ export interface SweepManifest {
   status: SweepStatus;
   startedAt: string;
   endedAt?: string;
+  /** When Stop was asked for: endedAt − cancelRequestedAt is how long the trainers took to stop. */
+  cancelRequestedAt?: string;
   /** Written when the sweep ends: the rate with the lowest mean best val_loss. */
   best?: { rate: number; val_loss: number };
 }
