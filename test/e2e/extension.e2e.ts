@@ -23,6 +23,14 @@ interface SeriesSummary {
   overlay?: boolean;
 }
 
+const brokenSpec = '{\n  "name": "broken",\n  "dataset": { "type": "moon" },\n  "model": { "hidden": [] },\n  "sweep": { "rates": [0, 1.5] }\n}\n';
+
+/** How VS Code's Problems panel writes where a problem starts: `[Ln 3, Col 24]` (1-based). */
+function problemPosition(text: string, needle: string): string {
+  const before = text.slice(0, text.indexOf(needle)).split('\n');
+  return `[Ln ${before.length}, Col ${before[before.length - 1].length + 1}]`;
+}
+
 let workspace = '';
 let server: CodeServer | undefined;
 let page: Page;
@@ -63,7 +71,7 @@ before(async () => {
   // A slow spec to stop, and a broken one to refuse.
   const moons = fs.readFileSync(path.join(workspace, 'moons.dropout.json'), 'utf8');
   fs.writeFileSync(path.join(workspace, 'slow.dropout.json'), moons.replace('"name": "moons"', '"name": "slow"').replace('"epochs": 150', '"epochs": 5000'));
-  fs.writeFileSync(path.join(workspace, 'broken.dropout.json'), '{\n  "name": "broken",\n  "dataset": { "type": "moon" },\n  "model": { "hidden": [] },\n  "sweep": { "rates": [0, 1.5] }\n}\n');
+  fs.writeFileSync(path.join(workspace, 'broken.dropout.json'), brokenSpec);
   server = await startCodeServer({ workspace, vsixPath: vsix, name: 'extension' });
   page = await openBrowser(server.url);
   await screenshotOnFailure(page, 'extension-startup', () => waitForWorkbench(page));
@@ -194,8 +202,11 @@ describe('Dropout Lab in VS Code', () => {
       await focusEditor();
       await openFile(page, 'broken.dropout.json');
       const rows = await waitForProblem(page, /did you mean "moons"/);
-      assert.ok(rows.some((row) => /model\.hidden|at least one layer/.test(row)), JSON.stringify(rows));
-      assert.ok(rows.some((row) => /1\.5/.test(row)), JSON.stringify(rows));
+      // Each problem at the exact place of the offending value.
+      const row = (pattern: RegExp) => rows.find((r) => pattern.test(r)) ?? '';
+      assert.ok(row(/did you mean "moons"/).includes(problemPosition(brokenSpec, '"moon"')), JSON.stringify(rows));
+      assert.ok(row(/at least one layer/).includes(problemPosition(brokenSpec, '[]')), JSON.stringify(rows));
+      assert.ok(row(/1\.5/).includes(problemPosition(brokenSpec, '1.5')), JSON.stringify(rows));
       await openFile(page, 'broken.dropout.json');
       await runCommand(page, 'Dropout Lab: Run Dropout Experiment');
       const messages = await poll('the refusal', async () => {
