@@ -21,6 +21,7 @@ export class SpecCodeLensProvider extends DisposableObject implements vscode.Cod
     this.push(sweeps.onDidEvent(({ event }) => (event.type === 'sweepEnded' || event.type === 'sweepStarted' ? this.refreshNow() : this.refreshSoon())));
     this.push(history.onDidChange(() => this.refreshNow()));
     this.push(onSettingsChanged(() => this.refreshNow()));
+    this.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshNow()));
     this.push({ dispose: () => clearTimeout(this.refreshTimer) });
   }
 
@@ -32,6 +33,7 @@ export class SpecCodeLensProvider extends DisposableObject implements vscode.Cod
     const state: LensState = {
       running: running && { epoch: running.epoch, epochs: running.epochsPlanned, trialsDone: running.trialsDone, trialsTotal: running.trialsTotal },
       last: last && { startedAt: last.startedAt, endedAt: last.endedAt, status: last.status, bestRate: last.best?.rate },
+      trusted: vscode.workspace.isTrusted,
     };
     return codeLenses(document.getText(), parseDocument(document), state).map((lens) => {
       const position = document.positionAt(lens.offset);

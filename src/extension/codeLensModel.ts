@@ -22,6 +22,8 @@ export interface LastSweep {
 export interface LensState {
   running?: RunningProgress;
   last?: LastSweep;
+  /** False in Restricted Mode: results can be shown, nothing can be run. */
+  trusted?: boolean;
 }
 
 export type LensCommand = 'dropoutLab.run' | 'dropoutLab.stop' | 'dropoutLab.showResults' | 'dropoutLab.runRate';
@@ -56,6 +58,8 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
     const { epoch, epochs, trialsDone, trialsTotal } = state.running;
     lenses.push({ offset: top, title: '$(debug-stop) Stop', command: 'dropoutLab.stop', args: [], tooltip: 'Stop the running sweep; finished epochs are kept' });
     lenses.push({ offset: top, title: `$(sync~spin) epoch ${epoch}/${epochs}, trial ${Math.min(trialsDone + 1, trialsTotal)}/${trialsTotal}`, command: 'dropoutLab.showResults', args: [] });
+  } else if (state.trusted === false) {
+    lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: '$(shield) Restricted Mode: trust this folder to run', tooltip: 'Dropout Lab runs no training in Restricted Mode' });
   } else if (spec) {
     const rates = spec.sweep.rates.length;
     const seeds = spec.sweep.repeats;
@@ -73,7 +77,7 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
     lenses.push({ offset: top, title: `$(graph) Show results (last: ${when}${best})`, command: 'dropoutLab.showResults', args: [] });
   }
 
-  if (spec && !state.running && root) lenses.push(...rateLenses(root, spec.sweep.rates));
+  if (spec && !state.running && state.trusted !== false && root) lenses.push(...rateLenses(root, spec.sweep.rates));
   return lenses;
 }
 

@@ -47,6 +47,13 @@ async function revealProblem(uri: vscode.Uri, problem: SpecProblem): Promise<voi
 
 export async function runExperiment(context: CommandContext, uri: vscode.Uri, rates?: number[]): Promise<void> {
   const specPath = uri.fsPath;
+  if (!vscode.workspace.isTrusted) {
+    // Training reads workspace files (CSV) and runs child processes: not in a folder the user has not trusted.
+    const choice = await vscode.window.showWarningMessage(
+      'Dropout Lab runs no training in Restricted Mode. Stored results stay viewable; trust this folder to run experiments.', 'Manage Workspace Trust');
+    if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
   const running = context.sweeps.running(specPath);
   if (running) {
     const choice = await vscode.window.showWarningMessage(`${running.experiment} is already running.`, 'Show', 'Stop');

@@ -241,6 +241,33 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   }
 }
 
+const sweepStatuses: readonly unknown[] = ['running', 'completed', 'cancelled', 'failed', 'interrupted'];
+
+/**
+ * `isHostMessage` checks a `sweepEvents` batch's envelope; the webviews check each event in it with this before it
+ * touches their state. Event types a view does not know (a newer host) are not SweepEvents there and are skipped.
+ */
+export function isSweepEvent(value: unknown): value is SweepEvent {
+  if (!isObject(value)) return false;
+  switch (value.type) {
+    case 'sweepStarted':
+    case 'log':
+      return true;
+    case 'backendReady':
+      return isObject(value.backend) && typeof value.backend.name === 'string';
+    case 'trialStarted':
+      return typeof value.trialId === 'string';
+    case 'epoch':
+      return typeof value.trialId === 'string' && isEpochMetrics(value.metrics);
+    case 'trialEnded':
+      return typeof value.trialId === 'string' && isTrialSummary(value.summary);
+    case 'sweepEnded':
+      return sweepStatuses.includes(value.status);
+    default:
+      return false;
+  }
+}
+
 /** The webviews check every message from the host with this. */
 export function isHostMessage(value: unknown): value is HostMessage {
   if (!isObject(value)) return false;

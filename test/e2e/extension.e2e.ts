@@ -31,6 +31,8 @@ function problemPosition(text: string, needle: string): string {
   return `[Ln ${before.length}, Col ${before[before.length - 1].length + 1}]`;
 }
 
+const hostileName = '<img src=x onerror="document.title=\'pwned\'"><b>bold</b>';
+
 let workspace = '';
 let server: CodeServer | undefined;
 let page: Page;
@@ -72,6 +74,9 @@ before(async () => {
   const moons = fs.readFileSync(path.join(workspace, 'moons.dropout.json'), 'utf8');
   fs.writeFileSync(path.join(workspace, 'slow.dropout.json'), moons.replace('"name": "moons"', '"name": "slow"').replace('"epochs": 150', '"epochs": 5000'));
   fs.writeFileSync(path.join(workspace, 'broken.dropout.json'), brokenSpec);
+  fs.writeFileSync(path.join(workspace, 'xss.dropout.json'), JSON.stringify({
+    name: hostileName, dataset: { type: 'moons', samples: 60 }, model: { hidden: [8] }, training: { epochs: 3 }, sweep: { rates: [0, 0.5] },
+  }));
   server = await startCodeServer({ workspace, vsixPath: vsix, name: 'extension' });
   page = await openBrowser(server.url);
   await screenshotOnFailure(page, 'extension-startup', () => waitForWorkbench(page));
@@ -216,6 +221,21 @@ describe('Dropout Lab in VS Code', () => {
       assert.ok(messages.length > 0);
       assert.equal(listSweeps(runsRoot()).some((s) => s.experiment === 'broken'), false, 'no sweep was started');
       await screenshot(page, 'invalid-spec');
+    });
+  });
+
+  test('names from a spec are shown as text, never inserted as HTML', async () => {
+    await screenshotOnFailure(page, 'hostile-name', async () => {
+      await focusEditor();
+      await openFile(page, 'xss.dropout.json');
+      await runCommand(page, 'Dropout Lab: Run Dropout Experiment');
+      await webviewFrame(page, 'Dropout Lab: xss', 60_000);
+      const panel = panelFrame('xss');
+      await poll('the sweep to end', async () => ((await sweepStatus(panel)) === 'completed' ? true : undefined), 120_000);
+      const frame = await panel();
+      assert.equal(await frame.locator('.experiment-name').first().textContent(), hostileName);
+      assert.equal(await frame.locator('img, b').count(), 0, 'no element was created from the name');
+      assert.notEqual(await frame.title(), 'pwned');
     });
   });
 });

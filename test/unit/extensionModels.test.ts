@@ -107,3 +107,10 @@ describe('CSV export', () => {
     ]);
   });
 });
+
+describe('CodeLens model in Restricted Mode', () => {
+  test('no Run and no per-rate lenses, a pointer to workspace trust instead; results stay reachable', () => {
+    const lenses = codeLenses(listSpec, parseSpec(listSpec), { trusted: false, last: { startedAt: '2026-11-27T11:50:00Z', status: 'completed' } }, new Date('2026-11-27T12:00:00Z'));
+    assert.deepEqual(lenses.map((l) => l.title), ['$(shield) Restricted Mode: trust this folder to run', '$(graph) Show results (last: 10 min ago)']);
+  });
+});

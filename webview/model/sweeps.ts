@@ -6,7 +6,7 @@
  * the clock is a parameter.
  */
 import { assertNever } from '../../src/protocol/assertNever';
-import { isEpochMetrics, isTrialSummary, type EpochMetrics, type SweepEvent, type SweepSnapshot, type TrialSnapshot, type TrialState } from '../../src/protocol/messages';
+import { isSweepEvent, type EpochMetrics, type SweepEvent, type SweepSnapshot, type TrialSnapshot, type TrialState } from '../../src/protocol/messages';
 import type { TrialRecord } from '../../src/store/types';
 
 /** What an event changed, for the views to redraw just that. */
@@ -23,35 +23,6 @@ export function isTrialEnded(state: TrialState): boolean {
 
 function findTrial(sweep: SweepSnapshot, trialId: string): TrialSnapshot | undefined {
   return sweep.trials.find((trial) => trial.plan.id === trialId);
-}
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const sweepStatuses: readonly unknown[] = ['running', 'completed', 'cancelled', 'failed', 'interrupted'];
-
-/**
- * `isHostMessage` checks a batch's envelope; this checks each event in it before it touches the state.
- * Event types the view does not know (a newer host) are not SweepEvents here and are skipped.
- */
-export function isSweepEvent(value: unknown): value is SweepEvent {
-  if (!isObject(value)) return false;
-  switch (value.type) {
-    case 'sweepStarted':
-    case 'log':
-      return true;
-    case 'backendReady':
-      return isObject(value.backend) && typeof value.backend.name === 'string';
-    case 'trialStarted':
-      return typeof value.trialId === 'string';
-    case 'epoch':
-      return typeof value.trialId === 'string' && isEpochMetrics(value.metrics);
-    case 'trialEnded':
-      return typeof value.trialId === 'string' && isTrialSummary(value.summary);
-    case 'sweepEnded':
-      return sweepStatuses.includes(value.status);
-    default:
-      return false;
-  }
 }
 
 /** Applies one event; returns what changed, or undefined when nothing did (unknown trial, replayed epoch, log line). */
