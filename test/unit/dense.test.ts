@@ -14,7 +14,7 @@ before(async () => {
   assert.equal(info.name, 'wasm');
 });
 
-after(() => useDenseGradient('custom'));
+after(() => useDenseGradient('auto'));
 
 function normal(shape: [number, number] | [number], seed: number): tf.Tensor {
   const rng = createRng(seed);

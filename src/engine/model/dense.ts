@@ -14,20 +14,22 @@ import * as tf from '@tensorflow/tfjs-core';
 export type FusedActivation = 'linear' | 'relu';
 
 /**
- * How dense layers compute gradients. `custom` is the engine's; `autodiff` is TF.js's own gradient of
- * `tf.fused.matMul`, kept as the reference that the unit test and the A/B benchmark compare against.
+ * How dense layers compute gradients. `custom` is the hand-written backward pass; `autodiff` is TF.js's own
+ * gradient of `tf.fused.matMul`, the reference that the unit test and the A/B benchmark compare against.
+ * `auto` (the default) uses `custom` on wasm only: on the cpu backend transposed products are not slow, and the
+ * explicit transposes made a step 4% slower there (docs/perf-notes.md).
  */
-export type DenseGradient = 'custom' | 'autodiff';
+export type DenseGradient = 'auto' | 'custom' | 'autodiff';
 
-let denseGradient: DenseGradient = 'custom';
+let denseGradient: DenseGradient = 'auto';
 
 /** Selects the gradient implementation for every dense layer in this process (benchmarks and tests only). */
 export function useDenseGradient(gradient: DenseGradient): void {
   denseGradient = gradient;
 }
 
-export function currentDenseGradient(): DenseGradient {
-  return denseGradient;
+function usesCustomGradient(): boolean {
+  return denseGradient === 'custom' || (denseGradient === 'auto' && tf.getBackend() === 'wasm');
 }
 
 /** dL/dz from dL/dy, for y = act(z), written in terms of the output y (saved by the forward pass). */
@@ -100,11 +102,11 @@ function withoutInputGradient(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tens
 
 /**
  * y = act(x·W + b). `inputNeedsGradient` is false for a layer whose input is data: no dX is computed.
- * Under `autodiff` the same forward product is differentiated by TF.js (the reference).
+ * Without the custom gradient the same forward product is differentiated by TF.js.
  */
 export function dense(
   x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, activation: FusedActivation, inputNeedsGradient: boolean,
 ): tf.Tensor2D {
-  if (denseGradient === 'autodiff') return tf.fused.matMul({ a: x, b: kernel, bias, activation }) as tf.Tensor2D;
+  if (!usesCustomGradient()) return tf.fused.matMul({ a: x, b: kernel, bias, activation }) as tf.Tensor2D;
   return inputNeedsGradient ? withInputGradient[activation](x, kernel, bias) : withoutInputGradient(x, kernel, bias, activation);
 }
