@@ -3,8 +3,10 @@
  *
  *   npm run bench [-- options]
  *     --json                 print one JSON object instead of the table
+ *     --save-json FILE       also write that JSON object to FILE
  *     --backends wasm,cpu    backends to measure (default: wasm,cpu,tensorflow; unavailable ones are reported)
  *     --models small,wide,mnist
+ *     --cpu-models small     models measured on the cpu backend (default: small only; it runs 1 step/s on the wide ones)
  *     --reps N               interleaved repetitions per measurement (default 3; median and range reported)
  *     --epochs N             epochs per training run (default 3; the cpu backend runs 1)
  *     --sweep-epochs N       epochs per trial of the sweep measurement (default 30); --no-sweep skips it
@@ -37,8 +39,10 @@ const root = path.resolve(__dirname, '..');
 
 interface Options {
   json: boolean;
+  saveJson?: string;
   backends: BackendName[];
   models: ModelName[];
+  cpuModels: ModelName[];
   reps: number;
   epochs: number;
   sweepEpochs: number;
@@ -56,8 +60,10 @@ function parseOptions(argv: string[]): Options {
   const list = (name: string, fallback: string): string[] => (value(name) ?? fallback).split(',').filter(Boolean);
   return {
     json: argv.includes('--json'),
+    saveJson: value('--save-json'),
     backends: list('--backends', 'wasm,cpu,tensorflow') as BackendName[],
     models: list('--models', 'small,wide,mnist') as ModelName[],
+    cpuModels: list('--cpu-models', 'small') as ModelName[],
     reps: Number(value('--reps') ?? 3),
     epochs: Number(value('--epochs') ?? 3),
     sweepEpochs: Number(value('--sweep-epochs') ?? 30),
@@ -375,7 +381,7 @@ async function measureSweep(options: Options): Promise<SweepFigures> {
   const two: number[] = [];
   const delays: number[] = [];
   try {
-    const pairs = Math.max(2, Math.min(options.reps, 3));
+    const pairs = 2;
     for (let rep = 0; rep < pairs; rep++) {
       one.push(await timeSweep(spec, 1, runsRoot, delays));
       two.push(await timeSweep(spec, 2, runsRoot, delays));
@@ -484,9 +490,10 @@ function printTable(report: Report): void {
   const torch = report.torch?.available ? report.torch.stepsPerSecond : undefined;
   const header = ['backend', 'model', 'engine steps/s', 'engine samples/s', 'fit steps/s', 'engine/fit', 'engine epoch steps/s', 'tensors (flat?)', 'peak RSS MB', 'torch 1T / 2T steps/s', 'engine/torch 1T, 2T'];
   const rows: string[][] = [header];
+  const unavailable: string[] = [];
   for (const r of report.throughput) {
     if (!r.available) {
-      rows.push([r.backend, r.model, `not available: ${r.reason}`]);
+      unavailable.push(`${r.backend}: not available (${r.reason})`);
       continue;
     }
     const t = torch?.[r.model];
@@ -502,6 +509,7 @@ function printTable(report: Report): void {
   }
   const widths = header.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   for (const row of rows) lines.push(row.map((cell, i) => (cell ?? '').padEnd(widths[i])).join('  ').trimEnd());
+  lines.push(...unavailable);
   lines.push('');
   if (report.torch && !report.torch.available) lines.push(`PyTorch reference: not run (${report.torch.reason}).`);
   else if (report.torch) lines.push(`PyTorch reference: torch ${report.torch.version} (${report.torch.python}), OMP_NUM_THREADS 1 and 2, same shapes, Adam, dropout.`);
@@ -552,10 +560,11 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.versions.node, loadAverage: os.loadavg() },
     options: { ...options, json: undefined } as Omit<Options, 'json'>,
+    // (saveJson is recorded too: where this report was written)
     throughput: [],
   };
   for (const backend of options.backends) {
-    for (const model of options.models) {
+    for (const model of backend === 'cpu' ? options.models.filter((m) => options.cpuModels.includes(m)) : options.models) {
       const result = runChild(['--child', backend, model, ...passOn]) as ThroughputResult;
       report.throughput.push(result);
       if (!options.json) process.stderr.write(`measured ${backend} ${model}\n`);
@@ -571,6 +580,7 @@ async function main(): Promise<void> {
     }
   }
   if (options.extension) report.extension = measureExtension();
+  if (options.saveJson) fs.writeFileSync(options.saveJson, `${JSON.stringify(report, null, 2)}\n`);
   if (options.json) console.log(JSON.stringify(report, null, 2));
   else printTable(report);
 }
