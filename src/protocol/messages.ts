@@ -79,7 +79,8 @@ export type TrainerCommand =
 export type TrainerEvent =
   | { type: 'ready'; backend: BackendInfo }
   | { type: 'trialStarted'; trialId: string; parameterCount: number; trainSamples: number; validationSamples: number }
-  | { type: 'epoch'; trialId: string; metrics: EpochMetrics }
+  /** `endedAt`: wall-clock time (ms since 1970, sub-millisecond) at which the trainer had the epoch's metrics. */
+  | { type: 'epoch'; trialId: string; metrics: EpochMetrics; endedAt?: number }
   | { type: 'trialEnded'; trialId: string; summary: TrialSummary }
   | { type: 'fatal'; message: string };
 
@@ -91,7 +92,8 @@ export type SweepEvent =
   | { type: 'sweepStarted'; sweepId: string; dir: string; experiment: string; trials: TrialPlan[]; epochs: number; workers: number }
   | { type: 'backendReady'; worker: number; pid: number; backend: BackendInfo }
   | { type: 'trialStarted'; trialId: string; worker: number; pid: number; parameterCount: number }
-  | { type: 'epoch'; trialId: string; metrics: EpochMetrics }
+  /** `endedAt` as the trainer stamped it: the bench measures the delay from an epoch's end to a listener. */
+  | { type: 'epoch'; trialId: string; metrics: EpochMetrics; endedAt?: number }
   | { type: 'trialEnded'; trialId: string; summary: TrialSummary }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'sweepEnded'; status: SweepStatus };

@@ -136,7 +136,7 @@ export function startSweep(options: SweepOptions): SweepRun {
         if (worker.trial?.id !== event.trialId) return;
         worker.writer?.epoch(event.metrics);
         worker.epochs = event.metrics.epoch;
-        emit({ type: 'epoch', trialId: event.trialId, metrics: event.metrics });
+        emit({ type: 'epoch', trialId: event.trialId, metrics: event.metrics, ...(event.endedAt !== undefined ? { endedAt: event.endedAt } : {}) });
         return;
       case 'trialEnded':
         if (worker.trial?.id !== event.trialId) return;

@@ -47,7 +47,7 @@ async function runTrial(trial: TrialPlan, spec: ExperimentSpec, specDir: string)
         type: 'trialStarted', trialId: trial.id, parameterCount,
         trainSamples: dataset.train.count, validationSamples: dataset.validation.count,
       }),
-      onEpoch: (metrics) => void send({ type: 'epoch', trialId: trial.id, metrics }),
+      onEpoch: (metrics) => void send({ type: 'epoch', trialId: trial.id, metrics, endedAt: performance.timeOrigin + performance.now() }),
       isCancelled: () => cancelled,
     });
     await send({ type: 'trialEnded', trialId: trial.id, summary });

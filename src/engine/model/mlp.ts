@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, deriveSeed, type Rng } from '../random';
+import { dense, type FusedActivation } from './dense';
 import type { Activation, DropoutStyle } from '../spec/types';
 
 export interface DenseLayer {
@@ -114,8 +115,12 @@ export function forward(mlp: Mlp, x: tf.Tensor2D, mode: DropoutMode): tf.Tensor2
   let h: tf.Tensor = x;
   mlp.layers.forEach((layer, index) => {
     h = applyDropout(h, index === 0 ? inputRate : hiddenRate, style, mode, index);
-    h = tf.add(tf.matMul(h as tf.Tensor2D, layer.kernel as tf.Tensor2D), layer.bias);
-    if (index + 1 < mlp.layers.length) h = activate(h, activation);
+    const hidden = index + 1 < mlp.layers.length;
+    // relu is fused into the product (one kernel, and its gradient is part of the layer's); other activations
+    // follow a linear layer and are differentiated by autodiff.
+    const fused: FusedActivation = hidden && activation === 'relu' ? 'relu' : 'linear';
+    h = dense(h as tf.Tensor2D, layer.kernel as tf.Tensor2D, layer.bias as tf.Tensor1D, fused, index > 0);
+    if (hidden && fused !== activation) h = activate(h, activation);
   });
   return h as tf.Tensor2D;
 }
