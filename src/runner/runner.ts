@@ -15,7 +15,7 @@ import {
 } from '../protocol/messages';
 import { defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
-import { bestRate, summarizeByRate } from '../store/summary';
+import { bestRate, comparedTrials, summarizeByRate } from '../store/summary';
 import { storeFormat } from '../store/types';
 import { SweepWriter, type TrialWriter } from '../store/writer';
 import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
@@ -278,7 +278,7 @@ export function startSweep(options: SweepOptions): SweepRun {
     if (cancelled) status = 'cancelled';
     else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
     else status = 'completed';
-    const best = bestRate(summarizeByRate(loadSweep(dir).trials));
+    const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
     writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) });
     emit({ type: 'sweepEnded', status });
     resolveFinished(status);
