@@ -3,6 +3,7 @@
  * to the listener. A trainer that dies fails only its own trial; the sweep goes on with a fresh trainer.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -13,7 +14,7 @@ import {
   isTrainerEvent, type BackendChoice, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
   type TrialPlan, type TrialSummary,
 } from '../protocol/messages';
-import { defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
+import { checkpointPaths, defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
 import { bestRate, comparedTrials, summarizeByRate } from '../store/summary';
 import { storeFormat } from '../store/types';
@@ -129,6 +130,7 @@ export function startSweep(options: SweepOptions): SweepRun {
     if (rung) {
       writer.update({ rungs: [...(writer.current.rungs ?? []), rung] });
       for (const id of rung.stopped) {
+        removeCheckpoint(id);
         const summary = ended.get(id);
         const trial = trials.find((plan) => plan.id === id);
         if (!summary || !trial) continue;
@@ -147,6 +149,13 @@ export function startSweep(options: SweepOptions): SweepRun {
       idle.delete(worker);
       dispatch(worker);
     }
+  }
+
+  /** A stopped trial is never resumed: its checkpoint (weights and optimizer slots, megabytes for MNIST) goes. */
+  function removeCheckpoint(trialId: string): void {
+    const { json, bin } = checkpointPaths(dir, trialId);
+    fs.rmSync(json, { force: true });
+    fs.rmSync(bin, { force: true });
   }
 
   /** Whether a budget forbids this job now; a trial already started may always be resumed under maxTrials. */
@@ -273,6 +282,8 @@ export function startSweep(options: SweepOptions): SweepRun {
 
   function finish(): void {
     clearTimeout(killTimer);
+    // Checkpoints only serve promotions within this sweep; the run keeps its JSONL curves.
+    fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true, force: true });
     const summaries = [...ended.values()];
     let status: SweepStatus;
     if (cancelled) status = 'cancelled';

@@ -638,7 +638,7 @@ function resolveSweep(values: Values, c: Collector, rootSpan: Span): SweepSpec |
       }
       const available = distinctRates(space);
       if (samples > available) {
-        const what = space.kind === 'finite' ? `the ${available} rates of sweep.rates` : `the range (${available} distinct values at 4 decimals)`;
+        const what = space.kind === 'finite' ? `the ${available} rate${available === 1 ? '' : 's'} of sweep.rates` : `the range (${available} distinct values at 4 decimals)`;
         c.error(at('sweep.samples'), 'sweep.samples', `cannot draw ${samples} distinct rates from ${what}; use samples ≤ ${available}`);
         break;
       }

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkpointPaths } from '../../store/layout';
 import { isRngState, type RngState } from '../random';
 import type { PausedTrial, SavedTensor } from './loop';
 
@@ -26,10 +27,7 @@ interface CheckpointJson extends Omit<PausedTrial, 'variables' | 'optimizer'> {
   optimizer: TensorEntry[];
 }
 
-export function checkpointPaths(sweepDir: string, trialId: string): { json: string; bin: string } {
-  const base = path.join(sweepDir, 'checkpoints', trialId);
-  return { json: `${base}.json`, bin: `${base}.bin` };
-}
+export { checkpointPaths };
 
 function writeAtomically(file: string, data: string | Uint8Array): void {
   const temporary = `${file}.${process.pid}.tmp`;
