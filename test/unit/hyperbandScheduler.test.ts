@@ -26,6 +26,9 @@ describe('HyperbandScheduler', () => {
     const firstBracketRates = trials.filter((t) => t.hyperband?.bracket === 2).map((t) => t.rate).sort();
     assert.deepEqual(firstBracketRates, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], '9 trials, 9 rates: each once');
     assert.deepEqual(plan('val_loss').trials, trials, 'the same seed plans the same trials');
+    // No (rate, seed) pair twice in the plan: identical reruns would pass for independent seeds.
+    const pairs = trials.map((t) => `${t.rate}/${t.seed}`);
+    assert.equal(new Set(pairs).size, pairs.length);
   });
 
   test('val_acc is maximised; failed trials are not ranked; the next round resumes the promoted to its epochs', () => {

@@ -44,18 +44,18 @@ export interface HyperbandPlan {
 /**
  * Every trial a Hyperband sweep may train: the first round of each bracket. Like keras-tuner, each bracket draws
  * its configurations at random (seeded by sweep.seed); a finite space smaller than the round is cycled through in
- * a shuffled order, and the k-th copy of a rate in a bracket trains with seed training.seed + k, so copies are
- * repeats rather than identical reruns.
+ * a shuffled order. The k-th trial of a rate in the whole plan (all brackets) trains with seed training.seed + k:
+ * copies are repeats, never identical reruns that would pass for independent seeds in the per-rate statistics.
  */
 export function planHyperband(spec: ExperimentSpec): HyperbandPlan {
   const { maxEpochs, factor, iterations, rates, seed } = spec.sweep;
   if (spec.sweep.strategy !== 'hyperband' || maxEpochs === undefined) throw new Error('planHyperband needs a hyperband sweep with maxEpochs');
   const schedule = hyperbandSchedule({ maxEpochs, factor, iterations });
   const trials: TrialPlan[] = [];
+  const copies = new Map<number, number>();
   const brackets = schedule.map((bracket): PlannedBracket => {
     const rng = createRng(deriveSeed(seed, `hyperband/${bracket.iteration}/${bracket.bracket}`));
     const size = bracket.rounds[0]!.trials;
-    const copies = new Map<number, number>();
     const trialIds: string[] = [];
     let order: number[] = [];
     for (let index = 0; index < size; index++) {
