@@ -100,7 +100,9 @@ async function run(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(jsonSummary(record), null, 2)}\n`);
   else process.stdout.write(`\n${rateTable(record)}\n\nruns stored in ${sweep.dir}\n`);
   if (status === 'cancelled') return 130;
-  return status === 'completed' && record.trials.every((trial) => trial.status === 'completed') ? 0 : 1;
+  // Trials a budget kept from starting stay pending: that is the budget working, not a failure.
+  const budgetSkipped = (state: string): boolean => state === 'pending' && record.manifest.budgetExhausted !== undefined;
+  return status === 'completed' && record.trials.every((trial) => trial.status === 'completed' || budgetSkipped(trial.status)) ? 0 : 1;
 }
 
 function validate(args: string[]): number {

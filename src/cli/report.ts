@@ -1,6 +1,9 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
-import type { BackendInfo } from '../protocol/messages';
-import { bestRate, summarizeByRate, type MeanStd, type RateSummary } from '../store/summary';
+import type { SweepObjective, SweepStrategy } from '../engine/spec/types';
+import type { BackendInfo, Rung } from '../protocol/messages';
+import {
+  comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, type BestRateExplanation, type MeanStd, type RateSummary,
+} from '../store/summary';
 import type { SweepRecord } from '../store/types';
 
 export interface JsonSummary {
@@ -12,19 +15,47 @@ export interface JsonSummary {
   backendFallbacks?: string[];
   /** Every rate below is a drop probability (Keras convention); keep = 1 − rate. */
   rateConvention: 'drop';
+  strategy: SweepStrategy;
+  objective: SweepObjective;
+  /** Epochs trained over all trials (a resumed trial's earlier epochs count once): the sweep's cost. */
+  epochsUsed: number;
+  /** Hyperband: every round, who was promoted and who was stopped, at which cumulative epoch. */
+  rungs?: Rung[];
+  budgetExhausted?: 'maxTrials' | 'maxMinutes';
   trials: {
     id: string; rate: number; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
+    stoppedByStrategy?: boolean;
     error?: string;
     final?: { loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; val_acc?: number; mc_val_loss?: number; mc_val_acc?: number };
     best?: { epoch: number; val_loss: number; val_acc?: number };
   }[];
+  /** Per rate, over the compared trials (Hyperband: those trained to maxEpochs); MeanStd carries the 95% interval. */
   rates: RateSummary[];
-  best?: { rate: number; val_loss: number; val_loss_std: number; seeds: number };
+  best?: {
+    rate: number; val_loss: number; val_loss_std: number; seeds: number;
+    /** The objective's value at the best rate (mean, std, n, 95% interval). */
+    objective: MeanStd;
+    /** "rate 0.3: val_loss 0.214 ± 0.011 over 3 seeds", with a note when the runner-up is within seed noise. */
+    explanation: string;
+    runnerUp?: BestRateExplanation['runnerUp'];
+    /** Welch's t-test at 5% against the runner-up; absent when either has a single seed. */
+    distinguishableFromRunnerUp?: boolean;
+  };
+}
+
+/** Strategy and objective of a sweep; sweeps stored before strategies existed were grids ranked by val_loss. */
+function sweepSettings(record: SweepRecord): { strategy: SweepStrategy; objective: SweepObjective } {
+  return { strategy: record.manifest.spec.sweep?.strategy ?? 'grid', objective: record.manifest.spec.sweep?.objective ?? 'val_loss' };
+}
+
+function ratesOf(record: SweepRecord): { rates: RateSummary[]; explanation?: BestRateExplanation } {
+  const rates = summarizeByRate(comparedTrials(record.trials, record.manifest.spec));
+  return { rates, explanation: explainBest(rates, sweepSettings(record).objective) };
 }
 
 export function jsonSummary(record: SweepRecord): JsonSummary {
-  const rates = summarizeByRate(record.trials);
-  const best = bestRate(rates);
+  const { rates, explanation } = ratesOf(record);
+  const best = explanation && rates.find((rate) => rate.rate === explanation.rate);
   const backend: BackendInfo | undefined = record.manifest.backend;
   return {
     experiment: record.manifest.experiment,
@@ -34,12 +65,17 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     backend: backend?.name,
     backendFallbacks: backend?.fallbacks,
     rateConvention: 'drop',
+    ...sweepSettings(record),
+    epochsUsed: epochsUsed(record.trials),
+    ...(record.manifest.rungs ? { rungs: record.manifest.rungs } : {}),
+    ...(record.manifest.budgetExhausted ? { budgetExhausted: record.manifest.budgetExhausted } : {}),
     trials: record.trials.map((trial) => {
       const last = trial.epochs[trial.epochs.length - 1];
       const bestEpoch = trial.epochs.reduce<typeof last | undefined>((b, e) => (!b || e.val_loss < b.val_loss ? e : b), undefined);
       return {
         id: trial.plan.id, rate: trial.plan.rate, seed: trial.plan.seed, status: trial.status,
         epochs: trial.epochs.length, durationMs: trial.summary?.durationMs ?? 0, stoppedEarly: trial.summary?.stoppedEarly ?? false,
+        ...(trial.summary?.stoppedByStrategy ? { stoppedByStrategy: true } : {}),
         ...(trial.summary?.error ? { error: trial.summary.error } : {}),
         ...(last ? {
           final: {
@@ -51,7 +87,14 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
       };
     }),
     rates,
-    ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean, val_loss_std: best.bestValLoss.std, seeds: best.seeds } } : {}),
+    ...(best && explanation ? {
+      best: {
+        rate: best.rate, val_loss: best.bestValLoss.mean, val_loss_std: best.bestValLoss.std, seeds: best.seeds,
+        objective: explanation.value, explanation: explanation.text,
+        ...(explanation.runnerUp ? { runnerUp: explanation.runnerUp } : {}),
+        ...(explanation.distinguishable !== undefined ? { distinguishableFromRunnerUp: explanation.distinguishable } : {}),
+      },
+    } : {}),
   };
 }
 
@@ -65,15 +108,20 @@ const withStd = (value: MeanStd | undefined): string => {
   return value.n > 1 ? `${number(value.mean)} ± ${number(value.std)}` : number(value.mean);
 };
 
-/** The end-of-sweep table: one row per rate, the best marked. */
+const interval = (value: MeanStd | undefined): string => (value?.ci95 ? `[${number(value.ci95.low)}, ${number(value.ci95.high)}]` : '–');
+
+/** The end-of-sweep table: one row per rate, the best marked; then the strategy, its cost and the best rate in words. */
 export function rateTable(record: SweepRecord): string {
-  const rates = summarizeByRate(record.trials);
-  const best = bestRate(rates);
-  const header = ['rate', 'keep p', 'seeds', 'best val_loss', 'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', ''];
+  const { rates, explanation } = ratesOf(record);
+  const { strategy, objective } = sweepSettings(record);
+  const withSeeds = rates.some((rate) => rate.seeds > 1);
+  const header = ['rate', 'keep p', 'seeds', 'best val_loss', ...(withSeeds ? [`${objective} 95% CI`] : []),
+    'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', ''];
   const rows = rates.map((rate) => [
-    String(rate.rate), number(1 - rate.rate, 2), String(rate.seeds), withStd(rate.bestValLoss), withStd(rate.finalLoss),
+    String(rate.rate), number(1 - rate.rate, 2), String(rate.seeds), withStd(rate.bestValLoss),
+    ...(withSeeds ? [interval(objectiveOf(rate, objective))] : []), withStd(rate.finalLoss),
     withStd(rate.finalTrainLoss), withStd(rate.finalValLoss), withStd(rate.gap), withStd(rate.valAcc), withStd(rate.mcValLoss),
-    rate === best ? '◀ best' : '',
+    rate.rate === explanation?.rate ? '◀ best' : '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]): string => cells.map((cell, column) => cell.padStart(widths[column])).join('  ').trimEnd();
@@ -81,5 +129,15 @@ export function rateTable(record: SweepRecord): string {
     'rate = drop probability (Keras); keep p = 1 − rate (Srivastava et al.).',
     'loss = training batches with dropout on; train_loss, val_loss = deterministic inference rule; gap = val_loss − train_loss (last epoch).',
   ];
-  return [line(header), ...rows.map(line), '', ...notes].join('\n');
+  const budget = record.manifest.budgetExhausted ? `; stopped by sweep.${record.manifest.budgetExhausted}` : '';
+  const sweepLines = [`strategy ${strategy}, objective ${objective}: ${epochsUsed(record.trials)} epochs trained over ${record.trials.length} trials${budget}`];
+  if (strategy === 'hyperband') sweepLines.push('rates compared over the trials trained to maxEpochs; rounds:', ...rungLines(record.manifest.rungs ?? []));
+  if (explanation) sweepLines.push(`best: ${explanation.text}`);
+  return [line(header), ...rows.map(line), '', ...sweepLines, '', ...notes].join('\n');
+}
+
+function rungLines(rungs: Rung[]): string[] {
+  return rungs.map((rung) => `  bracket ${rung.bracket} round ${rung.round}: ${rung.trials.length} trials to epoch ${rung.epochs}`
+    + (rung.promoted.length + rung.stopped.length > 0 ? `, ${rung.promoted.length} promoted, ${rung.stopped.length} stopped` : ', completed')
+    + (rung.unranked.length > 0 ? `, ${rung.unranked.length} not ranked` : ''));
 }

@@ -11,10 +11,23 @@ export interface Rng {
   int(n: number): number;
   /** Standard normal (Box–Muller). */
   normal(): number;
+  /** Where the generator is, so a paused trial resumes its draws exactly where they stopped. */
+  state(): RngState;
 }
 
-/** sfc32: small, fast, passes PractRand well beyond what a shuffle or a dataset needs. */
-export function createRng(seed: number): Rng {
+/** sfc32's four words and the Box–Muller spare (null when there is none): plain JSON. */
+export type RngState = [a: number, b: number, c: number, d: number, spareNormal: number | null];
+
+export function isRngState(value: unknown): value is RngState {
+  return Array.isArray(value) && value.length === 5 && value.slice(0, 4).every((word) => Number.isInteger(word))
+    && (value[4] === null || typeof value[4] === 'number');
+}
+
+/**
+ * sfc32: small, fast, passes PractRand well beyond what a shuffle or a dataset needs. With `restore`, continues
+ * from a saved state instead (the seed is then unused).
+ */
+export function createRng(seed: number, restore?: RngState): Rng {
   let a = 0x9e3779b9;
   let b = 0x243f6a88;
   let c = 0xb7e15162;
@@ -29,11 +42,17 @@ export function createRng(seed: number): Rng {
     c = (c + t) >>> 0;
     return t;
   };
-  for (let i = 0; i < 15; i++) nextUint32(); // let the seed diffuse through the state
   let spareNormal: number | undefined;
+  if (restore) {
+    [a, b, c, d] = restore;
+    spareNormal = restore[4] ?? undefined;
+  } else {
+    for (let i = 0; i < 15; i++) nextUint32(); // let the seed diffuse through the state
+  }
   const next = (): number => nextUint32() / 4294967296;
   return {
     next,
+    state: () => [a >>> 0, b >>> 0, c >>> 0, d >>> 0, spareNormal ?? null],
     int: (n) => Math.floor(next() * n),
     normal: () => {
       if (spareNormal !== undefined) {

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExperimentSpec } from '../engine/spec/types';
+import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepEvent, SweepStatus } from '../protocol/messages';
 import { startSweep, type SweepRun } from '../runner/runner';
 import { DisposableObject } from './disposable';
@@ -71,7 +72,7 @@ export class SweepService extends DisposableObject {
       onEvent: (event) => this.onRunnerEvent(sweep, event),
     });
     const sweep: LiveSweep = {
-      specPath, dir: run.dir, experiment: spec.name, run, epochsPlanned: spec.training.epochs,
+      specPath, dir: run.dir, experiment: spec.name, run, epochsPlanned: maxTrialEpochs(spec),
       trialsTotal: run.trials.length, trialsDone: 0, epoch: 0, epochsDone: 0,
     };
     this.live.set(specPath, sweep);

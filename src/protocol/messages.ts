@@ -20,6 +20,8 @@ export interface TrialPlan {
   seed: number;
   /** 0-based repeat index of this rate (seed = training.seed + repeat). */
   repeat: number;
+  /** Hyperband: the iteration and bracket (keras-tuner bracket_num) the trial belongs to. */
+  hyperband?: { iteration: number; bracket: number };
 }
 
 /** Metrics at the end of one epoch. Every loss is a mean over samples. */
@@ -58,6 +60,25 @@ export interface TrialSummary {
   final?: EpochMetrics;
   best?: BestEpoch;
   error?: string;
+  /** Hyperband: not promoted at the end of a round, so stopped after `epochs` (the file's last summary says so). */
+  stoppedByStrategy?: boolean;
+}
+
+/** Hyperband: one round of one bracket as decided (who was promoted, who was stopped). */
+export interface Rung {
+  iteration: number;
+  /** keras-tuner's bracket_num. */
+  bracket: number;
+  round: number;
+  /** Cumulative epochs each trial of the round trained to. */
+  epochs: number;
+  trials: string[];
+  /** Continue to the next round, resumed from their checkpoint. */
+  promoted: string[];
+  /** Ran to `epochs` and were not promoted. In a bracket's last round nobody is stopped: those trials completed. */
+  stopped: string[];
+  /** Failed, cancelled or never run (budget): not ranked. */
+  unranked: string[];
 }
 
 export interface BackendInfo {
@@ -70,8 +91,14 @@ export interface BackendInfo {
 
 // ---------------------------------------------------------------- runner → trainer
 
+/**
+ * `run` trains a trial from scratch; `resume` continues a paused one from its checkpoint. With `untilEpoch` the
+ * trial stops after that epoch (a Hyperband rung); with `checkpointDir` (the sweep's folder) a trial that completes
+ * leaves a checkpoint there, so any trainer can resume it.
+ */
 export type TrainerCommand =
-  | { type: 'run'; trial: TrialPlan; spec: ExperimentSpec; specDir: string }
+  | { type: 'run'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch?: number; checkpointDir?: string }
+  | { type: 'resume'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch: number; checkpointDir: string }
   | { type: 'cancel' };
 
 // ---------------------------------------------------------------- trainer → runner
@@ -106,6 +133,8 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 /** Losses may legitimately be NaN or Infinity when training diverges; JSON carries those as null. */
 const isMetric = (value: unknown): boolean => typeof value === 'number' || value === null;
 
+const isEpochCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
+
 export function isTrialPlan(value: unknown): value is TrialPlan {
   return isObject(value) && typeof value.id === 'string' && isFiniteNumber(value.rate) && isFiniteNumber(value.seed)
     && isFiniteNumber(value.repeat);
@@ -126,7 +155,12 @@ export function isTrainerCommand(value: unknown): value is TrainerCommand {
   if (!isObject(value)) return false;
   switch (value.type) {
     case 'run':
-      return isTrialPlan(value.trial) && isObject(value.spec) && typeof value.specDir === 'string';
+      return isTrialPlan(value.trial) && isObject(value.spec) && typeof value.specDir === 'string'
+        && (value.untilEpoch === undefined || isEpochCount(value.untilEpoch))
+        && (value.checkpointDir === undefined || typeof value.checkpointDir === 'string');
+    case 'resume':
+      return isTrialPlan(value.trial) && isObject(value.spec) && typeof value.specDir === 'string'
+        && isEpochCount(value.untilEpoch) && typeof value.checkpointDir === 'string';
     case 'cancel':
       return true;
     default:

@@ -3,21 +3,23 @@
  * to the listener. A trainer that dies fails only its own trial; the sweep goes on with a fresh trainer.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { planTrials } from '../engine/sweep/plan';
+import { maxTrialEpochs, planHyperband, planTrials } from '../engine/sweep/plan';
 import type { ExperimentSpec } from '../engine/spec/types';
 import { assertNever } from '../protocol/assertNever';
 import {
   isTrainerEvent, type BackendChoice, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
   type TrialPlan, type TrialSummary,
 } from '../protocol/messages';
-import { defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
+import { checkpointPaths, defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
-import { bestRate, summarizeByRate } from '../store/summary';
+import { bestRate, comparedTrials, summarizeByRate } from '../store/summary';
 import { storeFormat } from '../store/types';
 import { SweepWriter, type TrialWriter } from '../store/writer';
+import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
 import { version as dropoutLabVersion } from '../../package.json';
 
 export interface SweepOptions {
@@ -56,6 +58,7 @@ interface Worker {
   child: ChildProcess;
   ready: boolean;
   trial?: TrialPlan;
+  job?: SweepJob;
   writer?: TrialWriter;
   /** Epochs of the current trial stored so far. */
   epochs: number;
@@ -65,8 +68,14 @@ interface Worker {
 
 export function startSweep(options: SweepOptions): SweepRun {
   const specPath = path.resolve(options.specPath);
-  const trials = planTrials(options.spec, options.rates);
-  const workerCount = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), trials.length));
+  const { spec } = options;
+  const hyperband = spec.sweep.strategy === 'hyperband' ? planHyperband(spec) : undefined;
+  if (hyperband && options.rates) throw new Error('a hyperband sweep cannot be narrowed to some rates; run it whole, or use strategy "grid"');
+  const trials = hyperband?.trials ?? planTrials(spec, options.rates);
+  const scheduler = hyperband ? new HyperbandScheduler(hyperband, spec.sweep.objective) : undefined;
+  // Hyperband never has more trials in flight than its largest round.
+  const parallelTrials = hyperband ? Math.max(...hyperband.brackets.map((bracket) => bracket.rounds[0]!.trials)) : trials.length;
+  const workerCount = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), parallelTrials));
   const id = newSweepId();
   const dir = sweepDir(options.runsRoot ?? defaultRunsRoot(specPath), options.spec.name, id);
   const trainerPath = options.trainerPath ?? path.join(__dirname, 'trainer.js');
@@ -77,11 +86,17 @@ export function startSweep(options: SweepOptions): SweepRun {
     format: storeFormat, id, experiment: options.spec.name, specPath, specHash: specHash(options.specText),
     spec: options.spec, trials, workers: workerCount,
     versions: { 'dropout-lab': dropoutLabVersion, node: process.versions.node, ...options.versions },
-    runnerPid: process.pid, status: 'running', startedAt: new Date().toISOString(),
+    runnerPid: process.pid, status: 'running', startedAt: new Date().toISOString(), strategy: spec.sweep.strategy,
+    ...(scheduler ? { rungs: [] } : {}),
   });
 
-  const queue = [...trials];
+  const queue: SweepJob[] = scheduler ? scheduler.start() : trials.map((trial) => ({ trial, resume: false, checkpoint: false }));
   const workers = new Set<Worker>();
+  /** Hyperband: trainers waiting for the round in flight to end before there is more to do. */
+  const idle = new Set<Worker>();
+  const startedTrials = new Set<string>();
+  const startedAt = Date.now();
+  const deadline = spec.sweep.maxMinutes === undefined ? Infinity : startedAt + spec.sweep.maxMinutes * 60_000;
   const ended = new Map<string, TrialSummary>();
   let cancelled = false;
   let killTimer: NodeJS.Timeout | undefined;
@@ -102,21 +117,91 @@ export function startSweep(options: SweepOptions): SweepRun {
     const trial = worker.trial!;
     (worker.writer ?? writer.openTrial(trial)).finish(summary);
     worker.trial = undefined;
+    worker.job = undefined;
     worker.writer = undefined;
     ended.set(trial.id, summary);
     emit({ type: 'trialEnded', trialId: trial.id, summary });
     if (summary.status === 'failed') emit({ type: 'log', level: 'error', message: `trial ${trial.id} failed: ${summary.error}` });
+    if (scheduler) onRoundOutcome(scheduler.jobEnded(trial.id, summary.status === 'completed'));
+  }
+
+  /** Hyperband: records a decided rung, marks the trials it stops, queues the next round and wakes idle trainers. */
+  function onRoundOutcome({ jobs, rung }: RoundOutcome): void {
+    if (rung) {
+      writer.update({ rungs: [...(writer.current.rungs ?? []), rung] });
+      for (const id of rung.stopped) {
+        removeCheckpoint(id);
+        const summary = ended.get(id);
+        const trial = trials.find((plan) => plan.id === id);
+        if (!summary || !trial) continue;
+        const stoppedSummary: TrialSummary = { ...summary, stoppedByStrategy: true };
+        writer.appendSummary(trial, stoppedSummary);
+        ended.set(id, stoppedSummary);
+        emit({ type: 'trialEnded', trialId: id, summary: stoppedSummary });
+      }
+      emit({
+        type: 'log', level: 'info',
+        message: `hyperband bracket ${rung.bracket} round ${rung.round} (${rung.epochs} epochs): ${rung.promoted.length} promoted, ${rung.stopped.length} stopped`,
+      });
+    }
+    queue.push(...jobs);
+    for (const worker of [...idle]) {
+      idle.delete(worker);
+      dispatch(worker);
+    }
+  }
+
+  /** A stopped trial is never resumed: its checkpoint (weights and optimizer slots, megabytes for MNIST) goes. */
+  function removeCheckpoint(trialId: string): void {
+    const { json, bin } = checkpointPaths(dir, trialId);
+    fs.rmSync(json, { force: true });
+    fs.rmSync(bin, { force: true });
+  }
+
+  /** Whether a budget forbids this job now; a trial already started may always be resumed under maxTrials. */
+  function overBudget(job: SweepJob): 'maxTrials' | 'maxMinutes' | undefined {
+    if (Date.now() >= deadline) return 'maxMinutes';
+    const { maxTrials } = spec.sweep;
+    if (!job.resume && maxTrials !== undefined && startedTrials.size >= maxTrials) return 'maxTrials';
+    return undefined;
+  }
+
+  function nextJob(): SweepJob | undefined {
+    while (!cancelled && queue.length > 0) {
+      const job = queue.shift()!;
+      const budget = overBudget(job);
+      if (!budget) return job;
+      if (!writer.current.budgetExhausted) {
+        writer.update({ budgetExhausted: budget });
+        emit({ type: 'log', level: 'warn', message: `sweep.${budget} reached: no more trials are started` });
+      }
+      if (budget === 'maxMinutes') scheduler?.stop();
+      // The skipped trial stays pending in the store; Hyperband ranks its round without it.
+      if (scheduler) onRoundOutcome(scheduler.jobEnded(job.trial.id, false));
+    }
+    return undefined;
   }
 
   function dispatch(worker: Worker): void {
-    const trial = cancelled ? undefined : queue.shift();
-    if (!trial) {
-      release(worker);
+    const job = nextJob();
+    if (!job) {
+      if (scheduler && !scheduler.done && !cancelled) idle.add(worker);
+      else release(worker);
       return;
     }
+    const { trial } = job;
+    startedTrials.add(trial.id);
     worker.trial = trial;
+    worker.job = job;
     worker.epochs = 0;
-    send(worker, { type: 'run', trial, spec: options.spec, specDir: path.dirname(specPath) });
+    const common = { trial, spec, specDir: path.dirname(specPath) };
+    if (job.resume) send(worker, { type: 'resume', ...common, untilEpoch: job.untilEpoch!, checkpointDir: dir });
+    else send(worker, { type: 'run', ...common, untilEpoch: job.untilEpoch, ...(job.checkpoint ? { checkpointDir: dir } : {}) });
+  }
+
+  /** Work left for a trainer: queued jobs, or Hyperband rounds still to come. */
+  function moreToDo(): boolean {
+    return !cancelled && (queue.length > 0 || (scheduler !== undefined && !scheduler.done));
   }
 
   function onTrainerEvent(worker: Worker, event: TrainerEvent): void {
@@ -136,6 +221,7 @@ export function startSweep(options: SweepOptions): SweepRun {
         if (worker.trial?.id !== event.trialId) return;
         worker.writer?.epoch(event.metrics);
         worker.epochs = event.metrics.epoch;
+        scheduler?.epoch(event.trialId, event.metrics);
         emit({ type: 'epoch', trialId: event.trialId, metrics: event.metrics, ...(event.endedAt !== undefined ? { endedAt: event.endedAt } : {}) });
         return;
       case 'trialEnded':
@@ -173,6 +259,7 @@ export function startSweep(options: SweepOptions): SweepRun {
 
   function onWorkerExit(worker: Worker, code: number | null, signal: NodeJS.Signals | null): void {
     workers.delete(worker);
+    idle.delete(worker);
     const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
     if (worker.trial) {
       endTrial(worker, {
@@ -180,13 +267,14 @@ export function startSweep(options: SweepOptions): SweepRun {
         error: `the trainer process ${how}${worker.fatal ? `: ${worker.fatal}` : ''}`,
       });
     }
-    if (!worker.ready && queue.length > 0 && !cancelled && ![...workers].some((other) => other.ready)) {
+    if (!worker.ready && moreToDo() && ![...workers].some((other) => other.ready)) {
       // The backend itself cannot start: every remaining trial would fail the same way.
-      for (const trial of queue.splice(0)) {
-        worker.trial = trial;
+      scheduler?.stop();
+      while (queue.length > 0) {
+        worker.trial = queue.shift()!.trial;
         endTrial(worker, { status: 'failed', epochs: 0, stoppedEarly: false, durationMs: 0, error: `the trainer could not start: ${worker.fatal ?? how}` });
       }
-    } else if (worker.ready && queue.length > 0 && !cancelled) {
+    } else if (worker.ready && moreToDo()) {
       spawnWorker(); // replace a trainer that crashed mid-sweep
     }
     if (workers.size === 0) finish();
@@ -194,19 +282,21 @@ export function startSweep(options: SweepOptions): SweepRun {
 
   function finish(): void {
     clearTimeout(killTimer);
+    // Checkpoints only serve promotions within this sweep; the run keeps its JSONL curves.
+    fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true, force: true });
     const summaries = [...ended.values()];
     let status: SweepStatus;
     if (cancelled) status = 'cancelled';
     else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
     else status = 'completed';
-    const best = bestRate(summarizeByRate(loadSweep(dir).trials));
+    const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
     writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) });
     emit({ type: 'sweepEnded', status });
     resolveFinished(status);
   }
 
   setImmediate(() => {
-    emit({ type: 'sweepStarted', sweepId: id, dir, experiment: options.spec.name, trials, epochs: options.spec.training.epochs, workers: workerCount });
+    emit({ type: 'sweepStarted', sweepId: id, dir, experiment: spec.name, trials, epochs: maxTrialEpochs(spec), workers: workerCount });
     if (cancelled) finish();
     else for (let i = 0; i < workerCount; i++) spawnWorker();
   });
@@ -218,6 +308,8 @@ export function startSweep(options: SweepOptions): SweepRun {
       cancelled = true;
       writer.update({ cancelRequestedAt: new Date().toISOString() });
       queue.length = 0;
+      scheduler?.stop();
+      idle.clear();
       for (const worker of workers) {
         if (worker.trial) send(worker, { type: 'cancel' });
         else release(worker);

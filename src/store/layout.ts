@@ -30,3 +30,9 @@ export const manifestFile = (dir: string): string => path.join(dir, 'sweep.json'
 export function specHash(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
+
+/** A paused Hyperband trial: `.json` (epoch, RNG states, tensor layout) and `.bin` (the tensor values). */
+export function checkpointPaths(dir: string, trialId: string): { json: string; bin: string } {
+  const base = path.join(dir, 'checkpoints', trialId);
+  return { json: `${base}.json`, bin: `${base}.bin` };
+}

@@ -1,4 +1,5 @@
 /** What the webviews draw, made from what the store holds. */
+import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepSnapshot } from '../protocol/messages';
 import type { SweepRecord } from './types';
 
@@ -13,7 +14,7 @@ export function toSnapshot(record: SweepRecord): SweepSnapshot {
     startedAt: manifest.startedAt,
     endedAt: manifest.endedAt,
     backend: manifest.backend?.name,
-    epochs: manifest.spec.training.epochs,
+    epochs: maxTrialEpochs(manifest.spec),
     task: manifest.spec.dataset.type === 'csv' ? manifest.spec.dataset.task : 'classification',
     mcSamples: manifest.spec.evaluation.mcSamples,
     trials: record.trials.map((trial) => ({ plan: trial.plan, state: trial.status, epochs: trial.epochs, summary: trial.summary })),

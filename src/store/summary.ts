@@ -3,6 +3,7 @@
  * Rates are drop probabilities. "gap" is the overfitting gap val_loss − train_loss at the last epoch, both under
  * the deterministic inference rule.
  */
+import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
 import type { TrialRecord } from './types';
 
 export interface MeanStd {
@@ -10,6 +11,34 @@ export interface MeanStd {
   /** Sample standard deviation over seeds (n − 1); 0 for a single seed. */
   std: number;
   n: number;
+  /** 95% Student-t confidence interval of the mean, mean ± t(0.975, n − 1)·std/√n; only when n > 1. */
+  ci95?: { low: number; high: number };
+}
+
+/**
+ * Two-sided 95% quantiles t(0.975, df) of Student's t distribution, df = 1…30, then 40, 60, 120 and ∞ (the normal
+ * 1.960). Values as printed in the standard tables, e.g. the NIST/SEMATECH e-Handbook of Statistical Methods,
+ * section 1.3.6.7.2 "Critical values of the Student's t distribution" (column 0.025 upper tail).
+ */
+const T_975: ReadonlyArray<readonly [df: number, t: number]> = [
+  [1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [6, 2.447], [7, 2.365], [8, 2.306], [9, 2.262], [10, 2.228],
+  [11, 2.201], [12, 2.179], [13, 2.160], [14, 2.145], [15, 2.131], [16, 2.120], [17, 2.110], [18, 2.101], [19, 2.093], [20, 2.086],
+  [21, 2.080], [22, 2.074], [23, 2.069], [24, 2.064], [25, 2.060], [26, 2.056], [27, 2.052], [28, 2.048], [29, 2.045], [30, 2.042],
+  [40, 2.021], [60, 2.000], [120, 1.980], [Infinity, 1.960],
+];
+
+/**
+ * t(0.975, df) for df ≥ 1, fractional df included (Welch). Between tabulated values it takes the next lower df,
+ * whose quantile is larger: intervals come out slightly wide and tests slightly strict, never the other way.
+ */
+export function tQuantile975(df: number): number {
+  if (!(df >= 1)) return NaN;
+  let quantile = T_975[0]![1];
+  for (const [tableDf, t] of T_975) {
+    if (tableDf <= df) quantile = t;
+    else break;
+  }
+  return quantile;
 }
 
 export interface RateSummary {
@@ -17,6 +46,8 @@ export interface RateSummary {
   /** Trials of this rate that produced at least one epoch. */
   seeds: number;
   bestValLoss: MeanStd;
+  /** Best (highest) val_acc over each trial's epochs (classification only). */
+  bestValAcc?: MeanStd;
   finalLoss: MeanStd;
   finalTrainLoss: MeanStd;
   finalValLoss: MeanStd;
@@ -30,7 +61,25 @@ export function meanStd(values: number[]): MeanStd {
   if (n === 0) return { mean: NaN, std: NaN, n };
   const mean = values.reduce((sum, value) => sum + value, 0) / n;
   const variance = n > 1 ? values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, std: Math.sqrt(variance), n };
+  const std = Math.sqrt(variance);
+  if (n < 2) return { mean, std, n };
+  const halfWidth = tQuantile975(n - 1) * std / Math.sqrt(n);
+  return { mean, std, n, ci95: { low: mean - halfWidth, high: mean + halfWidth } };
+}
+
+/**
+ * Welch's two-sample t-test (unequal variances), two-sided at 5%: whether two rates' means differ by more than
+ * seed noise explains. Welch rather than "the intervals do not overlap", which is far stricter than a 5% test.
+ * Undefined when either side has a single seed: there is no estimate of the noise.
+ */
+export function welchDistinguishable(a: MeanStd, b: MeanStd): boolean | undefined {
+  if (a.n < 2 || b.n < 2 || !Number.isFinite(a.mean) || !Number.isFinite(b.mean)) return undefined;
+  const va = a.std ** 2 / a.n;
+  const vb = b.std ** 2 / b.n;
+  if (va + vb === 0) return a.mean !== b.mean;
+  const t = Math.abs(a.mean - b.mean) / Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  return t > tQuantile975(df);
 }
 
 function optionalMeanStd(values: (number | undefined)[]): MeanStd | undefined {
@@ -64,6 +113,8 @@ export function summarizeByRate(trials: SummarizedTrial[]): RateSummary[] {
       gap: meanStd(finals.map((final) => final.val_loss - final.train_loss)),
     };
     const valAcc = optionalMeanStd(finals.map((final) => final.val_acc));
+    const accuracies = group.map((trial) => trial.epochs.map((epoch) => epoch.val_acc).filter((acc): acc is number => acc !== undefined && Number.isFinite(acc)));
+    if (accuracies.every((values) => values.length > 0)) summary.bestValAcc = meanStd(accuracies.map((values) => Math.max(...values)));
     const mcValLoss = optionalMeanStd(finals.map((final) => final.mc_val_loss));
     if (valAcc) summary.valAcc = valAcc;
     if (mcValLoss) summary.mcValLoss = mcValLoss;
@@ -71,10 +122,65 @@ export function summarizeByRate(trials: SummarizedTrial[]): RateSummary[] {
   });
 }
 
-/** The rate with the lowest mean best validation loss. */
-export function bestRate(rates: RateSummary[]): RateSummary | undefined {
-  return rates.reduce<RateSummary | undefined>(
-    (best, candidate) => (Number.isFinite(candidate.bestValLoss.mean) && (!best || candidate.bestValLoss.mean < best.bestValLoss.mean) ? candidate : best),
-    undefined,
-  );
+/** The per-rate figure an objective ranks by: mean best val_loss (lower is better) or mean best val_acc (higher). */
+export function objectiveOf(rate: RateSummary, objective: SweepObjective): MeanStd | undefined {
+  return objective === 'val_acc' ? rate.bestValAcc : rate.bestValLoss;
+}
+
+/** Rates from best to worst by the objective; rates without a finite value for it are left out. */
+export function rankRates(rates: RateSummary[], objective: SweepObjective = 'val_loss'): RateSummary[] {
+  const sign = objective === 'val_acc' ? -1 : 1;
+  return rates.filter((rate) => Number.isFinite(objectiveOf(rate, objective)?.mean))
+    .sort((a, b) => sign * (objectiveOf(a, objective)!.mean - objectiveOf(b, objective)!.mean));
+}
+
+/** The best rate by the objective (default: the lowest mean best validation loss). */
+export function bestRate(rates: RateSummary[], objective: SweepObjective = 'val_loss'): RateSummary | undefined {
+  return rankRates(rates, objective)[0];
+}
+
+export interface BestRateExplanation {
+  rate: number;
+  objective: SweepObjective;
+  value: MeanStd;
+  /** e.g. "rate 0.3: val_loss 0.214 ± 0.011 over 3 seeds" (± one sample std). */
+  text: string;
+  runnerUp?: { rate: number; value: MeanStd };
+  /** Welch's t-test at 5% against the runner-up; undefined when either has a single seed or there is no runner-up. */
+  distinguishable?: boolean;
+}
+
+/** The best rate, said in words, and whether seed noise could explain its lead over the runner-up. */
+export function explainBest(rates: RateSummary[], objective: SweepObjective = 'val_loss'): BestRateExplanation | undefined {
+  const [best, runnerUp] = rankRates(rates, objective);
+  if (!best) return undefined;
+  const value = objectiveOf(best, objective)!;
+  const spread = value.n > 1 ? ` ± ${value.std.toFixed(3)} over ${value.n} seeds` : ' (1 seed)';
+  let text = `rate ${best.rate}: ${objective} ${value.mean.toFixed(3)}${spread}`;
+  const runnerUpValue = runnerUp && objectiveOf(runnerUp, objective)!;
+  const distinguishable = runnerUpValue && welchDistinguishable(value, runnerUpValue);
+  if (runnerUp && distinguishable === false) {
+    text += ` — not distinguishable from rate ${runnerUp.rate} (${runnerUpValue!.mean.toFixed(3)}; Welch t-test, 5%)`;
+  }
+  return {
+    rate: best.rate, objective, value, text,
+    ...(runnerUp ? { runnerUp: { rate: runnerUp.rate, value: runnerUpValue! } } : {}),
+    ...(distinguishable !== undefined ? { distinguishable } : {}),
+  };
+}
+
+/**
+ * The trials a sweep's per-rate comparison is made of. Grid and random: all of them. Hyperband: only those trained
+ * to maxEpochs (the last round of each bracket), as a trial stopped at a rung after one epoch says little about its
+ * rate — keras-tuner likewise reports the best of the fully trained trials.
+ */
+export function comparedTrials<T extends SummarizedTrial>(trials: T[], spec: ExperimentSpec): T[] {
+  if (spec.sweep?.strategy !== 'hyperband' || spec.sweep.maxEpochs === undefined) return trials;
+  const maxEpochs = spec.sweep.maxEpochs;
+  return trials.filter((trial) => trial.epochs.length > 0 && trial.epochs[trial.epochs.length - 1]!.epoch >= maxEpochs);
+}
+
+/** Epochs trained over the whole sweep: every stored epoch line once (a resumed trial's earlier epochs are not retrained). */
+export function epochsUsed(trials: SummarizedTrial[]): number {
+  return trials.reduce((sum, trial) => sum + trial.epochs.length, 0);
 }

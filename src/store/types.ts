@@ -2,10 +2,12 @@
  * The run store on disk:
  *   <runs root>/<experiment slug>/<sweep id>/sweep.json            the manifest, rewritten atomically
  *   <runs root>/<experiment slug>/<sweep id>/trials/<trial id>.jsonl one header line, one line per epoch, one summary line
+ *     (a Hyperband trial appends a header, epochs and a summary per round it trains; readers take the last summary)
+ *   <runs root>/<experiment slug>/<sweep id>/checkpoints/<trial id>.{json,bin} a paused Hyperband trial
  * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
  */
-import type { BackendInfo, EpochMetrics, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../protocol/messages';
-import type { ExperimentSpec } from '../engine/spec/types';
+import type { BackendInfo, EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../protocol/messages';
+import type { ExperimentSpec, SweepStrategy } from '../engine/spec/types';
 
 export const storeFormat = 1;
 
@@ -33,6 +35,12 @@ export interface SweepManifest {
   cancelRequestedAt?: string;
   /** Written when the sweep ends: the rate with the lowest mean best val_loss. */
   best?: { rate: number; val_loss: number };
+  /** spec.sweep.strategy, for readers that list sweeps without reading specs; absent in sweeps before it existed. */
+  strategy?: SweepStrategy;
+  /** Hyperband: every round decided so far, in order. */
+  rungs?: Rung[];
+  /** Set when sweep.maxTrials or sweep.maxMinutes kept trials from starting. */
+  budgetExhausted?: 'maxTrials' | 'maxMinutes';
 }
 
 export type TrialLine =

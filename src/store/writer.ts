@@ -30,6 +30,11 @@ export class SweepWriter {
     writeManifest(this.dir, this.manifest);
   }
 
+  /** Appends a summary line to a trial that has ended (Hyperband marks the trials it stops this way). */
+  appendSummary(trial: TrialPlan, summary: TrialSummary): void {
+    fs.appendFileSync(trialFile(this.dir, trial.id), `${JSON.stringify({ kind: 'summary', ...summary } satisfies TrialLine)}\n`);
+  }
+
   openTrial(trial: TrialPlan, parameterCount?: number): TrialWriter {
     return new TrialWriter(trialFile(this.dir, trial.id), { kind: 'header', trial, parameterCount, startedAt: new Date().toISOString() });
   }

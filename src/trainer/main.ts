@@ -7,9 +7,10 @@ import { initBackend } from '../engine/backend';
 import { loadDataset } from '../engine/datasets';
 import type { Dataset } from '../engine/datasets/types';
 import type { ExperimentSpec } from '../engine/spec/types';
-import { trainTrial } from '../engine/train/loop';
+import { readCheckpoint, writeCheckpoint } from '../engine/train/checkpoint';
+import { trainTrial, type PausedTrial } from '../engine/train/loop';
 import { assertNever } from '../protocol/assertNever';
-import { backendChoices, isTrainerCommand, type BackendChoice, type TrainerCommand, type TrainerEvent, type TrialPlan } from '../protocol/messages';
+import { backendChoices, isTrainerCommand, type BackendChoice, type TrainerCommand, type TrainerEvent } from '../protocol/messages';
 
 /** Resolves once the event is handed to the IPC channel, so exiting right after it does not lose it. */
 function send(event: TrainerEvent): Promise<void> {
@@ -37,12 +38,19 @@ function datasetFor(spec: ExperimentSpec, specDir: string, seed: number): Datase
 let cancelled = false;
 let queue: Promise<void> = Promise.resolve();
 
-async function runTrial(trial: TrialPlan, spec: ExperimentSpec, specDir: string): Promise<void> {
+type TrainCommand = Extract<TrainerCommand, { type: 'run' | 'resume' }>;
+
+async function runTrial(command: TrainCommand): Promise<void> {
+  const { trial, spec, specDir, untilEpoch, checkpointDir } = command;
   cancelled = false;
   const started = Date.now();
   try {
     const dataset = datasetFor(spec, path.resolve(specDir), trial.seed);
-    const summary = await trainTrial({ spec, dataset, rate: trial.rate, seed: trial.seed }, {
+    // A checkpoint is read from disk even when this process wrote it: one path, whichever trainer resumes.
+    const resumeFrom = command.type === 'resume' ? readCheckpoint(command.checkpointDir, trial.id) : undefined;
+    const input = { spec, dataset, rate: trial.rate, seed: trial.seed, untilEpoch, resumeFrom };
+    const summary = await trainTrial(input, {
+      ...(checkpointDir ? { onPause: (state: PausedTrial) => writeCheckpoint(checkpointDir, trial.id, state) } : {}),
       onStart: ({ parameterCount }) => void send({
         type: 'trialStarted', trialId: trial.id, parameterCount,
         trainSamples: dataset.train.count, validationSamples: dataset.validation.count,
@@ -62,7 +70,8 @@ async function runTrial(trial: TrialPlan, spec: ExperimentSpec, specDir: string)
 function handle(command: TrainerCommand): void {
   switch (command.type) {
     case 'run':
-      queue = queue.then(() => runTrial(command.trial, command.spec, command.specDir));
+    case 'resume':
+      queue = queue.then(() => runTrial(command));
       return;
     case 'cancel':
       cancelled = true;

@@ -45,6 +45,37 @@ describe('dropout-lab CLI', () => {
     assert.equal(summary.best.rate, expectedBest);
     assert.ok(Math.abs(summary.best.val_loss - meanBest(expectedBest)) < 1e-12);
     assert.equal(summary.best.seeds, 2);
+    // Strategy, cost and the uncertainty over the 2 seeds.
+    assert.equal(summary.strategy, 'grid');
+    assert.equal(summary.objective, 'val_loss');
+    assert.equal(summary.epochsUsed, 4 * 4);
+    assert.equal(summary.rungs, undefined);
+    assert.equal(summary.best.objective.n, 2);
+    assert.ok(summary.best.objective.ci95.low <= summary.best.val_loss && summary.best.val_loss <= summary.best.objective.ci95.high);
+    assert.match(summary.best.explanation, new RegExp(`^rate ${expectedBest}: val_loss \\d\\.\\d{3} ± \\d\\.\\d{3} over 2 seeds`));
+    assert.equal(typeof summary.best.distinguishableFromRunnerUp, 'boolean');
+  });
+
+  test('run --json with hyperband reports strategy, epochs used and the rungs; the table shows them', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec({ sweep: { rates: [0, 0.25, 0.5], strategy: 'hyperband', maxEpochs: 3, factor: 3 } }));
+    const result = cli(['run', spec, '--json', '--backend', 'wasm', '--out', path.join(dir, 'out')]);
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    // maxEpochs 3, factor 3: log₃3 = 1 → ceil(2) = 2; 3 → 1 → 1/3: 2 brackets.
+    //   b=1: 2/2 = 1 → 3 trials at 1 epoch, then 1 at 3;  b=0: 2 trials at 3.  Epochs: 3·1 + 1·2 + 2·3 = 11.
+    assert.equal(summary.strategy, 'hyperband');
+    assert.equal(summary.epochsUsed, 11);
+    assert.deepEqual(summary.rungs.map((r: { bracket: number; round: number; epochs: number; promoted: string[]; stopped: string[] }) =>
+      [r.bracket, r.round, r.epochs, r.promoted.length, r.stopped.length]), [[1, 0, 1, 1, 2], [1, 1, 3, 0, 0], [0, 0, 3, 0, 0]]);
+    assert.equal(summary.trials.filter((t: { stoppedByStrategy?: boolean }) => t.stoppedByStrategy).length, 2);
+    assert.ok([0, 0.25, 0.5].includes(summary.best.rate));
+
+    const table = cli(['run', spec, '--backend', 'wasm', '--out', path.join(dir, 'out')]);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /strategy hyperband, objective val_loss: 11 epochs trained over 5 trials/);
+    assert.match(table.stdout, /bracket 1 round 0: 3 trials to epoch 1, 1 promoted, 2 stopped/);
+    assert.match(table.stdout, /best: rate /);
   });
 
   test('run prints a table with the best rate marked', () => {

@@ -169,3 +169,58 @@ describe('runner', () => {
     }
   });
 });
+
+describe('runner: strategies', () => {
+  test('hyperband: rounds promote the best trials, which resume (epochs continue, no restart); the others are stopped', async () => {
+    // maxEpochs 4, factor 2: log₂4 = 2 → ceil(3) = 3; 4 → 2 → 1 → 0.5: 3 brackets.
+    //   b=2: 3/3 = 1 → 4, 2, 1 trials at 1, 2, 4 epochs;  b=1: 1.5 → 3, 2 at 2, 4;  b=0: 3 at 4.
+    const options = sweepOptions(tinySpec({
+      training: { batchSize: 16, learningRate: 0.01, seed: 3 },
+      sweep: { rates: [0, 0.2, 0.4, 0.6], strategy: 'hyperband', maxEpochs: 4, factor: 2 },
+    }), { workers: 2 });
+    const run = startSweep(options);
+    assert.equal(await run.finished, 'completed');
+    assert.equal(run.trials.length, 4 + 3 + 3);
+    const record = loadSweep(run.dir);
+    assert.equal(record.manifest.strategy, 'hyperband');
+    const rungs = record.manifest.rungs!;
+    assert.deepEqual(rungs.map((r) => [r.bracket, r.round, r.epochs, r.trials.length, r.promoted.length, r.stopped.length]), [
+      [2, 0, 1, 4, 2, 2], [2, 1, 2, 2, 1, 1], [2, 2, 4, 1, 0, 0],
+      [1, 0, 2, 3, 2, 1], [1, 1, 4, 2, 0, 0],
+      [0, 0, 4, 3, 0, 0],
+    ]);
+    const byId = new Map(record.trials.map((t) => [t.plan.id, t]));
+    // The trial promoted twice in bracket 2 trained epochs 1..4 in one file, with no restart.
+    const champion = byId.get(rungs[2]!.trials[0]!)!;
+    assert.deepEqual(champion.epochs.map((e) => e.epoch), [1, 2, 3, 4]);
+    assert.equal(champion.summary?.epochs, 4);
+    assert.equal(champion.summary?.stoppedByStrategy, undefined);
+    const [e1, e2, e3] = champion.epochs.map((e) => e.loss);
+    assert.ok(Math.abs(e3! - e2!) < Math.abs(e3! - e1!) || e3! < e1!, `losses ${champion.epochs.map((e) => e.loss)}`);
+    // Promoted trials were ranked by their best val_loss: each promoted one beats each stopped one of its round.
+    for (const rung of rungs) {
+      const best = (id: string) => Math.min(...byId.get(id)!.epochs.filter((e) => e.epoch <= rung.epochs).map((e) => e.val_loss));
+      for (const winner of rung.promoted) for (const loser of rung.stopped) assert.ok(best(winner) <= best(loser), `${winner} vs ${loser}`);
+      // Losers stop at the rung's epoch, marked as stopped by the strategy.
+      for (const loser of rung.stopped) {
+        const trial = byId.get(loser)!;
+        assert.equal(trial.epochs.length, rung.epochs);
+        assert.equal(trial.summary?.stoppedByStrategy, true);
+        assert.equal(trial.summary?.epochs, rung.epochs);
+      }
+    }
+    // Checkpoints served the promotions (the resumed curves above); they are removed when the sweep ends.
+    assert.ok(!fs.existsSync(path.join(run.dir, 'checkpoints')));
+  });
+
+  test('random: the drawn rates are trained; maxTrials stops new trials', async () => {
+    const options = sweepOptions(tinySpec({ sweep: { rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5], strategy: 'random', samples: 3, seed: 9, maxTrials: 2 } }), { workers: 1 });
+    const run = startSweep(options);
+    assert.equal(await run.finished, 'completed');
+    const record = loadSweep(run.dir);
+    assert.equal(run.trials.length, 3);
+    assert.deepEqual(run.trials.map((t) => t.rate), options.spec.sweep.rates);
+    assert.deepEqual(record.trials.map((t) => t.status), ['completed', 'completed', 'pending']);
+    assert.equal(record.manifest.budgetExhausted, 'maxTrials');
+  });
+});

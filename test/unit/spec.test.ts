@@ -105,7 +105,10 @@ describe('parseSpec: valid specs', () => {
         epochs: 150, batchSize: 32, optimizer: 'adam', learningRate: 0.01, seed: 1,
         earlyStopping: { patience: 20, minDelta: 0 },
       },
-      sweep: { rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], repeats: 1 },
+      sweep: {
+        rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], repeats: 1,
+        strategy: 'grid', objective: 'val_loss', seed: 1, factor: 3, iterations: 1,
+      },
       evaluation: { mcSamples: 20 },
     } satisfies ExperimentSpec);
   });
@@ -116,7 +119,7 @@ describe('parseSpec: valid specs', () => {
       dataset: { type: 'moons', samples: 400, noise: 0.2, validationFraction: 0.3 },
       model: { hidden: [8], activation: 'relu', inputDropout: 0, dropoutStyle: 'inverted' },
       training: { epochs: 50, batchSize: 32, optimizer: 'adam', learningRate: 0.001, seed: 0 },
-      sweep: { rates: [0, 0.5], repeats: 1 },
+      sweep: { rates: [0, 0.5], repeats: 1, strategy: 'grid', objective: 'val_loss', seed: 0, factor: 3, iterations: 1 },
       evaluation: { mcSamples: 0 },
     } satisfies ExperimentSpec);
   });
@@ -368,7 +371,7 @@ describe('parseSpec: sweep rates', () => {
     });
     expectProblem(rates({ min: 0, max: 1, step: 0.5 }), { path: 'sweep.rates.max', message: /^1 is not a valid rate/, at: ['"max": 1', '1'] });
     expectProblem(rates({ min: 0, max: 0.5 }),
-      { path: 'sweep.rates.step', message: 'missing required property "step": expected a number > 0', at: ['"rates"'] });
+      { path: 'sweep.rates.step', message: /^missing required property "step": only strategy "random" draws from a continuous range/, at: ['"rates"'] });
   });
 
   test('a range with both min > max and a bad step reports both', () => {
@@ -669,5 +672,87 @@ describe('parseSpec: robustness', () => {
     }
     // Some mutations (whitespace, a value swapped for a valid one) keep the spec valid: both branches ran.
     assert.ok(withSpec > 0 && withSpec < 600, `valid after mutation: ${withSpec}`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('parseSpec: sweep strategies and objective', () => {
+  const sweepDoc = (sweep: Json, edit: (s: Json) => void = () => {}): string => doc((s) => { s.sweep = sweep; edit(s); });
+
+  test('grid is the default and keeps the rates; val_loss is the default objective', () => {
+    const sweep = expectSpec(sweepDoc({ rates: [0.5, 0] })).sweep;
+    assert.equal(sweep.strategy, 'grid');
+    assert.equal(sweep.objective, 'val_loss');
+    assert.deepEqual(sweep.rates, [0, 0.5]);
+  });
+
+  test('random draws `samples` distinct rates from a list, the same ones for the same seed', () => {
+    const list = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+    const draw = (seed?: number) => expectSpec(sweepDoc({ rates: list, strategy: 'random', samples: 4, ...(seed === undefined ? {} : { seed }) })).sweep;
+    const first = draw(11);
+    assert.equal(first.rates.length, 4);
+    assert.equal(new Set(first.rates).size, 4);
+    assert.ok(first.rates.every((rate) => list.includes(rate)));
+    assert.deepEqual([...first.rates].sort((a, b) => a - b), first.rates);
+    assert.deepEqual(draw(11).rates, first.rates);
+    const others = [12, 13, 14, 15].map((seed) => draw(seed).rates.join());
+    assert.ok(others.some((rates) => rates !== first.rates.join()), 'another seed draws other rates');
+    // The seed defaults to training.seed.
+    assert.equal(draw().seed, 0);
+    assert.deepEqual(draw().rates, draw(0).rates);
+  });
+
+  test('random on a range with step draws grid points; without step, from the interval', () => {
+    const grid = expectSpec(sweepDoc({ rates: { min: 0, max: 0.8, step: 0.1 }, strategy: 'random', samples: 9, seed: 3 })).sweep;
+    assert.deepEqual(grid.rates, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], 'all 9 grid points, no duplicate');
+    const continuous = expectSpec(sweepDoc({ rates: { min: 0.2, max: 0.6 }, strategy: 'random', samples: 5, seed: 3 })).sweep;
+    assert.equal(new Set(continuous.rates).size, 5);
+    assert.ok(continuous.rates.every((rate) => rate >= 0.2 && rate <= 0.6), continuous.rates.join());
+  });
+
+  test('random: more samples than the list or grid has is an error on samples; samples is required', () => {
+    expectProblem(sweepDoc({ rates: [0, 0.5], strategy: 'random', samples: 3 }),
+      { path: 'sweep.samples', message: 'cannot draw 3 distinct rates from the 2 rates of sweep.rates; use samples ≤ 2', at: ['"samples": 3', '3'] });
+    expectProblem(sweepDoc({ rates: { min: 0, max: 0.2, step: 0.1 }, strategy: 'random', samples: 4 }),
+      { path: 'sweep.samples', message: /^cannot draw 4 distinct rates from the 3 rates/, at: ['"samples": 4', '4'] });
+    expectProblem(sweepDoc({ rates: [0, 0.5], strategy: 'random' }),
+      { path: 'sweep.samples', message: /^missing required property "samples"/, at: ['"strategy"'] });
+  });
+
+  test('hyperband needs maxEpochs, takes factor 3 and iterations 1 by default, and warns that training.epochs is ignored', () => {
+    const sweep = expectSpec(sweepDoc({ rates: [0, 0.5], strategy: 'hyperband', maxEpochs: 27 })).sweep;
+    assert.deepEqual([sweep.maxEpochs, sweep.factor, sweep.iterations], [27, 3, 1]);
+    expectProblem(sweepDoc({ rates: [0, 0.5], strategy: 'hyperband' }),
+      { path: 'sweep.maxEpochs', message: /^missing required property "maxEpochs"/, at: ['"strategy"'] });
+    expectProblem(sweepDoc({ rates: [0, 0.5], strategy: 'hyperband', maxEpochs: 9 }, (s) => { s.training = { epochs: 30 }; }),
+      { path: 'training.epochs', message: /^ignored with strategy "hyperband"/, at: ['"epochs": 30', '30'], severity: 'warning' });
+    expectProblem(sweepDoc({ rates: [0, 0.5], strategy: 'hyperband', maxEpochs: 9, factor: 1 }),
+      { path: 'sweep.factor', message: 'must be ≥ 2, found 1', at: ['"factor": 1', '1'] });
+    expectProblem(sweepDoc({ rates: [0, 0.5], strategy: 'hyperband', maxEpochs: 9, repeats: 2 }),
+      { path: 'sweep.repeats', message: /repeats > 1 is not supported/, at: ['"repeats": 2', '2'] });
+    expectProblem(sweepDoc({ rates: { min: 0, max: 0.5 }, strategy: 'hyperband', maxEpochs: 9 }),
+      { path: 'sweep.rates.step', message: /^missing required property "step"/, at: ['"rates"'] });
+  });
+
+  test('fields of another strategy are warnings', () => {
+    expectProblem(sweepDoc({ rates: [0, 0.5], maxEpochs: 9 }),
+      { path: 'sweep.maxEpochs', message: 'maxEpochs is used only by strategy "hyperband"; strategy "grid" ignores it', at: ['"maxEpochs": 9', '9'], severity: 'warning' });
+    expectProblem(sweepDoc({ rates: [0, 0.5], samples: 2 }),
+      { path: 'sweep.samples', message: /^samples is used only by strategy "random"/, at: ['"samples": 2', '2'], severity: 'warning' });
+  });
+
+  test('objective: val_acc is for classification; an unknown objective is named', () => {
+    assert.equal(expectSpec(sweepDoc({ rates: [0, 0.5], objective: 'val_acc' })).sweep.objective, 'val_acc');
+    expectProblem(sweepDoc({ rates: [0, 0.5], objective: 'val_acc' }, (s) => { s.dataset = { type: 'csv', path: 'd.csv', target: 'y', task: 'regression' }; }),
+      { path: 'sweep.objective', message: /^objective "val_acc" needs a classification task/, at: ['"val_acc"'] });
+    expectProblem(sweepDoc({ rates: [0, 0.5], objective: 'val_los' }),
+      { path: 'sweep.objective', message: /^unknown objective "val_los" — did you mean "val_loss"\?/, at: ['"val_los"'] });
+  });
+
+  test('budgets: maxTrials ≥ 1, maxMinutes > 0', () => {
+    const sweep = expectSpec(sweepDoc({ rates: [0, 0.5], maxTrials: 5, maxMinutes: 1.5 })).sweep;
+    assert.deepEqual([sweep.maxTrials, sweep.maxMinutes], [5, 1.5]);
+    expectProblem(sweepDoc({ rates: [0, 0.5], maxMinutes: 0 }), { path: 'sweep.maxMinutes', message: 'must be > 0, found 0', at: ['"maxMinutes": 0', '0'] });
   });
 });

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import type { EpochMetrics, TrialPlan } from '../../src/protocol/messages';
 import { experimentSlug, newSweepId, specHash, sweepDir } from '../../src/store/layout';
 import { listSweeps, loadSweep } from '../../src/store/reader';
-import { bestRate, meanStd, summarizeByRate } from '../../src/store/summary';
+import { bestRate, explainBest, meanStd, summarizeByRate, tQuantile975, welchDistinguishable } from '../../src/store/summary';
 import { storeFormat, type SweepManifest, type TrialRecord } from '../../src/store/types';
 import { SweepWriter } from '../../src/store/writer';
 import { tempDir } from '../support/specs';
@@ -95,7 +95,9 @@ describe('run store', () => {
 
 describe('sweep summary', () => {
   test('meanStd uses the sample standard deviation', () => {
-    assert.deepEqual(meanStd([1, 2, 3, 4]), { mean: 2.5, std: Math.sqrt(5 / 3), n: 4 });
+    // 95% interval: t(0.975, 3) = 3.182 from the table, half width 3.182 · √(5/3) / √4.
+    const half = 3.182 * Math.sqrt(5 / 3) / 2;
+    assert.deepEqual(meanStd([1, 2, 3, 4]), { mean: 2.5, std: Math.sqrt(5 / 3), n: 4, ci95: { low: 2.5 - half, high: 2.5 + half } });
     assert.deepEqual(meanStd([7]), { mean: 7, std: 0, n: 1 });
     assert.ok(Number.isNaN(meanStd([]).mean));
   });
@@ -117,5 +119,57 @@ describe('sweep summary', () => {
     assert.ok(Math.abs(half.bestValLoss.std - Math.sqrt(((0.35 - 0.4) ** 2 + (0.45 - 0.4) ** 2) / 1)) < 1e-12);
     assert.equal(bestRate(rates)?.rate, 0.5);
     assert.equal(bestRate([]), undefined);
+  });
+});
+
+describe('uncertainty over seeds', () => {
+  test('t quantiles: the table, and the next lower df between its rows', () => {
+    assert.equal(tQuantile975(1), 12.706);
+    assert.equal(tQuantile975(2), 4.303);
+    assert.equal(tQuantile975(2.7), 4.303);
+    assert.equal(tQuantile975(30), 2.042);
+    assert.equal(tQuantile975(35), 2.042);
+    assert.equal(tQuantile975(1000), 1.980);
+    assert.equal(tQuantile975(Infinity), 1.960);
+    assert.ok(Number.isNaN(tQuantile975(0.5)));
+  });
+
+  test("Welch's t-test at 5%", () => {
+    // Equal std 0.01, n 3: SE = √(2 · 0.0001 / 3) = 0.008165, df = 4 (equal variances and sizes: 2n − 2), t crit 2.776.
+    const a = { mean: 0.2, std: 0.01, n: 3 };
+    assert.equal(welchDistinguishable(a, { mean: 0.25, std: 0.01, n: 3 }), true, 't = 0.05 / 0.008165 = 6.12 > 2.776');
+    assert.equal(welchDistinguishable(a, { mean: 0.21, std: 0.01, n: 3 }), false, 't = 0.01 / 0.008165 = 1.22 < 2.776');
+    assert.equal(welchDistinguishable(a, { mean: 0.5, std: 0, n: 1 }), undefined, 'a single seed has no noise estimate');
+    assert.equal(welchDistinguishable({ mean: 1, std: 0, n: 2 }, { mean: 1, std: 0, n: 2 }), false);
+  });
+
+  test('the best rate explained, and flagged when the runner-up is within seed noise', () => {
+    const trial = (rate: number, seed: number, valLoss: number): TrialRecord => ({ plan: plan(rate, seed), status: 'completed', epochs: [epoch(1, valLoss)] });
+    const close = summarizeByRate([
+      trial(0, 1, 0.30), trial(0, 2, 0.32), trial(0, 3, 0.34),
+      trial(0.3, 1, 0.20), trial(0.3, 2, 0.23), trial(0.3, 3, 0.22),
+      trial(0.5, 1, 0.21), trial(0.5, 2, 0.24), trial(0.5, 3, 0.22),
+    ]);
+    const explained = explainBest(close)!;
+    assert.equal(explained.rate, 0.3);
+    // mean 0.65/3 = 0.2167, std √((0.0167² + 0.0133² + 0.0033²)/2) = 0.0153
+    assert.equal(explained.text, 'rate 0.3: val_loss 0.217 ± 0.015 over 3 seeds — not distinguishable from rate 0.5 (0.223; Welch t-test, 5%)');
+    assert.equal(explained.distinguishable, false);
+    assert.equal(explained.runnerUp?.rate, 0.5);
+    assert.ok(explained.value.ci95 && explained.value.ci95.low < explained.value.mean);
+
+    const clear = explainBest(summarizeByRate([trial(0, 1, 0.30), trial(0, 2, 0.31), trial(0.3, 1, 0.20), trial(0.3, 2, 0.21)]))!;
+    assert.equal(clear.distinguishable, true);
+    assert.equal(clear.text, 'rate 0.3: val_loss 0.205 ± 0.007 over 2 seeds');
+    assert.equal(explainBest(summarizeByRate([trial(0, 1, 0.3)]))!.text, 'rate 0: val_loss 0.300 (1 seed)');
+  });
+
+  test('objective val_acc ranks by the highest mean best val_acc', () => {
+    const withAcc = (rate: number, acc: number, valLoss: number): TrialRecord =>
+      ({ plan: plan(rate, 1), status: 'completed', epochs: [{ ...epoch(1, valLoss), val_acc: acc }] });
+    const rates = summarizeByRate([withAcc(0, 0.9, 0.2), withAcc(0.5, 0.95, 0.3)]);
+    assert.equal(bestRate(rates)?.rate, 0, 'val_loss by default');
+    assert.equal(bestRate(rates, 'val_acc')?.rate, 0.5);
+    assert.equal(explainBest(rates, 'val_acc')?.text, 'rate 0.5: val_acc 0.950 (1 seed)');
   });
 });

@@ -6,7 +6,7 @@
  * each later one. Rates are drop probabilities; keep = 1 − rate.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, deriveSeed, type Rng } from '../random';
+import { createRng, deriveSeed, type Rng, type RngState } from '../random';
 import { dense, type FusedActivation } from './dense';
 import type { Activation, DropoutStyle } from '../spec/types';
 
@@ -44,14 +44,24 @@ export type DropoutMode = { kind: 'deterministic' } | { kind: 'sampled'; stream:
  * Independent mask streams per layer, derived from one seed. Separate streams keep the common random numbers
  * aligned across trials even when one layer's rate is 0 and draws nothing.
  */
-export function maskStreams(seed: number): (layer: number) => Rng {
+export function maskStreams(seed: number, restore: Record<number, RngState> = {}): MaskStreams {
   const streams = new Map<number, Rng>();
-  return (layer) => {
-    let stream = streams.get(layer);
-    if (!stream) streams.set(layer, (stream = createRng(deriveSeed(seed, `masks/${layer}`))));
-    return stream;
+  const stream = (layer: number): Rng => {
+    let rng = streams.get(layer);
+    if (!rng) streams.set(layer, (rng = createRng(deriveSeed(seed, `masks/${layer}`), restore[layer])));
+    return rng;
   };
+  const states = (): Record<number, RngState> => {
+    // Streams restored but not drawn from since keep their saved state.
+    const saved: Record<number, RngState> = { ...restore };
+    for (const [layer, rng] of streams) saved[layer] = rng.state();
+    return saved;
+  };
+  return Object.assign(stream, { states });
 }
+
+/** One Rng per dropout place, and their states for a checkpoint. */
+export type MaskStreams = ((layer: number) => Rng) & { states(): Record<number, RngState> };
 
 /** Glorot-uniform kernels and zero biases from a seeded generator, so a seed fixes the initial weights. */
 export function createMlp(config: MlpConfig, seed: number): Mlp {

@@ -6,7 +6,10 @@
  * node it is about. `schemas/dropout.schema.json` mirrors the table; a unit test keeps the two in agreement.
  */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { assertNever } from '../../protocol/assertNever';
+import { distinctRates, drawRates, type RateSpace } from '../sweep/randomSearch';
 import { expandRateRange, rateRangeCount } from './format';
+import { SWEEP_OBJECTIVES, SWEEP_STRATEGIES } from './types';
 import type {
   CirclesDataset,
   CsvDataset,
@@ -123,15 +126,27 @@ const training = {
   earlyStopping: { kind: 'object', shape: earlyStopping },
 } satisfies ShapeOf<TrainingSpec>;
 
+// step is optional in the table because `random` draws from the continuous interval without one; every other
+// strategy needs the grid, which resolveSweep checks once the strategy is known.
 const rateRange = {
   min: { kind: 'rate', required: true },
   max: { kind: 'rate', required: true },
-  step: { kind: 'number', min: 0, exclusiveMin: true, required: true },
+  step: { kind: 'number', min: 0, exclusiveMin: true },
 } satisfies Shape;
 
 const sweep = {
   rates: { kind: 'rates', required: true },
   repeats: { kind: 'integer', min: 1, max: 100, default: 1 },
+  strategy: { kind: 'enum', values: SWEEP_STRATEGIES, noun: 'strategy', default: 'grid' },
+  objective: { kind: 'enum', values: SWEEP_OBJECTIVES, noun: 'objective', default: 'val_loss' },
+  samples: { kind: 'integer', min: 1, max: MAX_RATES },
+  // Its default is training.seed, filled in by resolveSweep.
+  seed: { kind: 'integer', min: 0, max: 2 ** 31 - 1 },
+  maxEpochs: { kind: 'integer', min: 1, max: 100_000 },
+  factor: { kind: 'integer', min: 2, max: 100, default: 3 },
+  iterations: { kind: 'integer', min: 1, max: 100, default: 1 },
+  maxTrials: { kind: 'integer', min: 1, max: 1_000_000 },
+  maxMinutes: { kind: 'number', min: 0, max: 525_600, exclusiveMin: true },
 } satisfies ShapeOf<SweepSpec>;
 
 const evaluation = {
@@ -522,7 +537,8 @@ function readDataset(node: Node, path: string, c: Collector): Values | undefined
   return values;
 }
 
-function readRates(node: Node, path: string, c: Collector): number[] | undefined {
+/** A list or a grid of rates, or (a range without step) a continuous interval for random search. */
+function readRates(node: Node, path: string, c: Collector): number[] | RateSpace | undefined {
   if (node.type === 'array') {
     const rates = readItems(RATE_LIST, node, path, c) as Array<number | undefined> | undefined;
     if (!rates) return undefined;
@@ -550,7 +566,10 @@ function readRates(node: Node, path: string, c: Collector): number[] | undefined
       c.error(maxNode, joinPath(path, 'max'), `max ${max} is less than min ${min}`);
       return undefined;
     }
-    if (typeof min !== 'number' || typeof max !== 'number' || typeof step !== 'number') return undefined;
+    if (typeof min !== 'number' || typeof max !== 'number') return undefined;
+    // Without step the range is continuous; whether the strategy accepts that is decided in resolveSweep.
+    if (!c.nodes.has(joinPath(path, 'step'))) return { kind: 'continuous', min, max } satisfies RateSpace;
+    if (typeof step !== 'number') return undefined;
     const count = rateRangeCount({ min, max, step });
     if (count > MAX_RATES) {
       c.error(c.nodes.get(joinPath(path, 'step')) ?? node, joinPath(path, 'step'),
@@ -570,6 +589,82 @@ function readRates(node: Node, path: string, c: Collector): number[] | undefined
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The sweep's cross-field rules: which fields each strategy needs, and the random draw
+
+/**
+ * Checks the fields that depend on the strategy, and resolves `rates` to a plain ascending list (the drawn rates
+ * for `random`) and `seed` to its default. Returns undefined after reporting an error.
+ */
+function resolveSweep(values: Values, c: Collector, rootSpan: Span): SweepSpec | undefined {
+  const sweepValues = values.sweep as Values;
+  const training = values.training as TrainingSpec;
+  const at = (path: string): Span => c.nodes.get(path) ?? c.nodes.get('sweep') ?? rootSpan;
+  const written = (key: string): boolean => c.nodes.has(`sweep.${key}`);
+  const rawRates = sweepValues.rates as number[] | RateSpace;
+  const strategy = sweepValues.strategy as SweepSpec['strategy'];
+  const errorsBefore = c.errorCount;
+
+  const space: RateSpace = Array.isArray(rawRates) ? { kind: 'finite', rates: rawRates } : rawRates;
+  if (space.kind === 'continuous' && strategy !== 'random') {
+    c.error(ownerSpan(c.nodes.get('sweep.rates')), 'sweep.rates.step',
+      `missing required property "step": only strategy "random" draws from a continuous range; strategy ${quote(strategy)} needs the grid min, min + step, …`);
+  }
+  const ignoredUnless = (key: string, needed: SweepSpec['strategy']): void => {
+    if (written(key) && strategy !== needed) {
+      c.warn(at(`sweep.${key}`), `sweep.${key}`, `${key} is used only by strategy ${quote(needed)}; strategy ${quote(strategy)} ignores it`);
+    }
+  };
+  ignoredUnless('samples', 'random');
+  if (written('seed') && strategy === 'grid') {
+    c.warn(at('sweep.seed'), 'sweep.seed', 'seed draws the rates of strategies "random" and "hyperband"; strategy "grid" draws nothing');
+  }
+  for (const key of ['maxEpochs', 'factor', 'iterations']) ignoredUnless(key, 'hyperband');
+
+  const datasetTask = (values.dataset as { type: string; task?: string }).task;
+  if (sweepValues.objective === 'val_acc' && datasetTask === 'regression') {
+    c.error(at('sweep.objective'), 'sweep.objective', 'objective "val_acc" needs a classification task; this dataset is a regression (use "val_loss")');
+  }
+
+  const seed = (sweepValues.seed as number | undefined) ?? training.seed;
+  let rates: number[] = space.kind === 'finite' ? space.rates as number[] : [];
+  switch (strategy) {
+    case 'grid':
+      break;
+    case 'random': {
+      const samples = sweepValues.samples as number | undefined;
+      if (samples === undefined) {
+        c.error(ownerSpan(c.nodes.get('sweep.strategy')), 'sweep.samples', 'missing required property "samples": strategy "random" needs the number of rates to draw');
+        break;
+      }
+      const available = distinctRates(space);
+      if (samples > available) {
+        const what = space.kind === 'finite' ? `the ${available} rate${available === 1 ? '' : 's'} of sweep.rates` : `the range (${available} distinct values at 4 decimals)`;
+        c.error(at('sweep.samples'), 'sweep.samples', `cannot draw ${samples} distinct rates from ${what}; use samples ≤ ${available}`);
+        break;
+      }
+      if (c.errorCount === errorsBefore) rates = drawRates(space, samples, seed);
+      break;
+    }
+    case 'hyperband':
+      if (sweepValues.maxEpochs === undefined) {
+        c.error(ownerSpan(c.nodes.get('sweep.strategy')), 'sweep.maxEpochs', 'missing required property "maxEpochs": strategy "hyperband" needs the most epochs one trial may train (keras-tuner max_epochs)');
+      }
+      if ((sweepValues.repeats as number) > 1) {
+        c.error(at('sweep.repeats'), 'sweep.repeats', 'strategy "hyperband" ranks single trials; repeats > 1 is not supported with it');
+      }
+      if (c.nodes.has('training.epochs')) {
+        c.warn(at('training.epochs'), 'training.epochs', 'ignored with strategy "hyperband": sweep.maxEpochs sets how long a trial may train');
+      }
+      break;
+    default:
+      assertNever(strategy, 'sweep strategy');
+  }
+  if (c.errorCount > errorsBefore) return undefined;
+  const resolved: SweepSpec = { ...(sweepValues as unknown as SweepSpec), rates, seed };
+  return resolved;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Entry point
 
 /** Warnings about specs that are valid but probably not what was meant. */
@@ -585,9 +680,10 @@ function warn(spec: ExperimentSpec, c: Collector, rootSpan: Span): void {
       `MC dropout with ${mc} samples changes nothing: every rate is 0 and inputDropout is 0, so each pass equals the deterministic prediction`);
   }
   const patience = spec.training.earlyStopping?.patience;
-  if (patience !== undefined && patience >= spec.training.epochs) {
+  const epochs = spec.sweep.strategy === 'hyperband' ? spec.sweep.maxEpochs! : spec.training.epochs;
+  if (patience !== undefined && patience >= epochs) {
     c.warn(at('training.earlyStopping.patience'), 'training.earlyStopping.patience',
-      `patience ${patience} ≥ epochs ${spec.training.epochs}: early stopping can never trigger`);
+      `patience ${patience} ≥ epochs ${epochs}: early stopping can never trigger`);
   }
 }
 
@@ -613,15 +709,18 @@ function parse(text: string): ParsedSpec {
   }
   const values = readObject(root, tree, '', c);
   if (c.errorCount > 0 || !values) return { problems: sorted(c.problems) };
+  const rootSpan = { offset: tree.offset, length: 1 };
+  const sweep = resolveSweep(values, c, rootSpan);
+  if (c.errorCount > 0 || !sweep) return { problems: sorted(c.problems) };
   const spec = {
     name: values.name,
     dataset: values.dataset,
     model: values.model,
     training: values.training,
-    sweep: values.sweep,
+    sweep,
     evaluation: values.evaluation,
   } as ExperimentSpec;
-  warn(spec, c, { offset: tree.offset, length: 1 });
+  warn(spec, c, rootSpan);
   return { spec, problems: sorted(c.problems) };
 }
 

@@ -90,11 +90,41 @@ export interface TrainingSpec {
   earlyStopping?: EarlyStoppingSpec;
 }
 
+/**
+ * grid: every rate of `rates`. random: `samples` rates drawn (seeded) from the range or the list, then run as a
+ * grid. hyperband: keras-tuner's Hyperband over the rates (successive halving, promoted trials resumed).
+ */
+export type SweepStrategy = 'grid' | 'random' | 'hyperband';
+export const SWEEP_STRATEGIES = ['grid', 'random', 'hyperband'] as const satisfies readonly SweepStrategy[];
+
+/** What "best" means: val_loss is minimised, val_acc (classification only) maximised. */
+export type SweepObjective = 'val_loss' | 'val_acc';
+export const SWEEP_OBJECTIVES = ['val_loss', 'val_acc'] as const satisfies readonly SweepObjective[];
+
 export interface SweepSpec {
-  /** Drop probabilities for the hidden layers, ascending, unique, each in [0, 1). */
+  /**
+   * Drop probabilities for the hidden layers, ascending, unique, each in [0, 1). With `random` these are the rates
+   * drawn at parse time, so everything downstream of the spec sees a plain list.
+   */
   rates: number[];
   /** Seeds per rate. */
   repeats: number;
+  strategy: SweepStrategy;
+  objective: SweepObjective;
+  /** random: how many rates to draw. */
+  samples?: number;
+  /** random: the seed of the draw; defaults to training.seed. */
+  seed: number;
+  /** hyperband: the most epochs one trial trains (keras-tuner `max_epochs`); replaces training.epochs. */
+  maxEpochs?: number;
+  /** hyperband: reduction factor of trials and epochs between rounds (keras-tuner `factor`). */
+  factor: number;
+  /** hyperband: how many times the whole set of brackets runs (keras-tuner `hyperband_iterations`). */
+  iterations: number;
+  /** Budget: at most this many trials are started. */
+  maxTrials?: number;
+  /** Budget: no trial is started after this many minutes. */
+  maxMinutes?: number;
 }
 
 export interface EvaluationSpec {

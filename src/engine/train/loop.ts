@@ -4,10 +4,10 @@
  * metrics are read back together.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { EpochMetrics, TrialSummary } from '../../protocol/messages';
+import type { BestEpoch, EpochMetrics, TrialSummary } from '../../protocol/messages';
 import type { Dataset, Split } from '../datasets/types';
 import { createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp } from '../model/mlp';
-import { createRng, deriveSeed, permutation } from '../random';
+import { createRng, deriveSeed, permutation, type RngState } from '../random';
 import type { ExperimentSpec, OptimizerName } from '../spec/types';
 import { correctCount, disposeTargets, lossSum, makeTargets, monteCarloScores, sliceTargets, type Targets } from './metrics';
 
@@ -17,6 +17,15 @@ export interface TrialInput {
   /** Drop probability of the hidden-layer dropout. */
   rate: number;
   seed: number;
+  /** The last epoch to train (1-based, inclusive); default training.epochs. Hyperband sets it per rung. */
+  untilEpoch?: number;
+  /**
+   * Seed of the training dropout masks; default: the trial seed. Everything else (split, initial weights, batch
+   * order) still follows `seed`, which is what a common-random-numbers test needs to vary the masks alone.
+   */
+  maskSeed?: number;
+  /** Continue a paused trial: its weights, optimizer slots, random streams and early-stopping state. */
+  resumeFrom?: PausedTrial;
 }
 
 export interface TrialCallbacks {
@@ -24,6 +33,36 @@ export interface TrialCallbacks {
   onEpoch(metrics: EpochMetrics): void;
   /** Polled between batches; the loop also yields to the event loop so a cancel message can arrive. */
   isCancelled(): boolean;
+  /**
+   * Called after the last epoch of a trial that completed, with everything needed to continue it later (a
+   * promoted Hyperband trial). Omit it and nothing is read back from the device for it.
+   */
+  onPause?(state: PausedTrial): void | Promise<void>;
+}
+
+/** A tensor as plain host data, in a fixed order. */
+export interface SavedTensor {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  values: Float32Array | Int32Array;
+}
+
+/**
+ * A trial stopped after `epoch`, ready to continue exactly where it was: the next epoch draws the same batch order
+ * and masks it would have drawn without the pause.
+ */
+export interface PausedTrial {
+  epoch: number;
+  /** mlp.variables in order: kernel and bias of each layer. */
+  variables: SavedTensor[];
+  /** tf.Optimizer.getWeights(): the iteration count, then the slots (Adam's m and v, RMSProp's accumulators). */
+  optimizer: SavedTensor[];
+  rng: { batches: RngState; trainingMasks: Record<number, RngState>; evaluationMasks: Record<number, RngState> };
+  best?: BestEpoch;
+  epochsSinceBest: number;
+  /** Training time of the segments before, so the summary's duration covers the whole trial. */
+  durationMs: number;
 }
 
 /** Rows evaluated per forward pass when scoring a whole split, to bound activation memory. */
@@ -98,6 +137,7 @@ export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): 
   try {
     const optimizer = createOptimizer(spec.training.optimizer, spec.training.learningRate);
     disposables.push(optimizer);
+    if (input.resumeFrom) await restore(mlp, optimizer, input.resumeFrom);
     const train = toDevice(dataset.train, dataset);
     disposables.push({ dispose: () => disposeSplit(train) });
     const validation = toDevice(dataset.validation, dataset);
@@ -109,6 +149,42 @@ export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): 
   }
 }
 
+/** Puts a paused trial's weights and optimizer slots back; checks the shapes so a wrong checkpoint fails loudly. */
+async function restore(mlp: Mlp, optimizer: tf.Optimizer, paused: PausedTrial): Promise<void> {
+  if (paused.variables.length !== mlp.variables.length) {
+    throw new Error(`the checkpoint has ${paused.variables.length} weight tensors, the model ${mlp.variables.length}`);
+  }
+  mlp.variables.forEach((variable, index) => {
+    const saved = paused.variables[index]!;
+    if (saved.shape.join() !== variable.shape.join()) {
+      throw new Error(`checkpoint weight ${index} has shape [${saved.shape}], the model [${variable.shape}]`);
+    }
+    tf.tidy(() => variable.assign(tf.tensor(saved.values, saved.shape, saved.dtype)));
+  });
+  const slots = paused.optimizer.map((saved) => ({ name: saved.name, tensor: tf.tensor(saved.values, saved.shape, saved.dtype) }));
+  try {
+    await optimizer.setWeights(slots);
+  } finally {
+    // setWeights makes its own variables from these (sharing the data, reference-counted) and keeps none of them.
+    for (const slot of slots) slot.tensor.dispose();
+  }
+}
+
+async function saveTensor(name: string, tensor: tf.Tensor): Promise<SavedTensor> {
+  const dtype = tensor.dtype === 'int32' ? 'int32' : 'float32';
+  const data = await tensor.data();
+  return { name, shape: [...tensor.shape], dtype, values: dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data) };
+}
+
+async function pause(mlp: Mlp, optimizer: tf.Optimizer, state: Omit<PausedTrial, 'variables' | 'optimizer'>): Promise<PausedTrial> {
+  const variables = await Promise.all(mlp.variables.map((variable, index) => saveTensor(`weight/${index}`, variable)));
+  const weights = await optimizer.getWeights();
+  const slots = await Promise.all(weights.map((weight) => saveTensor(weight.name, weight.tensor)));
+  // The first entry is a fresh scalar of the iteration count; the others are the optimizer's own variables.
+  weights[0]?.tensor.dispose();
+  return { ...state, variables, optimizer: slots };
+}
+
 interface FitState {
   mlp: Mlp;
   optimizer: tf.Optimizer;
@@ -117,24 +193,28 @@ interface FitState {
 }
 
 async function fit(input: TrialInput, callbacks: TrialCallbacks, { mlp, optimizer, train, validation }: FitState): Promise<TrialSummary> {
-  const { spec, dataset, seed } = input;
+  const { spec, dataset, seed, resumeFrom } = input;
   const started = Date.now();
   const classification = dataset.task === 'classification';
-  const batchOrder = createRng(deriveSeed(seed, 'batches'));
-  const trainingMasks: DropoutMode = { kind: 'sampled', stream: maskStreams(deriveSeed(seed, 'train')) };
-  const evaluationMasks: DropoutMode = { kind: 'sampled', stream: maskStreams(deriveSeed(seed, 'mc')) };
+  const batchOrder = createRng(deriveSeed(seed, 'batches'), resumeFrom?.rng.batches);
+  const trainingStreams = maskStreams(deriveSeed(input.maskSeed ?? seed, 'train'), resumeFrom?.rng.trainingMasks);
+  const evaluationStreams = maskStreams(deriveSeed(seed, 'mc'), resumeFrom?.rng.evaluationMasks);
+  const trainingMasks: DropoutMode = { kind: 'sampled', stream: trainingStreams };
+  const evaluationMasks: DropoutMode = { kind: 'sampled', stream: evaluationStreams };
   const deterministic: DropoutMode = { kind: 'deterministic' };
-  const { epochs, batchSize, earlyStopping } = spec.training;
+  const { batchSize, earlyStopping } = spec.training;
+  const lastEpoch = input.untilEpoch ?? spec.training.epochs;
   const mcSamples = spec.evaluation.mcSamples;
 
   let final: EpochMetrics | undefined;
-  let best: TrialSummary['best'];
-  let epochsSinceBest = 0;
+  let best: TrialSummary['best'] = resumeFrom?.best;
+  let epochsSinceBest = resumeFrom?.epochsSinceBest ?? 0;
   let status: TrialSummary['status'] = 'completed';
   let stoppedEarly = false;
   let error: string | undefined;
+  const firstEpoch = (resumeFrom?.epoch ?? 0) + 1;
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
     const epochStarted = Date.now();
     // The epoch's batches come from one gather; each step then only slices.
     const order = tf.tensor1d(Int32Array.from(permutation(train.count, batchOrder)), 'int32');
@@ -216,11 +296,18 @@ async function fit(input: TrialInput, callbacks: TrialCallbacks, { mlp, optimize
     await yieldToEventLoop();
   }
 
+  const durationMs = (resumeFrom?.durationMs ?? 0) + Date.now() - started;
+  if (status === 'completed' && final && callbacks.onPause) {
+    await callbacks.onPause(await pause(mlp, optimizer, {
+      epoch: final.epoch, best, epochsSinceBest, durationMs,
+      rng: { batches: batchOrder.state(), trainingMasks: trainingStreams.states(), evaluationMasks: evaluationStreams.states() },
+    }));
+  }
   return {
     status,
-    epochs: final?.epoch ?? 0,
+    epochs: final?.epoch ?? resumeFrom?.epoch ?? 0,
     stoppedEarly,
-    durationMs: Date.now() - started,
+    durationMs,
     ...(final ? { final } : {}),
     ...(best ? { best } : {}),
     ...(error ? { error } : {}),

@@ -1,0 +1,100 @@
+/**
+ * A paused trial on disk, so that a promoted Hyperband trial resumes on whichever trainer process picks it up:
+ *   <sweep>/checkpoints/<trial id>.json  everything but the tensor values, and where each tensor's values are
+ *   <sweep>/checkpoints/<trial id>.bin   the values, 4 bytes each (float32 or int32), little-endian, back to back
+ * The .bin is written before the .json, each through a temporary file and a rename: a reader that finds the
+ * .json finds a complete .bin.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkpointPaths } from '../../store/layout';
+import { isRngState, type RngState } from '../random';
+import type { PausedTrial, SavedTensor } from './loop';
+
+const checkpointFormat = 1;
+
+interface TensorEntry {
+  name: string;
+  shape: number[];
+  dtype: SavedTensor['dtype'];
+  /** Index of the first value in the .bin, in 4-byte values. */
+  offset: number;
+}
+
+interface CheckpointJson extends Omit<PausedTrial, 'variables' | 'optimizer'> {
+  format: typeof checkpointFormat;
+  variables: TensorEntry[];
+  optimizer: TensorEntry[];
+}
+
+export { checkpointPaths };
+
+function writeAtomically(file: string, data: string | Uint8Array): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, data);
+  fs.renameSync(temporary, file);
+}
+
+export function writeCheckpoint(sweepDir: string, trialId: string, paused: PausedTrial): void {
+  const { json, bin } = checkpointPaths(sweepDir, trialId);
+  fs.mkdirSync(path.dirname(json), { recursive: true });
+  const tensors = [...paused.variables, ...paused.optimizer];
+  const total = tensors.reduce((sum, tensor) => sum + tensor.values.length, 0);
+  const buffer = Buffer.alloc(total * 4);
+  let offset = 0;
+  const entry = (tensor: SavedTensor): TensorEntry => {
+    const at = offset;
+    tensor.values.forEach((value, i) => {
+      if (tensor.dtype === 'int32') buffer.writeInt32LE(value, (at + i) * 4);
+      else buffer.writeFloatLE(value, (at + i) * 4);
+    });
+    offset += tensor.values.length;
+    return { name: tensor.name, shape: tensor.shape, dtype: tensor.dtype, offset: at };
+  };
+  const { variables, optimizer, ...rest } = paused;
+  const document: CheckpointJson = { format: checkpointFormat, ...rest, variables: variables.map(entry), optimizer: optimizer.map(entry) };
+  writeAtomically(bin, buffer);
+  writeAtomically(json, JSON.stringify(document));
+}
+
+function isTensorEntry(value: unknown): value is TensorEntry {
+  const v = value as TensorEntry;
+  return typeof v === 'object' && v !== null && typeof v.name === 'string' && Array.isArray(v.shape)
+    && v.shape.every((n) => Number.isInteger(n) && n >= 0) && (v.dtype === 'float32' || v.dtype === 'int32')
+    && Number.isInteger(v.offset) && v.offset >= 0;
+}
+
+function isStreams(value: unknown): value is Record<number, RngState> {
+  return typeof value === 'object' && value !== null && Object.values(value).every(isRngState);
+}
+
+/** Reads and checks a checkpoint; throws with the file name when it is missing or damaged. */
+export function readCheckpoint(sweepDir: string, trialId: string): PausedTrial {
+  const { json, bin } = checkpointPaths(sweepDir, trialId);
+  let document: CheckpointJson;
+  let buffer: Buffer;
+  try {
+    document = JSON.parse(fs.readFileSync(json, 'utf8')) as CheckpointJson;
+    buffer = fs.readFileSync(bin);
+  } catch (error) {
+    throw new Error(`cannot read the checkpoint of ${trialId}: ${(error as Error).message}`);
+  }
+  const valid = document.format === checkpointFormat && Number.isInteger(document.epoch) && document.epoch >= 1
+    && Array.isArray(document.variables) && document.variables.every(isTensorEntry)
+    && Array.isArray(document.optimizer) && document.optimizer.every(isTensorEntry)
+    && typeof document.rng === 'object' && document.rng !== null && isRngState(document.rng.batches)
+    && isStreams(document.rng.trainingMasks) && isStreams(document.rng.evaluationMasks)
+    && Number.isInteger(document.epochsSinceBest) && typeof document.durationMs === 'number';
+  if (!valid) throw new Error(`${json} is not a valid checkpoint`);
+  const tensor = (entry: TensorEntry): SavedTensor => {
+    const length = entry.shape.reduce((product, n) => product * n, 1);
+    if ((entry.offset + length) * 4 > buffer.length) throw new Error(`${bin} is shorter than ${json} says`);
+    const values = entry.dtype === 'int32' ? new Int32Array(length) : new Float32Array(length);
+    for (let i = 0; i < length; i++) {
+      values[i] = entry.dtype === 'int32' ? buffer.readInt32LE((entry.offset + i) * 4) : buffer.readFloatLE((entry.offset + i) * 4);
+    }
+    return { name: entry.name, shape: entry.shape, dtype: entry.dtype, values };
+  };
+  const { format: _format, variables, optimizer, ...rest } = document;
+  return { ...rest, variables: variables.map(tensor), optimizer: optimizer.map(tensor) };
+}
