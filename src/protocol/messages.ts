@@ -168,17 +168,22 @@ export function isTrainerCommand(value: unknown): value is TrainerCommand {
   }
 }
 
+// Payloads that trainer events and sweep events share.
+const hasBackend = (value: Json): boolean => isObject(value.backend) && typeof value.backend.name === 'string';
+const isEpochPayload = (value: Json): boolean => typeof value.trialId === 'string' && isEpochMetrics(value.metrics);
+const isTrialEndedPayload = (value: Json): boolean => typeof value.trialId === 'string' && isTrialSummary(value.summary);
+
 export function isTrainerEvent(value: unknown): value is TrainerEvent {
   if (!isObject(value)) return false;
   switch (value.type) {
     case 'ready':
-      return isObject(value.backend) && typeof value.backend.name === 'string';
+      return hasBackend(value);
     case 'trialStarted':
       return typeof value.trialId === 'string' && isFiniteNumber(value.parameterCount);
     case 'epoch':
-      return typeof value.trialId === 'string' && isEpochMetrics(value.metrics);
+      return isEpochPayload(value);
     case 'trialEnded':
-      return typeof value.trialId === 'string' && isTrialSummary(value.summary);
+      return isTrialEndedPayload(value);
     case 'fatal':
       return typeof value.message === 'string';
     default:
@@ -290,13 +295,13 @@ export function isSweepEvent(value: unknown): value is SweepEvent {
     case 'log':
       return true;
     case 'backendReady':
-      return isObject(value.backend) && typeof value.backend.name === 'string';
+      return hasBackend(value);
     case 'trialStarted':
       return typeof value.trialId === 'string';
     case 'epoch':
-      return typeof value.trialId === 'string' && isEpochMetrics(value.metrics);
+      return isEpochPayload(value);
     case 'trialEnded':
-      return typeof value.trialId === 'string' && isTrialSummary(value.summary);
+      return isTrialEndedPayload(value);
     case 'sweepEnded':
       return sweepStatuses.includes(value.status);
     default:
