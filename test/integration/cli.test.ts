@@ -148,4 +148,66 @@ describe('dropout-lab CLI', () => {
     assert.deepEqual(trial.epochs.map((e) => e.epoch), Array.from({ length: trial.epochs.length }, (_, i) => i + 1));
     assert.equal(trial.summary, undefined);
   });
+
+  test('resume after the whole CLI was SIGKILLed mid-sweep: only unfinished trials run, stored bytes stay, results match an uninterrupted run', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec({ training: { epochs: 30, batchSize: 8, seed: 3 }, sweep: { rates: [0, 0.3, 0.6] } }));
+    const runsRoot = path.join(dir, 'runs');
+    const child = spawn(process.execPath, [cliPath, 'run', spec, '--backend', 'wasm', '--workers', '1', '--out', runsRoot], { stdio: 'ignore' });
+    const trialPath = (sweepDir: string, id: string) => path.join(sweepDir, 'trials', `${id}.jsonl`);
+    const lineCount = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
+    const deadline = Date.now() + 60_000;
+    let sweepDir: string | undefined;
+    for (;;) {
+      sweepDir = listSweeps(runsRoot)[0]?.dir;
+      // The first trial ended (header, 30 epochs, summary) and the second has at least 3 epochs: kill mid-trial.
+      if (sweepDir && lineCount(trialPath(sweepDir, 'rate-0_seed-3')) === 32 && lineCount(trialPath(sweepDir, 'rate-0.3_seed-3')) >= 4) break;
+      assert.ok(Date.now() < deadline, 'the sweep never got to its second trial');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const before = loadSweep(sweepDir);
+    assert.equal(before.status, 'interrupted');
+    assert.deepEqual(before.trials.map((t) => t.status), ['completed', 'interrupted', 'pending']);
+    const listed = cli(['list', runsRoot]);
+    assert.match(listed.stdout, /interrupted/);
+    assert.match(listed.stderr, /1 interrupted: finish one with dropout-lab resume/);
+    const completedBytes = fs.readFileSync(trialPath(sweepDir, 'rate-0_seed-3'));
+    const interruptedText = fs.readFileSync(trialPath(sweepDir, 'rate-0.3_seed-3'), 'utf8');
+    // What the kill left: complete lines, perhaps followed by one cut short.
+    const keptLines = interruptedText.slice(0, interruptedText.lastIndexOf('\n') + 1);
+    const storedEpochs = before.trials[1].epochs.length;
+    assert.ok(storedEpochs >= 3);
+
+    const resumed = cli(['resume', sweepDir, '--backend', 'wasm', '--workers', '1', '--json']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /resuming tiny .*: 2 of 3 trials to finish/);
+    assert.doesNotMatch(resumed.stderr, /differs from the stored one/);
+    assert.equal(JSON.parse(resumed.stdout).status, 'completed');
+
+    const after = loadSweep(sweepDir);
+    assert.equal(after.status, 'completed');
+    assert.equal(after.manifest.resumedAt?.length, 1);
+    assert.deepEqual(after.warnings, []);
+    for (const trial of after.trials) {
+      assert.equal(trial.status, 'completed', trial.plan.id);
+      assert.deepEqual(trial.epochs.map((e) => e.epoch), Array.from({ length: 30 }, (_, i) => i + 1), trial.plan.id);
+    }
+    assert.ok(fs.readFileSync(trialPath(sweepDir, 'rate-0_seed-3')).equals(completedBytes), 'a completed trial is not touched');
+    const interruptedAfter = fs.readFileSync(trialPath(sweepDir, 'rate-0.3_seed-3'), 'utf8');
+    assert.ok(interruptedAfter.startsWith(keptLines), 'the interrupted trial keeps its stored lines byte for byte');
+    assert.deepEqual(after.trials[1].epochs.slice(0, storedEpochs), before.trials[1].epochs);
+
+    // The same sweep uninterrupted gives the same numbers (wall-clock times aside).
+    const fresh = cli(['run', spec, '--backend', 'wasm', '--workers', '1', '--json', '--out', path.join(dir, 'fresh')]);
+    assert.equal(fresh.status, 0, fresh.stderr);
+    const strip = (dirOfSweep: string) => loadSweep(dirOfSweep).trials.map((t) => t.epochs.map(({ durationMs: _ms, ...m }) => m));
+    assert.deepEqual(strip(sweepDir), strip(JSON.parse(fresh.stdout).dir));
+
+    const again = cli(['resume', sweepDir]);
+    assert.equal(again.status, 0);
+    assert.match(again.stderr, /every trial completed; nothing to resume/);
+  });
 });
