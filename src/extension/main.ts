@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { SpecCodeLensProvider } from './codeLens';
-import { registerCommands, runExperiment } from './commands';
+import { offerToResume, registerCommands, resumeInterruptedSweep, runExperiment } from './commands';
 import { SpecDiagnostics } from './diagnostics';
 import { SweepHistory } from './history';
 import { SweepService } from './sweepService';
@@ -19,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
     extensionUri: context.extensionUri, log, sweeps, history,
     openPanel: commandContext.openPanel,
     runSpec: (specPath) => runExperiment(commandContext, vscode.Uri.file(specPath)),
+    resumeSweep: (dir) => resumeInterruptedSweep(commandContext, dir),
   };
   const panels = new ExperimentPanels(viewContext);
   context.subscriptions.push(
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(commandContext),
   );
   log.info(`Dropout Lab activated (VS Code ${vscode.version})`);
+  void offerToResume(commandContext);
 }
 
 export function deactivate(): void {

@@ -210,4 +210,32 @@ describe('dropout-lab CLI', () => {
     assert.equal(again.status, 0);
     assert.match(again.stderr, /every trial completed; nothing to resume/);
   });
+
+  test('a runs folder that cannot be written: exit 1 with the folder and errno, nothing created', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec());
+    fs.writeFileSync(path.join(dir, 'file'), '');
+    const out = path.join(dir, 'file', 'runs');
+    const result = cli(['run', spec, '--backend', 'wasm', '--out', out]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.ok(result.stderr.includes(`cannot write the run store in ${path.join(out, 'tiny')}`), result.stderr);
+    assert.match(result.stderr, /ENOTDIR/);
+    assert.equal(fs.readFileSync(path.join(dir, 'file'), 'utf8'), '');
+  });
+
+  test('a corrupt line in a stored trial is skipped with a warning naming file and line; the rest is read', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec({ sweep: { rates: [0.5] } }));
+    const result = cli(['run', spec, '--backend', 'wasm', '--json', '--out', path.join(dir, 'runs')]);
+    assert.equal(result.status, 0, result.stderr);
+    const sweepDir = JSON.parse(result.stdout).dir;
+    const file = path.join(sweepDir, 'trials', 'rate-0.5_seed-3.jsonl');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[2] = lines[2].slice(0, 15); // epoch 2, cut
+    fs.writeFileSync(file, lines.join('\n'));
+    const resumed = cli(['resume', sweepDir]);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.ok(resumed.stderr.includes(`warning: ${file}:3: unreadable line skipped`), resumed.stderr);
+    assert.deepEqual(loadSweep(sweepDir).trials[0].epochs.map((e) => e.epoch), [1, 3, 4]);
+  });
 });
