@@ -242,6 +242,30 @@ describe('runner: run store faults', () => {
   });
 });
 
+describe('runner: load', () => {
+  test('a sweep of 200 short trials completes with every trial and epoch stored', async () => {
+    const rates = Array.from({ length: 100 }, (_, i) => i / 100); // drop probabilities 0, 0.01, …, 0.99
+    const options = sweepOptions(tinySpec({
+      dataset: { type: 'moons', samples: 40, noise: 0.2, validationFraction: 0.5 }, model: { hidden: [8] },
+      training: { epochs: 2, batchSize: 20, seed: 1 }, sweep: { rates, repeats: 2 }, evaluation: { mcSamples: 0 },
+    }));
+    const run = startSweep(options);
+    assert.equal(await run.finished, 'completed');
+    assert.equal(run.trials.length, 200);
+    const files = fs.readdirSync(path.join(run.dir, 'trials'));
+    assert.equal(files.length, 200);
+    assert.deepEqual(files.sort(), run.trials.map((trial) => `${trial.id}.jsonl`).sort());
+    const record = loadSweep(run.dir);
+    assert.deepEqual(record.warnings, []);
+    for (const trial of record.trials) {
+      assert.equal(trial.status, 'completed', trial.plan.id);
+      assert.deepEqual(trial.epochs.map((e) => e.epoch), [1, 2], trial.plan.id);
+    }
+    assert.equal(options.events.filter((e) => e.type === 'epoch').length, 400);
+    assert.equal(options.events.filter((e) => e.type === 'trialEnded').length, 200);
+  });
+});
+
 describe('runner: strategies', () => {
   test('hyperband: rounds promote the best trials, which resume (epochs continue, no restart); the others are stopped', async () => {
     // maxEpochs 4, factor 2: log₂4 = 2 → ceil(3) = 3; 4 → 2 → 1 → 0.5: 3 brackets.
