@@ -191,7 +191,16 @@ export interface CodeServerOptions {
   name?: string;
   /** Bound on start-up (install + listen + healthz). Default 90 s. */
   timeoutMs?: number;
+  /** Workspace Trust on, the folder untrusted and no prompt: VS Code opens it in Restricted Mode. Default off. */
+  restrictedMode?: boolean;
 }
+
+/** Settings that open a folder in Restricted Mode without asking (the folder has never been trusted). */
+const restrictedModeSettings: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+};
 
 export interface CodeServer {
   url: string;
@@ -273,7 +282,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const logPath = path.join(root, 'code-server.log');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2));
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...(options.restrictedMode ? restrictedModeSettings : {}), ...options.settings }, null, 2));
   const env = isolatedEnv(root);
 
   let child: ChildProcess | undefined;
@@ -320,7 +329,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         '--extensions-dir', extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(options.restrictedMode ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         '--ignore-last-opened',
         options.workspace,
