@@ -621,6 +621,26 @@ export async function webviewFrame(page: Page, titleOrIndex: string | number = 0
   );
 }
 
+/** code-server on `workspace` with the .vsix installed, and a browser on its workbench. */
+export interface Workbench {
+  server: CodeServer;
+  page: Page;
+}
+
+export async function openWorkbench(options: CodeServerOptions & { name: string }): Promise<Workbench> {
+  const server = await startCodeServer(options);
+  const page = await openBrowser(server.url);
+  await screenshotOnFailure(page, `${options.name}-startup`, () => waitForWorkbench(page));
+  return { server, page };
+}
+
+/** Closes what openWorkbench opened (either may be missing after a failed start) and removes the workspace copy. */
+export async function closeWorkbench(workbench: Partial<Workbench>, workspace: string): Promise<void> {
+  if (workbench.page) await closeBrowser(workbench.page);
+  if (workbench.server) await workbench.server.stop();
+  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+}
+
 /** Notification toasts currently shown (their message text). */
 export async function notifications(page: Page): Promise<string[]> {
   return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map(normalize);

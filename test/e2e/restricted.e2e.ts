@@ -10,8 +10,8 @@ import type { Page } from 'playwright-core';
 import { listSweeps } from '../../src/store/reader';
 import { cliPath, tinySpec } from '../support/specs';
 import {
-  checkPrerequisites, closeBrowser, codeLens, copyToTemp, ensureVsix, notifications, openBrowser, openFile, poll, repoRoot,
-  runCommand, screenshot, screenshotOnFailure, startCodeServer, waitForWorkbench, webviewFrame, type CodeServer,
+  checkPrerequisites, closeWorkbench, codeLens, copyToTemp, ensureVsix, notifications, openFile, openWorkbench, poll, repoRoot,
+  runCommand, screenshot, screenshotOnFailure, webviewFrame, type CodeServer,
 } from './harness';
 
 let workspace = '';
@@ -28,16 +28,10 @@ before(async () => {
   fs.writeFileSync(spec, JSON.stringify(tinySpec(), null, 2));
   const stored = spawnSync(process.execPath, [cliPath, 'run', spec, '--backend', 'wasm'], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(stored.status, 0, stored.stderr);
-  server = await startCodeServer({ workspace, vsixPath: vsix, name: 'restricted', restrictedMode: true });
-  page = await openBrowser(server.url);
-  await screenshotOnFailure(page, 'restricted-startup', () => waitForWorkbench(page));
+  ({ server, page } = await openWorkbench({ workspace, vsixPath: vsix, name: 'restricted', restrictedMode: true }));
 }, { timeout: 300_000 });
 
-after(async () => {
-  if (page) await closeBrowser(page);
-  if (server) await server.stop();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-}, { timeout: 60_000 });
+after(() => closeWorkbench({ server, page }, workspace), { timeout: 60_000 });
 
 describe('Dropout Lab in Restricted Mode', () => {
   test('the CodeLens points to workspace trust instead of Run; no per-rate lens', async () => {
