@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { listSweeps, loadSweep } from '../../src/store/reader';
+import { killedMidSweep, trialLines } from '../support/interrupt';
 import { cliPath, tempDir, tinySpec, writeSpec } from '../support/specs';
 
 /** 1-based `line:column` of the first occurrence of `needle`. */
@@ -153,20 +154,10 @@ describe('dropout-lab CLI', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, tinySpec({ training: { epochs: 30, batchSize: 8, seed: 3 }, sweep: { rates: [0, 0.3, 0.6] } }));
     const runsRoot = path.join(dir, 'runs');
-    const child = spawn(process.execPath, [cliPath, 'run', spec, '--backend', 'wasm', '--workers', '1', '--out', runsRoot], { stdio: 'ignore' });
     const trialPath = (sweepDir: string, id: string) => path.join(sweepDir, 'trials', `${id}.jsonl`);
-    const lineCount = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
-    const deadline = Date.now() + 60_000;
-    let sweepDir: string | undefined;
-    for (;;) {
-      sweepDir = listSweeps(runsRoot)[0]?.dir;
-      // The first trial ended (header, 30 epochs, summary) and the second has at least 3 epochs: kill mid-trial.
-      if (sweepDir && lineCount(trialPath(sweepDir, 'rate-0_seed-3')) === 32 && lineCount(trialPath(sweepDir, 'rate-0.3_seed-3')) >= 4) break;
-      assert.ok(Date.now() < deadline, 'the sweep never got to its second trial');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // The first trial ended (header, 30 epochs, summary) and the second has at least 3 epochs: kill mid-trial.
+    const sweepDir = await killedMidSweep(spec, runsRoot, ['--backend', 'wasm', '--workers', '1'],
+      (at) => trialLines(at, 'rate-0_seed-3') === 32 && trialLines(at, 'rate-0.3_seed-3') >= 4);
 
     const before = loadSweep(sweepDir);
     assert.equal(before.status, 'interrupted');
