@@ -3,6 +3,7 @@
  *   dropout-lab run <spec> [--out DIR] [--backend B] [--workers N] [--rates 0,0.5] [--json]
  *   dropout-lab validate <spec>
  *   dropout-lab list [DIR]
+ *   dropout-lab resume <sweep dir> [--backend B] [--workers N] [--json]
  * Exit codes: 0 success; 1 a trial or the sweep failed; 2 bad usage or an invalid spec; 130 cancelled (Ctrl-C).
  */
 import * as fs from 'node:fs';
@@ -13,9 +14,11 @@ import { formatProblem } from '../engine/spec/format';
 import { parseSpec } from '../engine/spec/parse';
 import type { ExperimentSpec } from '../engine/spec/types';
 import { backendChoices, type BackendChoice } from '../protocol/messages';
-import { startSweep } from '../runner/runner';
+import { resumeSweep, startSweep, unfinishedTrials, type PoolOptions, type SweepRun } from '../runner/runner';
 import { defaultRunsRoot } from '../store/layout';
 import { listSweeps, loadSweep } from '../store/reader';
+import type { SweepRecord } from '../store/types';
+import { StoreWriteError } from '../store/writer';
 import { ProgressReporter } from './progress';
 import { jsonSummary, rateTable } from './report';
 
@@ -23,6 +26,7 @@ const usage = `Usage:
   dropout-lab run <spec.dropout.json> [--out DIR] [--backend auto|tensorflow|wasm|cpu] [--workers N] [--rates 0,0.5] [--json]
   dropout-lab validate <spec.dropout.json>
   dropout-lab list [RUNS_DIR]
+  dropout-lab resume <SWEEP_DIR> [--backend auto|tensorflow|wasm|cpu] [--workers N] [--json]
 
 Rates are drop probabilities (Keras convention); the keep probability is p = 1 − rate.`;
 
@@ -58,36 +62,40 @@ function parseRates(value: string | undefined): number[] | undefined {
   return rates;
 }
 
-async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true,
-    options: {
-      out: { type: 'string' }, backend: { type: 'string', default: 'auto' }, workers: { type: 'string' },
-      rates: { type: 'string' }, json: { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length !== 1) throw new UsageError('run takes one spec file');
-  const file = positionals[0];
+/** Options `run` and `resume` share: how the trainers run and how the result is printed. */
+const poolArgs = { backend: { type: 'string', default: 'auto' }, workers: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
+
+function poolOptions(values: { backend?: string; workers?: string }): Pick<PoolOptions, 'backend' | 'workers'> {
   if (!backendChoices.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${backendChoices.join(', ')}`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers takes a whole number ≥ 1');
-  const loaded = readSpec(file);
-  if (!loaded) return 2;
+  return { backend: values.backend as BackendChoice, workers };
+}
 
-  const progress = new ProgressReporter(process.stderr, Boolean(process.stderr.isTTY) && !values.json);
-  const quiet = values.json && !process.stderr.isTTY;
-  let sweep;
+/** Starts a sweep with live progress on stderr; a store that cannot be written is an error (exit 1), not a usage error. */
+function started(json: boolean, start: (onEvent: PoolOptions['onEvent']) => SweepRun): SweepRun | number {
+  const progress = new ProgressReporter(process.stderr, Boolean(process.stderr.isTTY) && !json);
+  const quiet = json && !process.stderr.isTTY;
   try {
-    sweep = startSweep({
-      spec: loaded.spec, specPath: file, specText: loaded.text, runsRoot: values.out ? path.resolve(values.out) : undefined,
-      backend: values.backend as BackendChoice, workers, rates: parseRates(values.rates),
-      onEvent: (event) => {
-        if (!quiet || event.type === 'log') progress.handle(event);
-      },
+    return start((event) => {
+      if (!quiet || event.type === 'log') progress.handle(event);
     });
   } catch (error) {
+    if (error instanceof StoreWriteError) {
+      process.stderr.write(`dropout-lab: ${error.message}\n`);
+      return 1;
+    }
     throw new UsageError((error as Error).message);
   }
+}
+
+/** Lines of the store that could not be read, named by file and line. */
+function printWarnings(record: SweepRecord): void {
+  for (const warning of record.warnings) process.stderr.write(`warning: ${warning}\n`);
+}
+
+/** Follows a started sweep to its end: Ctrl-C cancels; prints the table or the JSON summary; returns the exit code. */
+async function followSweep(sweep: SweepRun, json: boolean): Promise<number> {
   let interrupts = 0;
   process.on('SIGINT', () => {
     if (++interrupts === 1) {
@@ -96,13 +104,58 @@ async function run(args: string[]): Promise<number> {
     } else process.exit(130);
   });
   const status = await sweep.finished;
+  if (sweep.error) {
+    process.stderr.write(`dropout-lab: ${sweep.error}\nThe sweep in ${sweep.dir} is incomplete: trials without a summary line read back as interrupted.\n`);
+    return 1;
+  }
   const record = loadSweep(sweep.dir);
-  if (values.json) process.stdout.write(`${JSON.stringify(jsonSummary(record), null, 2)}\n`);
+  printWarnings(record);
+  if (json) process.stdout.write(`${JSON.stringify(jsonSummary(record), null, 2)}\n`);
   else process.stdout.write(`\n${rateTable(record)}\n\nruns stored in ${sweep.dir}\n`);
   if (status === 'cancelled') return 130;
   // Trials a budget kept from starting stay pending: that is the budget working, not a failure.
   const budgetSkipped = (state: string): boolean => state === 'pending' && record.manifest.budgetExhausted !== undefined;
   return status === 'completed' && record.trials.every((trial) => trial.status === 'completed' || budgetSkipped(trial.status)) ? 0 : 1;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { ...poolArgs, out: { type: 'string' }, rates: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('run takes one spec file');
+  const file = positionals[0];
+  const pool = poolOptions(values);
+  const loaded = readSpec(file);
+  if (!loaded) return 2;
+  const sweep = started(values.json, (onEvent) => startSweep({
+    spec: loaded.spec, specPath: file, specText: loaded.text, runsRoot: values.out ? path.resolve(values.out) : undefined,
+    rates: parseRates(values.rates), ...pool, onEvent,
+  }));
+  return typeof sweep === 'number' ? sweep : followSweep(sweep, values.json);
+}
+
+/** Runs the trials of an interrupted sweep that did not complete, into the same folder. */
+async function resume(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: poolArgs });
+  if (positionals.length !== 1) throw new UsageError('resume takes one sweep folder (see dropout-lab list)');
+  const dir = path.resolve(positionals[0]);
+  const pool = poolOptions(values);
+  let record: SweepRecord;
+  try {
+    record = loadSweep(dir);
+  } catch (error) {
+    throw new UsageError(`${dir} is not a sweep folder: ${(error as Error).message}`);
+  }
+  printWarnings(record);
+  const unfinished = unfinishedTrials(record);
+  if (unfinished.length === 0) {
+    process.stderr.write(`${dir}: every trial completed; nothing to resume\n`);
+    return 0;
+  }
+  process.stderr.write(`resuming ${record.manifest.experiment} ${record.manifest.id}: ${unfinished.length} of ${record.trials.length} trials to finish\n`);
+  const sweep = started(values.json, (onEvent) => resumeSweep(dir, { ...pool, onEvent }));
+  return typeof sweep === 'number' ? sweep : followSweep(sweep, values.json);
 }
 
 function validate(args: string[]): number {
@@ -117,6 +170,8 @@ function list(args: string[]): number {
   const sweeps = listSweeps(root);
   if (sweeps.length === 0) process.stderr.write(`no sweeps under ${root}\n`);
   for (const sweep of sweeps) process.stdout.write(`${sweep.startedAt}  ${sweep.status.padEnd(11)}  ${sweep.experiment}  ${sweep.trialCount} trials  ${sweep.dir}\n`);
+  const interrupted = sweeps.filter((sweep) => sweep.status === 'interrupted');
+  if (interrupted.length > 0) process.stderr.write(`${interrupted.length} interrupted: finish one with dropout-lab resume <dir>\n`);
   return 0;
 }
 
@@ -127,6 +182,7 @@ async function main(argv: string[]): Promise<number> {
       case 'run': return await run(rest);
       case 'validate': return validate(rest);
       case 'list': return list(rest);
+      case 'resume': return await resume(rest);
       case '--help': case '-h': case 'help': case undefined:
         process.stdout.write(`${usage}\n`);
         return command === undefined ? 2 : 0;

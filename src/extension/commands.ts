@@ -45,15 +45,18 @@ async function revealProblem(uri: vscode.Uri, problem: SpecProblem): Promise<voi
   await vscode.commands.executeCommand('workbench.actions.view.problems');
 }
 
+/** Training reads workspace files (CSV) and runs child processes: not in a folder the user has not trusted. */
+async function refusedInRestrictedMode(): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return false;
+  const choice = await vscode.window.showWarningMessage(
+    'Dropout Lab runs no training in Restricted Mode. Stored results stay viewable; trust this folder to run experiments.', 'Manage Workspace Trust');
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+  return true;
+}
+
 export async function runExperiment(context: CommandContext, uri: vscode.Uri, rates?: number[]): Promise<void> {
   const specPath = uri.fsPath;
-  if (!vscode.workspace.isTrusted) {
-    // Training reads workspace files (CSV) and runs child processes: not in a folder the user has not trusted.
-    const choice = await vscode.window.showWarningMessage(
-      'Dropout Lab runs no training in Restricted Mode. Stored results stay viewable; trust this folder to run experiments.', 'Manage Workspace Trust');
-    if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-    return;
-  }
+  if (await refusedInRestrictedMode()) return;
   const running = context.sweeps.running(specPath);
   if (running) {
     const choice = await vscode.window.showWarningMessage(`${running.experiment} is already running.`, 'Show', 'Stop');
@@ -82,6 +85,45 @@ export async function runExperiment(context: CommandContext, uri: vscode.Uri, ra
   }
 }
 
+/** Runs the unfinished trials of an interrupted sweep into its own folder and shows it. */
+export async function resumeInterruptedSweep(context: CommandContext, dir: string): Promise<void> {
+  if (await refusedInRestrictedMode()) return;
+  try {
+    const sweep = context.sweeps.resume(dir);
+    context.history.invalidate();
+    context.openPanel(sweep.specPath, sweep.dir);
+  } catch (error) {
+    context.log.error(`cannot resume ${dir}: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(`Dropout Lab: cannot resume the sweep: ${(error as Error).message}`, 'Show Log').then((c) => c && context.log.show());
+  }
+}
+
+async function pickInterruptedSweep(context: CommandContext): Promise<string | undefined> {
+  const interrupted = (await context.history.list()).filter((sweep) => sweep.status === 'interrupted');
+  if (interrupted.length === 0) {
+    void vscode.window.showInformationMessage('No interrupted Dropout Lab sweep in this workspace.');
+    return undefined;
+  }
+  if (interrupted.length === 1) return interrupted[0].dir;
+  const picked = await vscode.window.showQuickPick(
+    interrupted.map((sweep) => ({ label: sweep.experiment, description: `${sweep.startedAt} · ${sweep.trialCount} trials`, detail: sweep.dir, dir: sweep.dir })),
+    { placeHolder: 'Interrupted sweep to resume' },
+  );
+  return picked?.dir;
+}
+
+/** At startup: sweeps whose runner died (a crash, a killed window) are offered for resuming. */
+export async function offerToResume(context: CommandContext): Promise<void> {
+  if (!vscode.workspace.isTrusted) return; // they are listed as interrupted; resuming needs trust
+  const interrupted = (await context.history.list()).filter((sweep) => sweep.status === 'interrupted');
+  if (interrupted.length === 0) return;
+  const names = [...new Set(interrupted.map((sweep) => sweep.experiment))].join(', ');
+  const choice = await vscode.window.showInformationMessage(
+    `Dropout Lab: ${interrupted.length === 1 ? 'a sweep was' : `${interrupted.length} sweeps were`} interrupted (${names}). Resume runs the trials that did not finish; finished epochs are kept.`,
+    'Resume');
+  if (choice) await vscode.commands.executeCommand('dropoutLab.resumeSweep');
+}
+
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
   const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
   return [
@@ -106,6 +148,10 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
       const specs = (await findSpecFiles()).filter((spec) => context.sweeps.running(spec.fsPath));
       const target = specs.length === 1 ? specs[0] : (await vscode.window.showQuickPick(specs.map((spec) => ({ label: path.basename(spec.fsPath), spec })), { placeHolder: 'Sweep to stop' }))?.spec;
       if (target) context.sweeps.stop(target.fsPath);
+    }),
+    register('dropoutLab.resumeSweep', async (arg) => {
+      const dir = typeof arg === 'string' ? arg : await pickInterruptedSweep(context);
+      if (dir) await resumeInterruptedSweep(context, dir);
     }),
     register('dropoutLab.showResults', async (arg) => {
       const uri = await resolveSpec(arg, 'show');

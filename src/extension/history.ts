@@ -28,7 +28,14 @@ export class SweepHistory extends DisposableObject {
   /** Newest first. */
   async list(): Promise<SweepListItem[]> {
     if (!this.cached) {
-      const roots = new Set((await findSpecFiles()).map((uri) => runsRootFor(uri.fsPath)));
+      // A spec whose runs folder setting leads outside the workspace has no runs: starting one was refused.
+      const roots = new Set((await findSpecFiles()).flatMap((uri) => {
+        try {
+          return [runsRootFor(uri.fsPath)];
+        } catch {
+          return [];
+        }
+      }));
       this.cached = [...roots].flatMap((root) => listSweeps(root)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     }
     return this.cached;

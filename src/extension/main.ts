@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { SpecCodeLensProvider } from './codeLens';
-import { registerCommands, runExperiment } from './commands';
+import { offerToResume, registerCommands, resumeInterruptedSweep, runExperiment } from './commands';
 import { SpecDiagnostics } from './diagnostics';
 import { nativeBackendRoot, registerNativeBackendCommand } from './nativeBackendCommand';
 import { SweepHistory } from './history';
@@ -20,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
     extensionUri: context.extensionUri, log, sweeps, history,
     openPanel: commandContext.openPanel,
     runSpec: (specPath) => runExperiment(commandContext, vscode.Uri.file(specPath)),
+    resumeSweep: (dir) => resumeInterruptedSweep(commandContext, dir),
   };
   const panels = new ExperimentPanels(viewContext);
   context.subscriptions.push(
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerNativeBackendCommand(context, log),
   );
   log.info(`Dropout Lab activated (VS Code ${vscode.version})`);
+  void offerToResume(commandContext);
 }
 
 export function deactivate(): void {

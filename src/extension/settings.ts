@@ -1,8 +1,7 @@
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { defaultRunsRoot } from '../store/layout';
 import { backendChoices, type BackendChoice } from '../protocol/messages';
+import { resolveRunsRoot } from './runsFolder';
 
 const section = 'dropoutLab';
 
@@ -21,13 +20,16 @@ export function codeLensEnabled(): boolean {
   return vscode.workspace.getConfiguration(section).get<boolean>('codeLens.enabled', true);
 }
 
-/** The runs root for a spec: the `runsFolder` setting (relative to the spec's workspace folder), else next to the spec. */
+/**
+ * The runs root for a spec: the `runsFolder` setting (relative to the spec's workspace folder, confined to it), else
+ * next to the spec. Throws, saying why, when the setting leads outside the workspace.
+ */
 export function runsRootFor(specPath: string): string {
-  const configured = vscode.workspace.getConfiguration(section).get<string>('runsFolder', '').trim();
-  if (!configured) return defaultRunsRoot(specPath);
-  if (path.isAbsolute(configured)) return configured;
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(specPath));
-  return path.join(folder?.uri.fsPath ?? path.dirname(specPath), configured);
+  const configured = vscode.workspace.getConfiguration(section).get<string>('runsFolder', '');
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(specPath))?.uri.fsPath;
+  const { root, error } = resolveRunsRoot(configured, specPath, folder);
+  if (error !== undefined) throw new Error(error);
+  return root;
 }
 
 export function onSettingsChanged(listener: (event: vscode.ConfigurationChangeEvent) => void): vscode.Disposable {

@@ -8,7 +8,8 @@ import type { ExperimentSpec } from '../engine/spec/types';
 import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepEvent, SweepStatus } from '../protocol/messages';
 import { findInstalledTfjsNode } from '../runner/nativeBackend';
-import { startSweep, type SweepRun } from '../runner/runner';
+import { resumeSweep, startSweep, type PoolOptions, type SweepRun } from '../runner/runner';
+import { readManifest } from '../store/reader';
 import { DisposableObject } from './disposable';
 import { backendSetting, maxParallelTrainers, runsRootFor } from './settings';
 
@@ -60,26 +61,32 @@ export class SweepService extends DisposableObject {
 
   /** Starts a sweep; the caller has validated the spec. Resolves when it has started (not when it ends). */
   start(specPath: string, spec: ExperimentSpec, specText: string, rates?: number[]): LiveSweep {
-    const existing = this.live.get(specPath);
-    if (existing) throw new Error(`a sweep of ${path.basename(specPath)} is already running`);
-    const run = startSweep({
-      spec, specPath, specText, rates,
-      runsRoot: runsRootFor(specPath),
-      backend: backendSetting(),
-      workers: maxParallelTrainers(),
-      trainerPath: this.trainerPath,
-      tfjsNodePath: findInstalledTfjsNode(this.nativeBackendRoot)?.modulePath,
-      cancelGraceMs: stopGraceMs,
-      versions: { vscode: vscode.version },
-      // Runner events start on a later tick, when `sweep` below exists.
-      onEvent: (event) => this.onRunnerEvent(sweep, event),
-    });
+    return this.track(specPath, spec, 'started', (onEvent) => startSweep({ spec, specPath, specText, rates, runsRoot: runsRootFor(specPath), ...this.poolOptions(onEvent) }));
+  }
+
+  /** Runs the unfinished trials of an interrupted sweep into its folder. */
+  resume(dir: string): LiveSweep {
+    const manifest = readManifest(dir);
+    return this.track(manifest.specPath, manifest.spec, 'resumed', (onEvent) => resumeSweep(dir, this.poolOptions(onEvent)));
+  }
+
+  private poolOptions(onEvent: PoolOptions['onEvent']): PoolOptions {
+    return {
+      backend: backendSetting(), workers: maxParallelTrainers(), trainerPath: this.trainerPath, cancelGraceMs: stopGraceMs,
+      tfjsNodePath: findInstalledTfjsNode(this.nativeBackendRoot)?.modulePath, versions: { vscode: vscode.version }, onEvent,
+    };
+  }
+
+  private track(specPath: string, spec: ExperimentSpec, verb: string, begin: (onEvent: PoolOptions['onEvent']) => SweepRun): LiveSweep {
+    if (this.live.has(specPath)) throw new Error(`a sweep of ${path.basename(specPath)} is already running`);
+    // Runner events start on a later tick, when `sweep` below exists.
+    const run = begin((event) => this.onRunnerEvent(sweep, event));
     const sweep: LiveSweep = {
       specPath, dir: run.dir, experiment: spec.name, run, epochsPlanned: maxTrialEpochs(spec),
       trialsTotal: run.trials.length, trialsDone: 0, epoch: 0, epochsDone: 0,
     };
     this.live.set(specPath, sweep);
-    this.log.info(`${spec.name}: sweep ${run.id} started, ${run.trials.length} trials → ${run.dir}`);
+    this.log.info(`${spec.name}: sweep ${run.id} ${verb}, ${run.trials.length} trials → ${run.dir}`);
     this.showProgress(sweep);
     this.updateStatusBar();
     return sweep;
@@ -119,6 +126,9 @@ export class SweepService extends DisposableObject {
       case 'sweepEnded':
         this.live.delete(sweep.specPath);
         this.log.info(`${sweep.experiment}: sweep ended (${event.status})`);
+        if (sweep.run.error) {
+          void vscode.window.showErrorMessage(`Dropout Lab: ${sweep.experiment} stopped: ${sweep.run.error}`, 'Show Log').then((choice) => choice && this.log.show());
+        }
         break;
       case 'sweepStarted':
         break;

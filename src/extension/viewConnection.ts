@@ -3,7 +3,7 @@
  * onReady handler then sends the whole state), live sweep events go out in batches (at most one message per
  * sweep per 50 ms), and every message received is validated.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { isWebviewMessage, type HostMessage, type SweepEvent, type WebviewMessage } from '../protocol/messages';
 import { DisposableObject } from './disposable';
 

@@ -27,11 +27,15 @@ export interface ViewContext {
   /** Opens (or reveals) the panel of a spec, optionally on one of its sweeps. */
   openPanel(specPath: string, dir?: string): void;
   runSpec(specPath: string): Promise<void>;
+  resumeSweep(dir: string): Promise<void>;
 }
 
-function snapshot(dir: string): SweepSnapshot | undefined {
+/** A stored sweep as the webviews draw it; lines of it that could not be read are logged with file and line. */
+function snapshot(log: vscode.LogOutputChannel, dir: string): SweepSnapshot | undefined {
   try {
-    return toSnapshot(loadSweep(dir));
+    const record = loadSweep(dir);
+    for (const warning of record.warnings) log.warn(warning);
+    return toSnapshot(record);
   } catch {
     return undefined; // deleted or unreadable: the history will drop it
   }
@@ -50,22 +54,25 @@ async function handleCommonMessage(context: ViewContext, connection: ViewConnect
       if (specPath) await context.runSpec(specPath);
       return;
     case 'stop': {
-      const sweep = snapshot(message.dir);
+      const sweep = snapshot(context.log, message.dir);
       if (sweep) context.sweeps.stop(sweep.specPath);
       return;
     }
     case 'openSweep': {
-      const sweep = snapshot(message.dir);
+      const sweep = snapshot(context.log, message.dir);
       if (sweep) context.openPanel(sweep.specPath, sweep.dir);
       return;
     }
     case 'loadSweep': {
-      const sweep = snapshot(message.dir);
+      const sweep = snapshot(context.log, message.dir);
       if (sweep) connection.post({ type: 'sweepLoaded', sweep });
       return;
     }
     case 'exportCsv':
       await exportCsv(message.dir);
+      return;
+    case 'resumeSweep':
+      await context.resumeSweep(message.dir);
       return;
     case 'savePng':
       await savePng(message.name, message.dataUrl);
@@ -119,7 +126,7 @@ export class ExperimentPanel extends DisposableObject {
       if (path.resolve(eventSpec) !== path.resolve(specPath)) return;
       if (event.type === 'sweepStarted') {
         this.focusDir = dir;
-        const sweep = snapshot(dir);
+        const sweep = snapshot(context.log, dir);
         if (sweep) this.connection.post({ type: 'sweepStarted', sweep });
       } else this.connection.postEvent(dir, event);
     }));
@@ -137,7 +144,7 @@ export class ExperimentPanel extends DisposableObject {
   private async sendAll(): Promise<void> {
     const history = await this.context.history.forSpec(this.specPath);
     const dir = this.context.sweeps.running(this.specPath)?.dir ?? this.focusDir ?? history[0]?.dir;
-    const sweep = dir ? snapshot(dir) : undefined;
+    const sweep = dir ? snapshot(this.context.log, dir) : undefined;
     const experiment = sweep?.experiment ?? history[0]?.experiment ?? path.basename(this.specPath, '.dropout.json');
     const message: HostMessage = { type: 'show', view: 'panel', experiment, specPath: this.specPath, sweeps: sweep ? [sweep] : [], history };
     this.connection.post(message);
@@ -198,7 +205,7 @@ export class SweepsSideView extends DisposableObject implements vscode.WebviewVi
     this.push(context.sweeps.onDidEvent(({ dir, event }) => {
       if (!this.connection) return;
       if (event.type === 'sweepStarted') {
-        const sweep = snapshot(dir);
+        const sweep = snapshot(context.log, dir);
         if (sweep) this.connection.post({ type: 'sweepStarted', sweep });
       } else this.connection.postEvent(dir, event);
     }));
@@ -222,7 +229,7 @@ export class SweepsSideView extends DisposableObject implements vscode.WebviewVi
   private async sendAll(connection: ViewConnection): Promise<void> {
     const history = (await this.context.history.list()).slice(0, 30);
     const dir = this.context.sweeps.runningDirs()[0] ?? history[0]?.dir;
-    const sweep = dir ? snapshot(dir) : undefined;
+    const sweep = dir ? snapshot(this.context.log, dir) : undefined;
     connection.post({ type: 'show', view: 'side', sweeps: sweep ? [sweep] : [], history });
   }
 }

@@ -11,29 +11,22 @@ import { maxTrialEpochs, planHyperband, planTrials } from '../engine/sweep/plan'
 import type { ExperimentSpec } from '../engine/spec/types';
 import { assertNever } from '../protocol/assertNever';
 import {
-  isTrainerEvent, type BackendChoice, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
+  isTrainerEvent, type BackendChoice, type EpochMetrics, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
   type TrialPlan, type TrialSummary, tfjsNodePathEnv,
 } from '../protocol/messages';
-import { checkpointPaths, defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
+import { checkpointPaths, defaultRunsRoot, specHash } from '../store/layout';
 import { loadSweep } from '../store/reader';
 import { bestRate, comparedTrials, summarizeByRate } from '../store/summary';
-import { storeFormat } from '../store/types';
-import { SweepWriter, type TrialWriter } from '../store/writer';
+import { storeFormat, type SweepRecord, type TrialRecord } from '../store/types';
+import { StoreWriteError, SweepWriter, type StoreFileSystem, type TrialWriter } from '../store/writer';
 import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
 import { version as dropoutLabVersion } from '../../package.json';
 
-export interface SweepOptions {
-  spec: ExperimentSpec;
-  /** The spec file; CSV paths resolve against its folder, and runs go next to it by default. */
-  specPath: string;
-  /** The spec file's text, hashed into the manifest. */
-  specText: string;
-  runsRoot?: string;
+/** How a sweep's trainers run, whether it starts or resumes. */
+export interface PoolOptions {
   backend?: BackendChoice;
   /** Trainer processes; default: the number of cores, capped by the number of trials. */
   workers?: number;
-  /** Run only these rates of the sweep. */
-  rates?: number[];
   /** A tfjs-node installed outside node_modules (see nativeBackend.ts), handed to the trainers. */
   tfjsNodePath?: string;
   /** The bundled trainer entry; default: `trainer.js` next to this bundle. */
@@ -43,6 +36,19 @@ export interface SweepOptions {
   /** Extra versions recorded in the manifest (e.g. the extension's). */
   versions?: Record<string, string>;
   onEvent?: (event: SweepEvent) => void;
+  /** The run store's file system: Node's, or in tests one whose writes fail. */
+  storeFileSystem?: StoreFileSystem;
+}
+
+export interface SweepOptions extends PoolOptions {
+  spec: ExperimentSpec;
+  /** The spec file; CSV paths resolve against its folder, and runs go next to it by default. */
+  specPath: string;
+  /** The spec file's text, hashed into the manifest. */
+  specText: string;
+  runsRoot?: string;
+  /** Run only these rates of the sweep. */
+  rates?: number[];
 }
 
 export interface SweepRun {
@@ -53,6 +59,8 @@ export interface SweepRun {
   cancel(): void;
   /** Resolves when every trainer has exited and the manifest holds the final status. */
   readonly finished: Promise<SweepStatus>;
+  /** Set when the sweep failed as a whole: the run store could not be written (the folder and errno are named). */
+  readonly error: string | undefined;
 }
 
 interface Worker {
@@ -68,6 +76,23 @@ interface Worker {
   fatal?: string;
 }
 
+/** What the pool of trainers works on: a new sweep, or the unfinished trials of an interrupted one. */
+interface PoolSetup {
+  spec: ExperimentSpec;
+  specPath: string;
+  writer: SweepWriter;
+  trials: TrialPlan[];
+  queue: SweepJob[];
+  scheduler?: HyperbandScheduler;
+  workerCount: number;
+  /**
+   * Resume: the epochs an interrupted trial had stored, by epoch number. The trial is trained again from its seed
+   * (training is deterministic for a seed and backend) and these epochs are not written again: the file keeps
+   * them byte for byte and continues after them.
+   */
+  storedEpochs: Map<string, Map<number, EpochMetrics>>;
+}
+
 export function startSweep(options: SweepOptions): SweepRun {
   const specPath = path.resolve(options.specPath);
   const { spec } = options;
@@ -78,22 +103,62 @@ export function startSweep(options: SweepOptions): SweepRun {
   // Hyperband never has more trials in flight than its largest round.
   const parallelTrials = hyperband ? Math.max(...hyperband.brackets.map((bracket) => bracket.rounds[0]!.trials)) : trials.length;
   const workerCount = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), parallelTrials));
-  const id = newSweepId();
-  const dir = sweepDir(options.runsRoot ?? defaultRunsRoot(specPath), options.spec.name, id);
+  const writer = SweepWriter.createUnique(options.runsRoot ?? defaultRunsRoot(specPath), spec.name, (id) => ({
+    format: storeFormat, id, experiment: spec.name, specPath, specHash: specHash(options.specText),
+    spec, trials, workers: workerCount,
+    versions: { 'dropout-lab': dropoutLabVersion, node: process.versions.node, ...options.versions },
+    runnerPid: process.pid, status: 'running', startedAt: new Date().toISOString(), strategy: spec.sweep.strategy,
+    ...(scheduler ? { rungs: [] } : {}),
+  }), options.storeFileSystem);
+  const queue: SweepJob[] = scheduler ? scheduler.start() : trials.map((trial) => ({ trial, resume: false, checkpoint: false }));
+  return runPool({ spec, specPath, writer, trials, queue, scheduler, workerCount, storedEpochs: new Map() }, options);
+}
+
+/** The trials `resume` runs: all but the completed ones and those a budget kept from starting (the budget's decision). */
+export function unfinishedTrials(record: SweepRecord): TrialRecord[] {
+  return record.trials.filter((trial) => trial.status !== 'completed' && !(trial.status === 'pending' && record.manifest.budgetExhausted));
+}
+
+/**
+ * Continues an interrupted (or cancelled, or partly failed) sweep in its own folder: only its unfinished trials run;
+ * completed trial files are not touched; an interrupted trial's stored epochs are kept and its file continues after them.
+ */
+export function resumeSweep(dir: string, options: PoolOptions = {}): SweepRun {
+  const record = loadSweep(dir);
+  const { manifest } = record;
+  if (record.status === 'running') throw new Error(`${dir} is still running (runner pid ${manifest.runnerPid}); it can be resumed once it has stopped`);
+  if (manifest.spec.sweep.strategy === 'hyperband') {
+    throw new Error(`${dir} is a hyperband sweep, which cannot be resumed: its rounds rank trials as they end; run the spec again`);
+  }
+  const unfinished = unfinishedTrials(record);
+  if (unfinished.length === 0) throw new Error(`${dir} has no unfinished trial to resume`);
+  const writer = SweepWriter.reopen(dir, {
+    ...manifest, status: 'running', runnerPid: process.pid, endedAt: undefined, cancelRequestedAt: undefined, error: undefined,
+    best: undefined, resumedAt: [...(manifest.resumedAt ?? []), new Date().toISOString()],
+  }, options.storeFileSystem);
+  for (const trial of unfinished) writer.trimTornLine(trial.plan);
+  const storedEpochs = new Map(unfinished.map((trial) => [trial.plan.id, new Map(trial.epochs.map((epoch) => [epoch.epoch, epoch]))]));
+  const workerCount = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), unfinished.length));
+  const queue = unfinished.map((trial): SweepJob => ({ trial: trial.plan, resume: false, checkpoint: false }));
+  return runPool({ spec: manifest.spec, specPath: manifest.specPath, writer, trials: manifest.trials, queue, workerCount, storedEpochs }, options);
+}
+
+/** Whether a re-trained epoch matches the stored one, wall-clock time aside (JSON: NaN and null alike). */
+function sameMetrics(stored: EpochMetrics, retrained: EpochMetrics): boolean {
+  const { durationMs: _stored, ...a } = stored;
+  const { durationMs: _retrained, ...b } = retrained;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
+  const { spec, specPath, writer, trials, queue, scheduler, workerCount, storedEpochs } = setup;
+  const { id } = writer.current;
+  const { dir } = writer;
   const trainerPath = options.trainerPath ?? path.join(__dirname, 'trainer.js');
   const backend = options.backend ?? 'auto';
   const emit = (event: SweepEvent): void => options.onEvent?.(event);
   const trainerEnv = options.tfjsNodePath ? { ...process.env, [tfjsNodePathEnv]: options.tfjsNodePath } : process.env;
 
-  const writer = SweepWriter.create(dir, {
-    format: storeFormat, id, experiment: options.spec.name, specPath, specHash: specHash(options.specText),
-    spec: options.spec, trials, workers: workerCount,
-    versions: { 'dropout-lab': dropoutLabVersion, node: process.versions.node, ...options.versions },
-    runnerPid: process.pid, status: 'running', startedAt: new Date().toISOString(), strategy: spec.sweep.strategy,
-    ...(scheduler ? { rungs: [] } : {}),
-  });
-
-  const queue: SweepJob[] = scheduler ? scheduler.start() : trials.map((trial) => ({ trial, resume: false, checkpoint: false }));
   const workers = new Set<Worker>();
   /** Hyperband: trainers waiting for the round in flight to end before there is more to do. */
   const idle = new Set<Worker>();
@@ -106,6 +171,27 @@ export function startSweep(options: SweepOptions): SweepRun {
   let spawned = 0;
   let resolveFinished!: (status: SweepStatus) => void;
   const finished = new Promise<SweepStatus>((resolve) => (resolveFinished = resolve));
+  /** The first write the run store refused. After it nothing more is written: nothing half-written reads as complete. */
+  let storeError: StoreWriteError | undefined;
+  /** Resumed trials whose re-trained epochs differ from the stored ones (warned once each). */
+  const divergedReplays = new Set<string>();
+
+  /** A write to the run store. If it fails (disk full, read-only folder) the sweep stops: what trains could not be kept. */
+  function store(write: () => void): void {
+    if (storeError) return;
+    try {
+      write();
+    } catch (error) {
+      if (!(error instanceof StoreWriteError)) throw error;
+      storeError = error;
+      emit({ type: 'log', level: 'error', message: `${error.message}. The sweep is stopped.` });
+      cancelled = true;
+      queue.length = 0;
+      scheduler?.stop();
+      idle.clear();
+      for (const worker of workers) worker.child.kill('SIGKILL');
+    }
+  }
 
   /** The trainer exits when its IPC channel closes. */
   function release(worker: Worker): void {
@@ -118,7 +204,8 @@ export function startSweep(options: SweepOptions): SweepRun {
 
   function endTrial(worker: Worker, summary: TrialSummary): void {
     const trial = worker.trial!;
-    (worker.writer ?? writer.openTrial(trial)).finish(summary);
+    store(() => (worker.writer ?? writer.openTrial(trial)).finish(summary));
+    worker.writer?.close();
     worker.trial = undefined;
     worker.job = undefined;
     worker.writer = undefined;
@@ -131,14 +218,14 @@ export function startSweep(options: SweepOptions): SweepRun {
   /** Hyperband: records a decided rung, marks the trials it stops, queues the next round and wakes idle trainers. */
   function onRoundOutcome({ jobs, rung }: RoundOutcome): void {
     if (rung) {
-      writer.update({ rungs: [...(writer.current.rungs ?? []), rung] });
+      store(() => writer.update({ rungs: [...(writer.current.rungs ?? []), rung] }));
       for (const id of rung.stopped) {
         removeCheckpoint(id);
         const summary = ended.get(id);
         const trial = trials.find((plan) => plan.id === id);
         if (!summary || !trial) continue;
         const stoppedSummary: TrialSummary = { ...summary, stoppedByStrategy: true };
-        writer.appendSummary(trial, stoppedSummary);
+        store(() => writer.appendSummary(trial, stoppedSummary));
         ended.set(id, stoppedSummary);
         emit({ type: 'trialEnded', trialId: id, summary: stoppedSummary });
       }
@@ -175,7 +262,7 @@ export function startSweep(options: SweepOptions): SweepRun {
       const budget = overBudget(job);
       if (!budget) return job;
       if (!writer.current.budgetExhausted) {
-        writer.update({ budgetExhausted: budget });
+        store(() => writer.update({ budgetExhausted: budget }));
         emit({ type: 'log', level: 'warn', message: `sweep.${budget} reached: no more trials are started` });
       }
       if (budget === 'maxMinutes') scheduler?.stop();
@@ -211,22 +298,32 @@ export function startSweep(options: SweepOptions): SweepRun {
     switch (event.type) {
       case 'ready':
         worker.ready = true;
-        if (!writer.current.backend) writer.update({ backend: event.backend });
+        if (!writer.current.backend) store(() => writer.update({ backend: event.backend }));
         emit({ type: 'backendReady', worker: worker.index, pid: worker.child.pid!, backend: event.backend });
         dispatch(worker);
         return;
       case 'trialStarted':
         if (worker.trial?.id !== event.trialId) return;
-        worker.writer = writer.openTrial(worker.trial, event.parameterCount);
+        store(() => { worker.writer = writer.openTrial(worker.trial!, event.parameterCount); });
         emit({ type: 'trialStarted', trialId: event.trialId, worker: worker.index, pid: worker.child.pid!, parameterCount: event.parameterCount });
         return;
-      case 'epoch':
+      case 'epoch': {
         if (worker.trial?.id !== event.trialId) return;
-        worker.writer?.epoch(event.metrics);
         worker.epochs = event.metrics.epoch;
+        const stored = storedEpochs.get(event.trialId)?.get(event.metrics.epoch);
+        if (stored) {
+          // Resume: the epoch is on disk already; re-training it only brings the trainer back to where it was.
+          if (!sameMetrics(stored, event.metrics) && !divergedReplays.has(event.trialId)) {
+            divergedReplays.add(event.trialId);
+            emit({ type: 'log', level: 'warn', message: `trial ${event.trialId}: re-trained epoch ${event.metrics.epoch} differs from the stored one (another backend?); the stored epochs are kept` });
+          }
+          return;
+        }
+        store(() => worker.writer?.epoch(event.metrics));
         scheduler?.epoch(event.trialId, event.metrics);
         emit({ type: 'epoch', trialId: event.trialId, metrics: event.metrics, ...(event.endedAt !== undefined ? { endedAt: event.endedAt } : {}) });
         return;
+      }
       case 'trialEnded':
         if (worker.trial?.id !== event.trialId) return;
         endTrial(worker, event.summary);
@@ -285,15 +382,26 @@ export function startSweep(options: SweepOptions): SweepRun {
 
   function finish(): void {
     clearTimeout(killTimer);
-    // Checkpoints only serve promotions within this sweep; the run keeps its JSONL curves.
-    fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true, force: true });
-    const summaries = [...ended.values()];
-    let status: SweepStatus;
-    if (cancelled) status = 'cancelled';
-    else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
-    else status = 'completed';
-    const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
-    writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) });
+    let status: SweepStatus = 'failed';
+    if (!storeError) {
+      // Checkpoints only serve promotions within this sweep; the run keeps its JSONL curves.
+      fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true, force: true });
+      const summaries = [...ended.values()];
+      if (cancelled) status = 'cancelled';
+      else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
+      else status = 'completed';
+      const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
+      store(() => writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) }));
+    }
+    if (storeError) {
+      status = 'failed';
+      // Said in the manifest if the folder still takes a write; else it stays `running` and reads back as interrupted.
+      try {
+        writer.update({ status, error: storeError.message, endedAt: new Date().toISOString() });
+      } catch {
+        // reported when the first write failed
+      }
+    }
     emit({ type: 'sweepEnded', status });
     resolveFinished(status);
   }
@@ -306,10 +414,13 @@ export function startSweep(options: SweepOptions): SweepRun {
 
   return {
     id, dir, trials, finished,
+    get error() {
+      return storeError?.message;
+    },
     cancel() {
       if (cancelled) return;
       cancelled = true;
-      writer.update({ cancelRequestedAt: new Date().toISOString() });
+      store(() => writer.update({ cancelRequestedAt: new Date().toISOString() }));
       queue.length = 0;
       scheduler?.stop();
       idle.clear();

@@ -39,6 +39,10 @@ export interface SweepManifest {
   strategy?: SweepStrategy;
   /** Hyperband: every round decided so far, in order. */
   rungs?: Rung[];
+  /** Why the sweep failed when no trial is to blame, e.g. the run store could not be written (folder and errno). */
+  error?: string;
+  /** Each time `dropout-lab resume` (or the extension's Resume) continued this sweep after an interruption. */
+  resumedAt?: string[];
   /** Set when sweep.maxTrials or sweep.maxMinutes kept trials from starting. */
   budgetExhausted?: 'maxTrials' | 'maxMinutes';
 }

@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { listSweeps, loadSweep } from '../../src/store/reader';
 import {
-  checkPrerequisites, clickCodeLens, closeBrowser, copyToTemp, ensureVsix, notifications, openBrowser, openFile,
-  poll, repoRoot, runCommand, screenshot, screenshotOnFailure, startCodeServer, waitForProblem, waitForWorkbench,
+  checkPrerequisites, clickCodeLens, closeWorkbench, copyToTemp, ensureVsix, notifications, openFile, openWorkbench,
+  poll, repoRoot, runCommand, screenshot, screenshotOnFailure, waitForProblem, waitForWorkbench,
   webviewFrame, type CodeServer,
 } from './harness';
 
@@ -77,16 +77,10 @@ before(async () => {
   fs.writeFileSync(path.join(workspace, 'xss.dropout.json'), JSON.stringify({
     name: hostileName, dataset: { type: 'moons', samples: 60 }, model: { hidden: [8] }, training: { epochs: 3 }, sweep: { rates: [0, 0.5] },
   }));
-  server = await startCodeServer({ workspace, vsixPath: vsix, name: 'extension' });
-  page = await openBrowser(server.url);
-  await screenshotOnFailure(page, 'extension-startup', () => waitForWorkbench(page));
+  ({ server, page } = await openWorkbench({ workspace, vsixPath: vsix, name: 'extension' }));
 }, { timeout: 300_000 });
 
-after(async () => {
-  if (page) await closeBrowser(page);
-  if (server) await server.stop();
-  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
-}, { timeout: 60_000 });
+after(() => closeWorkbench({ server, page }, workspace), { timeout: 60_000 });
 
 describe('Dropout Lab in VS Code', () => {
   test('CodeLens Run opens the panel; loss curves grow for every rate while it runs; the rate chart completes', async () => {

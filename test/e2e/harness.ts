@@ -191,7 +191,16 @@ export interface CodeServerOptions {
   name?: string;
   /** Bound on start-up (install + listen + healthz). Default 90 s. */
   timeoutMs?: number;
+  /** Workspace Trust on, the folder untrusted and no prompt: VS Code opens it in Restricted Mode. Default off. */
+  restrictedMode?: boolean;
 }
+
+/** Settings that open a folder in Restricted Mode without asking (the folder has never been trusted). */
+const restrictedModeSettings: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+};
 
 export interface CodeServer {
   url: string;
@@ -275,7 +284,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const logPath = path.join(root, 'code-server.log');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2));
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...(options.restrictedMode ? restrictedModeSettings : {}), ...options.settings }, null, 2));
   const env = isolatedEnv(root);
 
   let child: ChildProcess | undefined;
@@ -322,7 +331,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
         '--extensions-dir', extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(options.restrictedMode ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         '--ignore-last-opened',
         options.workspace,
@@ -612,6 +621,26 @@ export async function webviewFrame(page: Page, titleOrIndex: string | number = 0
     timeoutMs,
     300,
   );
+}
+
+/** code-server on `workspace` with the .vsix installed, and a browser on its workbench. */
+export interface Workbench {
+  server: CodeServer;
+  page: Page;
+}
+
+export async function openWorkbench(options: CodeServerOptions & { name: string }): Promise<Workbench> {
+  const server = await startCodeServer(options);
+  const page = await openBrowser(server.url);
+  await screenshotOnFailure(page, `${options.name}-startup`, () => waitForWorkbench(page));
+  return { server, page };
+}
+
+/** Closes what openWorkbench opened (either may be missing after a failed start) and removes the workspace copy. */
+export async function closeWorkbench(workbench: Partial<Workbench>, workspace: string): Promise<void> {
+  if (workbench.page) await closeBrowser(workbench.page);
+  if (workbench.server) await workbench.server.stop();
+  if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
 }
 
 /** Notification toasts currently shown (their message text). */

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { listSweeps, loadSweep } from '../../src/store/reader';
+import { killedMidSweep, trialLines } from '../support/interrupt';
 import { cliPath, tempDir, tinySpec, writeSpec } from '../support/specs';
 
 /** 1-based `line:column` of the first occurrence of `needle`. */
@@ -147,5 +148,85 @@ describe('dropout-lab CLI', () => {
     assert.ok(trial.epochs.length >= 3, `${trial.epochs.length} epochs readable`);
     assert.deepEqual(trial.epochs.map((e) => e.epoch), Array.from({ length: trial.epochs.length }, (_, i) => i + 1));
     assert.equal(trial.summary, undefined);
+  });
+
+  test('resume after the whole CLI was SIGKILLed mid-sweep: only unfinished trials run, stored bytes stay, results match an uninterrupted run', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec({ training: { epochs: 30, batchSize: 8, seed: 3 }, sweep: { rates: [0, 0.3, 0.6] } }));
+    const runsRoot = path.join(dir, 'runs');
+    const trialPath = (sweepDir: string, id: string) => path.join(sweepDir, 'trials', `${id}.jsonl`);
+    // The first trial ended (header, 30 epochs, summary) and the second has at least 3 epochs: kill mid-trial.
+    const sweepDir = await killedMidSweep(spec, runsRoot, ['--backend', 'wasm', '--workers', '1'],
+      (at) => trialLines(at, 'rate-0_seed-3') === 32 && trialLines(at, 'rate-0.3_seed-3') >= 4);
+
+    const before = loadSweep(sweepDir);
+    assert.equal(before.status, 'interrupted');
+    assert.deepEqual(before.trials.map((t) => t.status), ['completed', 'interrupted', 'pending']);
+    const listed = cli(['list', runsRoot]);
+    assert.match(listed.stdout, /interrupted/);
+    assert.match(listed.stderr, /1 interrupted: finish one with dropout-lab resume/);
+    const completedBytes = fs.readFileSync(trialPath(sweepDir, 'rate-0_seed-3'));
+    const interruptedText = fs.readFileSync(trialPath(sweepDir, 'rate-0.3_seed-3'), 'utf8');
+    // What the kill left: complete lines, perhaps followed by one cut short.
+    const keptLines = interruptedText.slice(0, interruptedText.lastIndexOf('\n') + 1);
+    const storedEpochs = before.trials[1].epochs.length;
+    assert.ok(storedEpochs >= 3);
+
+    const resumed = cli(['resume', sweepDir, '--backend', 'wasm', '--workers', '1', '--json']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /resuming tiny .*: 2 of 3 trials to finish/);
+    assert.doesNotMatch(resumed.stderr, /differs from the stored one/);
+    assert.equal(JSON.parse(resumed.stdout).status, 'completed');
+
+    const after = loadSweep(sweepDir);
+    assert.equal(after.status, 'completed');
+    assert.equal(after.manifest.resumedAt?.length, 1);
+    assert.deepEqual(after.warnings, []);
+    for (const trial of after.trials) {
+      assert.equal(trial.status, 'completed', trial.plan.id);
+      assert.deepEqual(trial.epochs.map((e) => e.epoch), Array.from({ length: 30 }, (_, i) => i + 1), trial.plan.id);
+    }
+    assert.ok(fs.readFileSync(trialPath(sweepDir, 'rate-0_seed-3')).equals(completedBytes), 'a completed trial is not touched');
+    const interruptedAfter = fs.readFileSync(trialPath(sweepDir, 'rate-0.3_seed-3'), 'utf8');
+    assert.ok(interruptedAfter.startsWith(keptLines), 'the interrupted trial keeps its stored lines byte for byte');
+    assert.deepEqual(after.trials[1].epochs.slice(0, storedEpochs), before.trials[1].epochs);
+
+    // The same sweep uninterrupted gives the same numbers (wall-clock times aside).
+    const fresh = cli(['run', spec, '--backend', 'wasm', '--workers', '1', '--json', '--out', path.join(dir, 'fresh')]);
+    assert.equal(fresh.status, 0, fresh.stderr);
+    const strip = (dirOfSweep: string) => loadSweep(dirOfSweep).trials.map((t) => t.epochs.map(({ durationMs: _ms, ...m }) => m));
+    assert.deepEqual(strip(sweepDir), strip(JSON.parse(fresh.stdout).dir));
+
+    const again = cli(['resume', sweepDir]);
+    assert.equal(again.status, 0);
+    assert.match(again.stderr, /every trial completed; nothing to resume/);
+  });
+
+  test('a runs folder that cannot be written: exit 1 with the folder and errno, nothing created', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec());
+    fs.writeFileSync(path.join(dir, 'file'), '');
+    const out = path.join(dir, 'file', 'runs');
+    const result = cli(['run', spec, '--backend', 'wasm', '--out', out]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.ok(result.stderr.includes(`cannot write the run store in ${path.join(out, 'tiny')}`), result.stderr);
+    assert.match(result.stderr, /ENOTDIR/);
+    assert.equal(fs.readFileSync(path.join(dir, 'file'), 'utf8'), '');
+  });
+
+  test('a corrupt line in a stored trial is skipped with a warning naming file and line; the rest is read', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec({ sweep: { rates: [0.5] } }));
+    const result = cli(['run', spec, '--backend', 'wasm', '--json', '--out', path.join(dir, 'runs')]);
+    assert.equal(result.status, 0, result.stderr);
+    const sweepDir = JSON.parse(result.stdout).dir;
+    const file = path.join(sweepDir, 'trials', 'rate-0.5_seed-3.jsonl');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[2] = lines[2].slice(0, 15); // epoch 2, cut
+    fs.writeFileSync(file, lines.join('\n'));
+    const resumed = cli(['resume', sweepDir]);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.ok(resumed.stderr.includes(`warning: ${file}:3: unreadable line skipped`), resumed.stderr);
+    assert.deepEqual(loadSweep(sweepDir).trials[0].epochs.map((e) => e.epoch), [1, 3, 4]);
   });
 });

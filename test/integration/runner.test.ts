@@ -6,7 +6,8 @@ import { parseSpec } from '../../src/engine/spec/parse';
 import type { ExperimentSpec } from '../../src/engine/spec/types';
 import type { SweepEvent } from '../../src/protocol/messages';
 import { startSweep, type SweepOptions } from '../../src/runner/runner';
-import { loadSweep } from '../../src/store/reader';
+import { listSweeps, loadSweep } from '../../src/store/reader';
+import { StoreWriteError, type StoreFileSystem } from '../../src/store/writer';
 import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
 
 function sweepOptions(spec: Record<string, unknown>, extra: Partial<SweepOptions> = {}): SweepOptions & { events: SweepEvent[] } {
@@ -167,6 +168,101 @@ describe('runner', () => {
       assert.equal(backend.name, 'wasm');
       assert.match(backend.fallbacks.join('\n'), /^tensorflow: .*tfjs-node/m);
     }
+  });
+});
+
+/** An errno failure as Node's fs raises it. */
+function errnoError(code: string, syscall: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: injected failure, ${syscall}`), { code, syscall });
+}
+
+describe('runner: run store faults', () => {
+  test('a full disk (ENOSPC mid-sweep) stops the sweep with the folder and errno; nothing half-written reads as completed', async () => {
+    let epochWrites = 0;
+    const storeFileSystem: StoreFileSystem = {
+      ...fs,
+      writeSync: ((fd: number, text: string) => {
+        if (text.includes('"kind":"epoch"') && ++epochWrites > 5) throw errnoError('ENOSPC', 'write');
+        return fs.writeSync(fd, text);
+      }) as typeof fs.writeSync,
+    };
+    const pids: number[] = [];
+    const options = sweepOptions(tinySpec({ training: { epochs: 40, batchSize: 8, seed: 1 }, sweep: { rates: [0, 0.3, 0.6] } }), { workers: 1, storeFileSystem });
+    const run = startSweep({ ...options, onEvent: (event) => { options.events.push(event); if (event.type === 'backendReady') pids.push(event.pid); } });
+    assert.equal(await run.finished, 'failed');
+    assert.ok(run.error?.includes(run.dir), run.error);
+    assert.match(run.error ?? '', /ENOSPC \(the disk is full\)/);
+    const logged = options.events.filter((e) => e.type === 'log' && e.level === 'error').map((e) => (e as { message: string }).message);
+    assert.ok(logged.some((message) => message.includes(run.dir) && /ENOSPC/.test(message) && /The sweep is stopped/.test(message)), logged.join('\n'));
+    assert.equal(options.events.at(-1)?.type, 'sweepEnded');
+
+    const record = loadSweep(run.dir);
+    assert.equal(record.status, 'failed');
+    assert.match(record.manifest.error ?? '', /ENOSPC/);
+    // The first trial had 5 epochs written when the disk filled: it has no summary and is not presented as complete.
+    assert.deepEqual(record.trials.map((t) => t.status), ['interrupted', 'pending', 'pending']);
+    assert.deepEqual(record.trials[0].epochs.map((e) => e.epoch), [1, 2, 3, 4, 5]);
+    assert.equal(record.trials[0].summary, undefined);
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `trainer ${pid} outlived the sweep`);
+  });
+
+  test('a runs folder that cannot be written refuses to start, naming the folder and errno, and writes nothing', () => {
+    const root = tempDir();
+    // Tests may run as root, for whom a read-only mode does not stop writes: a path through a file fails for anyone.
+    const file = path.join(root, 'not-a-folder');
+    fs.writeFileSync(file, '');
+    const runsRoot = path.join(file, 'runs');
+    assert.throws(() => startSweep(sweepOptions(tinySpec(), { runsRoot })), (error: Error) => {
+      assert.ok(error instanceof StoreWriteError);
+      assert.ok(error.message.includes(path.join(runsRoot, 'tiny')), error.message);
+      assert.match(error.message, /ENOTDIR \(a part of the path is a file, not a folder\)/);
+      return true;
+    });
+    // A read-only file system, injected through the store's file-system seam.
+    const readOnly: StoreFileSystem = { ...fs, mkdirSync: (() => { throw errnoError('EROFS', 'mkdir'); }) as typeof fs.mkdirSync };
+    const target = path.join(root, 'runs');
+    assert.throws(() => startSweep(sweepOptions(tinySpec(), { runsRoot: target, storeFileSystem: readOnly })), /cannot write the run store in .*runs.*: EROFS \(the file system is read-only\)/);
+    assert.equal(fs.existsSync(target), false);
+    if (process.getuid?.() !== 0) {
+      const locked = path.join(root, 'locked');
+      fs.mkdirSync(locked, { mode: 0o555 });
+      assert.throws(() => startSweep(sweepOptions(tinySpec(), { runsRoot: locked })), /cannot write the run store in .*locked.*: EACCES/);
+    }
+  });
+
+  test('two sweeps of the same spec at once are both kept, in distinct folders with distinct ids', async () => {
+    const options = sweepOptions(tinySpec({ sweep: { rates: [0.5] } }), { workers: 1 });
+    const runs = [startSweep(options), startSweep(options)];
+    assert.deepEqual(await Promise.all(runs.map((run) => run.finished)), ['completed', 'completed']);
+    assert.notEqual(runs[0].id, runs[1].id);
+    assert.notEqual(runs[0].dir, runs[1].dir);
+    const listed = listSweeps(path.join(path.dirname(options.specPath), '.dropout', 'runs'));
+    assert.deepEqual(listed.map((sweep) => sweep.id).sort(), runs.map((run) => run.id).sort());
+    for (const run of runs) assert.deepEqual(loadSweep(run.dir).trials.map((t) => [t.status, t.epochs.length]), [['completed', 4]]);
+  });
+});
+
+describe('runner: load', () => {
+  test('a sweep of 200 short trials completes with every trial and epoch stored', async () => {
+    const rates = Array.from({ length: 100 }, (_, i) => i / 100); // drop probabilities 0, 0.01, …, 0.99
+    const options = sweepOptions(tinySpec({
+      dataset: { type: 'moons', samples: 40, noise: 0.2, validationFraction: 0.5 }, model: { hidden: [8] },
+      training: { epochs: 2, batchSize: 20, seed: 1 }, sweep: { rates, repeats: 2 }, evaluation: { mcSamples: 0 },
+    }));
+    const run = startSweep(options);
+    assert.equal(await run.finished, 'completed');
+    assert.equal(run.trials.length, 200);
+    const files = fs.readdirSync(path.join(run.dir, 'trials'));
+    assert.equal(files.length, 200);
+    assert.deepEqual(files.sort(), run.trials.map((trial) => `${trial.id}.jsonl`).sort());
+    const record = loadSweep(run.dir);
+    assert.deepEqual(record.warnings, []);
+    for (const trial of record.trials) {
+      assert.equal(trial.status, 'completed', trial.plan.id);
+      assert.deepEqual(trial.epochs.map((e) => e.epoch), [1, 2], trial.plan.id);
+    }
+    assert.equal(options.events.filter((e) => e.type === 'epoch').length, 400);
+    assert.equal(options.events.filter((e) => e.type === 'trialEnded').length, 200);
   });
 });
 

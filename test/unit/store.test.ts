@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { EpochMetrics, TrialPlan } from '../../src/protocol/messages';
 import { experimentSlug, newSweepId, specHash, sweepDir } from '../../src/store/layout';
-import { listSweeps, loadSweep } from '../../src/store/reader';
+import { listSweeps, loadSweep, readManifest } from '../../src/store/reader';
 import { bestRate, explainBest, meanStd, summarizeByRate, tQuantile975, welchDistinguishable } from '../../src/store/summary';
 import { storeFormat, type SweepManifest, type TrialRecord } from '../../src/store/types';
 import { SweepWriter } from '../../src/store/writer';
@@ -30,6 +30,18 @@ describe('run store', () => {
     assert.match(a, /^2026-01-02T03-04-05-678Z-[0-9a-f]{6}$/);
     assert.notEqual(a, b, 'two sweeps started in the same millisecond get distinct ids');
     assert.ok(newSweepId(new Date('2026-01-02T03:04:06Z')) > a, 'ids sort by start time');
+  });
+
+  test('a sweep folder is never shared: creating an existing one fails, and a clashing id is replaced by the next', () => {
+    const root = tempDir();
+    const ids = ['same-id', 'same-id', 'other-id'];
+    const newId = () => ids.shift()!;
+    const first = SweepWriter.createUnique(root, 'moons', (id) => manifest(id, []), fs, newId);
+    const second = SweepWriter.createUnique(root, 'moons', (id) => manifest(id, []), fs, newId);
+    assert.deepEqual([first.current.id, second.current.id], ['same-id', 'other-id']);
+    assert.notEqual(first.dir, second.dir);
+    assert.equal(readManifest(first.dir).id, 'same-id', 'the first sweep keeps its manifest');
+    assert.throws(() => SweepWriter.create(first.dir, manifest('again', [])), /EEXIST/);
   });
 
   test('a trial file is readable line by line while it is written, and complete afterwards', () => {

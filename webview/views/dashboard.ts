@@ -94,7 +94,7 @@ export class Dashboard {
       }, () => this.colours);
     } else {
       cards.push(this.rates.card.element);
-      this.history = new HistoryList((dir) => host.post({ type: 'openSweep', dir }));
+      this.history = new HistoryList((dir) => host.post({ type: 'openSweep', dir }), (dir) => host.post({ type: 'resumeSweep', dir }));
     }
     this.charts = el('div', { class: 'chart-grid' }, cards);
     this.empty = el('p', { class: 'empty-state', text: panel ? 'No sweep of this experiment yet. Run it to watch the loss of every dropout rate live.' : 'No sweep to show yet.' });

@@ -1,4 +1,4 @@
-/** The side view's recent sweeps: each a button that opens it in the experiment panel. */
+/** The side view's recent sweeps: each a button that opens it in the experiment panel; interrupted ones can be resumed. */
 import type { SweepListItem } from '../../src/protocol/messages';
 import { el } from '../dom';
 import { formatMetric, formatStartTime, rateLabel } from '../model/format';
@@ -11,7 +11,7 @@ export class HistoryList {
   private readonly list = el('ul', { class: 'history-list' });
   private key = '';
 
-  constructor(private readonly open: (dir: string) => void) {
+  constructor(private readonly open: (dir: string) => void, private readonly resume: (dir: string) => void) {
     this.element = el('section', { class: 'history', attrs: { 'aria-labelledby': 'history-title' } }, [
       el('h2', { text: 'Recent sweeps', attrs: { id: 'history-title' } }),
       this.list,
@@ -46,7 +46,14 @@ export class HistoryList {
       button.setAttribute('aria-label', `Open ${item.experiment}, sweep of ${when}, ${stateLabel(item.status)}, ${best}`);
       button.addEventListener('click', () => this.open(item.dir));
       if (item.dir === focusedDir) queueMicrotask(() => button.focus());
-      return el('li', {}, [button]);
+      if (item.status !== 'interrupted') return el('li', {}, [button]);
+      const resume = el('button', {
+        class: 'history-resume', text: 'Resume',
+        attrs: { type: 'button', title: 'Run the trials this sweep did not finish, into the same folder' },
+      });
+      resume.setAttribute('aria-label', `Resume ${item.experiment}, sweep of ${when}`);
+      resume.addEventListener('click', () => this.resume(item.dir));
+      return el('li', { class: 'history-entry' }, [button, resume]);
     }));
   }
 }

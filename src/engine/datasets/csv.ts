@@ -125,7 +125,8 @@ function closestName(wanted: string, names: string[]): string | undefined {
   return bestDistance <= Math.max(2, Math.ceil(wanted.length / 3)) ? best : undefined;
 }
 
-function isInside(folder: string, target: string): boolean {
+/** Whether `target` is `folder` or lies under it (lexically: resolve symlinks first where they matter). */
+export function isInside(folder: string, target: string): boolean {
   const relative = path.relative(folder, target);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
