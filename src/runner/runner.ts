@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { configOf } from '../engine/sweep/dropoutConfig';
 import { maxTrialEpochs, planHyperband, planTrials } from '../engine/sweep/plan';
 import type { ExperimentSpec } from '../engine/spec/types';
 import { assertNever } from '../protocol/assertNever';
@@ -32,7 +33,7 @@ export interface SweepOptions {
   backend?: BackendChoice;
   /** Trainer processes; default: the number of cores, capped by the number of trials. */
   workers?: number;
-  /** Run only these rates of the sweep. */
+  /** Run only these hidden rates of the sweep (with every input rate, when the sweep searches it). */
   rates?: number[];
   /** The bundled trainer entry; default: `trainer.js` next to this bundle. */
   trainerPath?: string;
@@ -290,7 +291,7 @@ export function startSweep(options: SweepOptions): SweepRun {
     else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
     else status = 'completed';
     const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
-    writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) });
+    writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { ...configOf(best), val_loss: best.bestValLoss.mean } } : {}) });
     emit({ type: 'sweepEnded', status });
     resolveFinished(status);
   }
