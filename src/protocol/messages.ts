@@ -5,7 +5,7 @@
  *
  * Metric names follow Keras (`loss`, `val_loss`, …). Rates are DROP probabilities; keep = 1 − rate.
  */
-import type { ExperimentSpec } from '../engine/spec/types';
+import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
 import type { DropoutConfig } from '../engine/sweep/dropoutConfig';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -221,6 +221,8 @@ export interface SweepSnapshot {
   epochs: number;
   task: 'classification' | 'regression';
   mcSamples: number;
+  /** spec.sweep.objective: what the best configuration is chosen by; absent in snapshots made before it was sent (val_loss). */
+  objective?: SweepObjective;
   trials: TrialSnapshot[];
 }
 

@@ -198,7 +198,7 @@ describe('per-layer rates in the summary', () => {
   });
 
   test('a sweep without input rates summarises as before: no inputRate field anywhere', () => {
-    const summaries = summarizeByRate([{ plan: plan(0.3, 1), status: 'completed', epochs: [epoch(1, 0.2)] }]);
+    const summaries = summarizeByRate([{ plan: plan(0.3, 1), epochs: [epoch(1, 0.2)] }]);
     assert.equal('inputRate' in summaries[0]!, false);
     assert.equal('inputRate' in explainBest(summaries)!, false);
   });
