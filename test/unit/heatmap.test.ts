@@ -3,7 +3,9 @@ import { describe, test } from 'node:test';
 import type { EpochMetrics, SweepSnapshot, TrialSnapshot } from '../../src/protocol/messages';
 import { parseCssColour } from '../../webview/model/colours';
 import { goodnessOf, heatmapOf, objectiveColour, textColourOn } from '../../webview/model/heatmap';
-import { summarizeSweep } from '../../webview/model/rates';
+import { configRateLabel } from '../../webview/model/format';
+import { byInputRate, compareRates, summarizeSweep } from '../../webview/model/rates';
+import { sortRows, trialRows } from '../../webview/model/table';
 
 const epoch = (n: number, val_loss: number, val_acc: number): EpochMetrics => ({ epoch: n, loss: val_loss, train_loss: val_loss / 2, val_loss, val_acc, durationMs: 1 });
 
@@ -92,5 +94,26 @@ describe('heatmap model', () => {
     for (let t = 0; t < 1; t += 0.05) assert.ok(luminance(t + 0.05) > luminance(t), `t = ${t}`);
     assert.equal(textColourOn(objectiveColour(0)), 'white');
     assert.equal(textColourOn(objectiveColour(1)), 'black');
+  });
+});
+
+describe('webview model: two rates outside the heatmap', () => {
+  test('the rate chart gets one series per input rate, each over the hidden rates', () => {
+    const groups = byInputRate(compareRates(summarizeSweep(grid())));
+    assert.deepEqual([...groups.keys()], [0, 0.2]);
+    assert.deepEqual(groups.get(0)!.map((row) => [row.rate, Number(row.bestValLoss.mean.toFixed(10))]), [[0, 0.6], [0.5, 0.32], [0.8, 0.44]]);
+    assert.deepEqual(groups.get(0.2)!.map((row) => row.rate), [0, 0.5]);
+    // A sweep of one rate is one group, keyed undefined.
+    const oneRate = sweep([{ plan: { id: 'rate-0_seed-1', rate: 0, seed: 1, repeat: 0 }, state: 'completed', epochs: [epoch(1, 0.5, 0.8)] }]);
+    assert.deepEqual([...byInputRate(compareRates(summarizeSweep(oneRate))).keys()], [undefined]);
+  });
+
+  test('the trials table has the input rate of each trial and sorts by it, ties by rate then seed', () => {
+    const rows = trialRows(grid());
+    assert.deepEqual(rows.slice(0, 3).map((row) => [row.inputRate, row.rate, row.seed]), [[0, 0, 1], [0, 0, 2], [0, 0.5, 1]]);
+    const sorted = sortRows(rows, { column: 'inputRate', direction: 'desc' });
+    assert.deepEqual(sorted.map((row) => [row.inputRate, row.rate, row.seed]).slice(0, 5), [[0.2, 0, 1], [0.2, 0, 2], [0.2, 0.5, 1], [0.2, 0.5, 2], [0.2, 0.8, 1]]);
+    assert.equal(configRateLabel(rows[2]!), 'input rate 0 (keep 1) · rate 0.5 (keep 0.5)');
+    assert.equal(configRateLabel({ rate: 0.5 }), 'rate 0.5 (keep 0.5)');
   });
 });
