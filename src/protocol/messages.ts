@@ -226,6 +226,11 @@ export interface SweepSnapshot {
   trials: TrialSnapshot[];
 }
 
+/** A finished sweep's best configuration (inputRate only when the sweep searched it) and its mean best val_loss. */
+export interface BestOfSweep extends DropoutConfig {
+  val_loss: number;
+}
+
 /** One line of a sweep history. */
 export interface SweepListItem {
   dir: string;
@@ -237,12 +242,7 @@ export interface SweepListItem {
   endedAt?: string;
   trialCount: number;
   /** The best configuration by the sweep's objective, with its mean best val_loss, when any trial has epochs. */
-  best?: BestConfig;
-}
-
-/** A sweep's best configuration as the manifest records it (inputRate only when the sweep searched it). */
-export interface BestConfig extends DropoutConfig {
-  val_loss: number;
+  best?: BestOfSweep;
 }
 
 export type ViewKind = 'panel' | 'side';
