@@ -4,6 +4,7 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { RateSummary } from '../../src/store/summary';
+import { searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
 import { mixColours, toCss, type Rgb } from '../model/colours';
 import { formatMetric, formatRate, keepOf, rateLabel } from '../model/format';
 import { byInputRate, compareMonteCarlo, compareRates, type McComparison, type RateComparison } from '../model/rates';
@@ -79,54 +80,50 @@ export class RateChart extends AcrossRateChart {
     const allRates = new Set<number>();
     const inputRates = [...new Set(drawn.flatMap(({ summaries }) => summaries.flatMap((summary) => (summary.inputRate === undefined ? [] : [summary.inputRate]))))].sort((a, b) => a - b);
     for (const { sweep, summaries, overlay, prefix } of drawn) {
+      const rows = compareRates(summaries);
       // The axis spans every planned rate from the first epoch on, so it does not shift as trials start.
       sweep.trials.forEach((trial) => allRates.add(trial.plan.rate));
+      const labelPrefix = prefix ? `${prefix} · ` : '';
+      const pointColours = rows.map((row) => toCss(colours.get(row.rate) ?? theme.neutral));
       const add = (dataset: LineDataset, kind: string, text?: PointText): void => {
         datasets.push(dataset);
         if (text) this.texts.set(dataset, text);
         series.push({ label: dataset.label ?? kind, rate: null, kind, points: dataset.data.length, x: dataset.data.map((point) => point.x), ...(overlay ? { overlay } : {}) });
       };
-      // Two rates searched: one series per input rate, over the hidden rates.
-      for (const [inputRate, rows] of byInputRate(compareRates(summaries))) {
-        const labelPrefix = [prefix, inputRate === undefined ? '' : `input rate ${formatRate(inputRate)}`].filter(Boolean).map((part) => `${part} · `).join('');
-        const pointColours = rows.map((row) => toCss(colours.get(row.rate) ?? theme.neutral));
-        const best = (index: number): number => rows[index].bestValLoss.mean;
-        const rowsWithBest = rows.filter((_, index) => Number.isFinite(best(index)));
-        const bestText: PointText = (index) => {
-          const row = rowsWithBest[index];
-          return `${labelPrefix}best val_loss ${formatMetric(row.bestValLoss.mean)} ± ${formatMetric(row.bestValLoss.std)} (${seedsText(row.seeds)})`;
-        };
-        tableRows.push(...(overlay ? [] : rows.map((row) => rateTableRow(row, inputRates.length > 0))));
-        if (overlay) {
-          add(this.line(`${labelPrefix}best val_loss`, finitePoints(rows, best), toCss(theme.neutral, 0.45), [2, 3], toCss(theme.neutral, 0.45), 1.25), 'best_val_loss', bestText);
-          continue;
-        }
-        if (inputRate !== undefined) {
-          const position = inputRates.length > 1 ? inputRates.indexOf(inputRate) / (inputRates.length - 1) : 0;
-          const colour = toCss(mixColours(theme.deterministic, theme.monteCarlo, position));
-          const line = this.line(`${labelPrefix}best val_loss (mean)`, finitePoints(rows, best), colour, inputRateDashes[inputRates.indexOf(inputRate) % inputRateDashes.length]!, colour, 2);
-          line.pointBorderColor = theme.background;
-          add(line, 'best_val_loss', bestText);
-          continue;
-        }
-        const upper = finitePoints(rows, (index) => rows[index].band.upper);
-        const lower = finitePoints(rows, (index) => rows[index].band.lower);
-        add({ type: 'line', label: 'best val_loss + 1 std', data: upper, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: false }, 'best_val_loss_plus_std');
-        add({ type: 'line', label: 'best val_loss − 1 std', data: lower, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: '-1', backgroundColor: theme.band }, 'best_val_loss_minus_std');
-        const bestLine = this.line('best val_loss (mean)', finitePoints(rows, best), toCss(theme.neutral, 0.8), [], rowsWithBest.map((row) => pointColours[rows.indexOf(row)]), 2);
-        bestLine.pointRadius = 4.5;
-        bestLine.pointHoverRadius = 6;
-        bestLine.pointBorderColor = theme.background;
-        add(bestLine, 'best_val_loss', bestText);
-        const rowsWithTrain = rows.filter((row) => Number.isFinite(row.finalTrainLoss.mean));
-        const trainLine = this.line('final train_loss (mean)', finitePoints(rows, (index) => rows[index].finalTrainLoss.mean), toCss(theme.neutral, 0.6), [5, 4], rowsWithTrain.map((row) => pointColours[rows.indexOf(row)]), 1.5);
-        trainLine.pointRadius = 3.5;
-        trainLine.pointStyle = 'rectRot';
-        add(trainLine, 'final_train_loss', (index) => {
-          const row = rowsWithTrain[index];
-          return `final train_loss ${formatMetric(row.finalTrainLoss.mean)} · gap ${formatMetric(row.gap.mean)}`;
-        });
+      if (rows.some(searchesInputRate)) {
+        // Two rates searched: one series per input rate, over the hidden rates.
+        this.inputRateSeries(rows, inputRates, { overlay, labelPrefix, theme, add });
+        if (!overlay) tableRows.push(...rows.map((row) => rateTableRow(row, true)));
+        continue;
       }
+      const best = (index: number): number => rows[index].bestValLoss.mean;
+      const rowsWithBest = rows.filter((_, index) => Number.isFinite(best(index)));
+      const bestText: PointText = (index) => {
+        const row = rowsWithBest[index];
+        return `${labelPrefix}best val_loss ${formatMetric(row.bestValLoss.mean)} ± ${formatMetric(row.bestValLoss.std)} (${seedsText(row.seeds)})`;
+      };
+      if (overlay) {
+        add(this.line(`${labelPrefix}best val_loss`, finitePoints(rows, best), toCss(theme.neutral, 0.45), [2, 3], toCss(theme.neutral, 0.45), 1.25), 'best_val_loss', bestText);
+        continue;
+      }
+      const upper = finitePoints(rows, (index) => rows[index].band.upper);
+      const lower = finitePoints(rows, (index) => rows[index].band.lower);
+      add({ type: 'line', label: 'best val_loss + 1 std', data: upper, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: false }, 'best_val_loss_plus_std');
+      add({ type: 'line', label: 'best val_loss − 1 std', data: lower, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: '-1', backgroundColor: theme.band }, 'best_val_loss_minus_std');
+      const bestLine = this.line('best val_loss (mean)', finitePoints(rows, best), toCss(theme.neutral, 0.8), [], rowsWithBest.map((row) => pointColours[rows.indexOf(row)]), 2);
+      bestLine.pointRadius = 4.5;
+      bestLine.pointHoverRadius = 6;
+      bestLine.pointBorderColor = theme.background;
+      add(bestLine, 'best_val_loss', bestText);
+      const rowsWithTrain = rows.filter((row) => Number.isFinite(row.finalTrainLoss.mean));
+      const trainLine = this.line('final train_loss (mean)', finitePoints(rows, (index) => rows[index].finalTrainLoss.mean), toCss(theme.neutral, 0.6), [5, 4], rowsWithTrain.map((row) => pointColours[rows.indexOf(row)]), 1.5);
+      trainLine.pointRadius = 3.5;
+      trainLine.pointStyle = 'rectRot';
+      add(trainLine, 'final_train_loss', (index) => {
+        const row = rowsWithTrain[index];
+        return `final train_loss ${formatMetric(row.finalTrainLoss.mean)} · gap ${formatMetric(row.gap.mean)}`;
+      });
+      tableRows.push(...rows.map((row) => rateTableRow(row, inputRates.length > 0)));
     }
     const rates = [...allRates].sort((a, b) => a - b);
     this.show(datasets, theme, rates, 'Loss');
@@ -136,12 +133,8 @@ export class RateChart extends AcrossRateChart {
       `Best validation loss by dropout rate: ${tableRows.length} ${inputRates.length > 0 ? 'configurations' : 'rates'}`,
     );
     this.card.setNote(tableRows.length === 0 ? 'No epochs yet.' : undefined);
-    const primaryInputRates = drawn.some((entry) => !entry.overlay && entry.summaries.some((summary) => summary.inputRate !== undefined));
-    this.card.setLegend(primaryInputRates ? inputRates.map((inputRate, index) => ({
-      label: `input rate ${formatRate(inputRate)}`,
-      style: inputRateLegendStyles[index % inputRateLegendStyles.length]!,
-      colour: toCss(mixColours(theme.deterministic, theme.monteCarlo, inputRates.length > 1 ? index / (inputRates.length - 1) : 0)),
-    })) : [
+    const primaryInputRates = drawn.some((entry) => !entry.overlay && entry.summaries.some(searchesInputRate));
+    this.card.setLegend(primaryInputRates ? inputRates.map((inputRate) => ({ label: `input rate ${formatRate(inputRate)}`, ...inputRateStyle(inputRate, inputRates, theme) })) : [
       { label: 'best val_loss, mean', style: 'solid', colour: theme.foreground },
       ...(drawn.some((entry) => !entry.overlay && entry.summaries.some((summary) => summary.seeds > 1)) ? [{ label: '±1 std over seeds', style: 'band' as const, colour: theme.foreground }] : []),
       { label: 'final train_loss, mean', style: 'dashed', colour: theme.foreground },
@@ -149,14 +142,43 @@ export class RateChart extends AcrossRateChart {
     ]);
   }
 
+  /** Best val_loss over the hidden rates, one line per input rate: coloured and dashed by input rate, or dotted grey for an overlay. */
+  private inputRateSeries(rows: RateComparison[], inputRates: number[], context: SeriesContext): void {
+    const { overlay, labelPrefix, theme, add } = context;
+    for (const [inputRate, group] of byInputRate(rows)) {
+      const label = `${labelPrefix}input rate ${formatRate(inputRate ?? 0)} · best val_loss`;
+      const present = group.filter((row) => Number.isFinite(row.bestValLoss.mean));
+      const points = present.map((row) => ({ x: row.rate, y: row.bestValLoss.mean }));
+      const { colour, dash } = overlay ? { colour: toCss(theme.neutral, 0.45), dash: [2, 3] } : inputRateStyle(inputRate ?? 0, inputRates, theme);
+      const line = this.line(label, points, colour, dash, colour, overlay ? 1.25 : 2);
+      line.pointBorderColor = theme.background;
+      add(line, 'best_val_loss', (index) => `${label} ${formatMetric(present[index].bestValLoss.mean)} ± ${formatMetric(present[index].bestValLoss.std)} (${seedsText(present[index].seeds)})`);
+    }
+  }
+
   private line(label: string, data: Point[], colour: string, dash: number[], pointColours: string | string[], width: number): LineDataset {
     return { type: 'line', label, data, borderColor: colour, borderWidth: width, borderDash: dash, backgroundColor: pointColours, pointBackgroundColor: pointColours, pointBorderColor: pointColours, pointRadius: 3, pointHoverRadius: 5, fill: false };
   }
 }
 
+interface SeriesContext {
+  overlay: boolean;
+  labelPrefix: string;
+  theme: ChartTheme;
+  add(dataset: LineDataset, kind: string, text?: PointText): void;
+}
+
 /** One dash pattern per input rate (cycled), so the series differ without relying on colour alone. */
-const inputRateDashes: readonly number[][] = [[], [6, 3], [2, 3], [8, 3, 2, 3]];
-const inputRateLegendStyles: readonly LineStyle[] = ['solid', 'dashed', 'dotted', 'dashed'];
+const inputRateDashes: ReadonlyArray<{ dash: number[]; style: LineStyle }> = [
+  { dash: [], style: 'solid' }, { dash: [6, 3], style: 'dashed' }, { dash: [2, 3], style: 'dotted' }, { dash: [10, 4], style: 'dashed' },
+];
+
+/** An input rate's line: colour along the blue–orange chart pair by its place among the input rates, and a dash. */
+function inputRateStyle(inputRate: number, inputRates: readonly number[], theme: ChartTheme): { colour: string; dash: number[]; style: LineStyle } {
+  const index = Math.max(0, inputRates.indexOf(inputRate));
+  const colour = toCss(mixColours(theme.deterministic, theme.monteCarlo, inputRates.length > 1 ? index / (inputRates.length - 1) : 0));
+  return { colour, ...inputRateDashes[index % inputRateDashes.length]! };
+}
 
 function rateTableRow(row: RateComparison, withInput: boolean): string[] {
   return [...(withInput ? [formatRate(row.inputRate ?? 0)] : []), formatRate(row.rate), formatRate(row.keep), String(row.seeds), formatMetric(row.bestValLoss.mean), formatMetric(row.bestValLoss.std), formatMetric(row.finalTrainLoss.mean), formatMetric(row.gap.mean)];
