@@ -1,7 +1,7 @@
 /**
  * Per-configuration aggregates of a sweep's trials (per rate, or per (input rate, rate) pair when the sweep searches
- * both): what the CLI table, the JSON summary and the panels compare. Rates are drop probabilities. "gap" is the overfitting gap val_loss − train_loss at the last epoch, both under
- * the deterministic inference rule.
+ * both): what the CLI table, the JSON summary and the panels compare. Rates are drop probabilities. "gap" is the
+ * overfitting gap val_loss − train_loss at the last epoch, both under the deterministic inference rule.
  */
 import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
 import { compareConfigs, configKey, configLabel, configOf, type DropoutConfig } from '../engine/sweep/dropoutConfig';
