@@ -521,6 +521,24 @@ try {
     check(sent.some((message) => message.type === 'exportCsv' && message.dir === finalSweep.dir), 'Export CSV posts exportCsv for the sweep');
     check(sent.filter((message) => message.type === 'ready').length === 1, 'one ready per page load');
 
+    // Two rates searched: the heatmap has a cell per (input rate, rate), one best cell, and a keyboard grid.
+    const inputRates = new Set(finalSweep.trials.flatMap((trial) => (trial.plan.inputRate === undefined ? [] : [trial.plan.inputRate])));
+    const heatmapHidden = await tab.$eval('[data-chart="heatmap"]', (card) => card.hidden);
+    if (inputRates.size === 0) {
+      check(heatmapHidden, 'heatmap: hidden for a sweep of one rate');
+    } else {
+      const hiddenRates = new Set(finalSweep.trials.map((trial) => trial.plan.rate));
+      const cells = await tab.$$eval('.heatmap td[role="gridcell"]', (tds) => tds.map((td) => ({ label: td.getAttribute('aria-label'), tabindex: td.tabIndex, best: td.classList.contains('is-best') })));
+      check(!heatmapHidden && cells.length === inputRates.size * hiddenRates.size, `heatmap: ${cells.length} cells for ${inputRates.size} input × ${hiddenRates.size} hidden rates`);
+      check(cells.filter((cell) => cell.best).length === 1 && cells.every((cell) => /^input rate .*, rate .*: /.test(cell.label ?? '')), 'heatmap: one best cell; every cell has an accessible label');
+      check(cells.filter((cell) => cell.tabindex === 0).length === 1, 'heatmap: one tab stop for the grid');
+      await tab.focus('.heatmap td[tabindex="0"]');
+      await tab.keyboard.press('ArrowRight');
+      await tab.keyboard.press('ArrowDown');
+      const focused = await tab.evaluate(() => [document.activeElement?.dataset.row, document.activeElement?.dataset.column]);
+      check(focused.join() === '1,1', `heatmap: the arrow keys move the focus between cells (${focused.join()})`);
+    }
+
     // Theme switch: VS Code changes the body class and the variables.
     const before = await tab.$eval('[data-chart="loss"] canvas', (canvas) => canvas.toDataURL());
     await tab.evaluate(() => {

@@ -13,6 +13,7 @@ import { DatasetError, resolveCsvPath } from '../engine/datasets';
 import { formatProblem } from '../engine/spec/format';
 import { parseSpec } from '../engine/spec/parse';
 import type { ExperimentSpec } from '../engine/spec/types';
+import { sweepConfigs } from '../engine/sweep/plan';
 import { backendChoices, type BackendChoice } from '../protocol/messages';
 import { resumeSweep, startSweep, unfinishedTrials, type PoolOptions, type SweepRun } from '../runner/runner';
 import { defaultRunsRoot } from '../store/layout';
@@ -161,7 +162,11 @@ async function resume(args: string[]): Promise<number> {
 function validate(args: string[]): number {
   if (args.length !== 1) throw new UsageError('validate takes one spec file');
   const loaded = readSpec(args[0]);
-  if (loaded) process.stderr.write(`${args[0]}: valid (${loaded.spec.sweep.rates.length} rates × ${loaded.spec.sweep.repeats} seeds)\n`);
+  if (loaded) {
+    const { sweep } = loaded.spec;
+    const what = sweep.inputRates ? `${sweepConfigs(sweep).length} (input rate, rate) pairs` : `${sweep.rates.length} rates`;
+    process.stderr.write(`${args[0]}: valid (${what} × ${sweep.repeats} seeds)\n`);
+  }
   return loaded ? 0 : 2;
 }
 

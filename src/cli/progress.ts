@@ -2,6 +2,7 @@
  * Live progress on stderr. On a terminal: one line per running trial, redrawn in place at most 10 times a second.
  * Elsewhere (CI logs, pipes): one line per finished trial.
  */
+import { configLabel } from '../engine/sweep/dropoutConfig';
 import type { SweepEvent, TrialPlan } from '../protocol/messages';
 
 interface Running {
@@ -54,7 +55,7 @@ export class ProgressReporter {
         const s = event.summary;
         const best = s.best ? `best val_loss ${s.best.val_loss.toFixed(4)} @ epoch ${s.best.epoch}` : '';
         const detail = s.status === 'failed' ? `FAILED: ${s.error}` : `${s.status}${s.stoppedEarly ? ' (early stop)' : ''}, ${s.epochs} epochs, ${best}`;
-        this.print(`[${this.done}/${this.trials.size}] rate ${plan?.rate} seed ${plan?.seed}: ${detail} (${(s.durationMs / 1000).toFixed(1)} s)`);
+        this.print(`[${this.done}/${this.trials.size}] ${plan ? `${configLabel(plan)} seed ${plan.seed}` : event.trialId}: ${detail} (${(s.durationMs / 1000).toFixed(1)} s)`);
         return;
       }
       case 'log':
@@ -86,7 +87,7 @@ export class ProgressReporter {
     this.lastDraw = now;
     this.clear();
     const width = this.out.columns ?? 120;
-    const lines = [...this.running.values()].map(({ plan, text }) => `  rate ${plan.rate} seed ${plan.seed}: ${text}`.slice(0, width - 1));
+    const lines = [...this.running.values()].map(({ plan, text }) => `  ${configLabel(plan)} seed ${plan.seed}: ${text}`.slice(0, width - 1));
     if (lines.length) this.out.write(`${lines.join('\n')}\n`);
     this.drawnLines = lines.length;
   }

@@ -1,5 +1,6 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
 import type { SweepObjective, SweepStrategy } from '../engine/spec/types';
+import { configOf, sameConfig, searchesInputRate } from '../engine/sweep/dropoutConfig';
 import type { BackendInfo, Rung } from '../protocol/messages';
 import {
   comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, type BestRateExplanation, type MeanStd, type RateSummary,
@@ -22,17 +23,22 @@ export interface JsonSummary {
   /** Hyperband: every round, who was promoted and who was stopped, at which cumulative epoch. */
   rungs?: Rung[];
   budgetExhausted?: 'maxTrials' | 'maxMinutes';
+  /** Present when the sweep searched the input drop rate too: every trial, rate and best then carries `inputRate`. */
+  inputRates?: number[];
   trials: {
-    id: string; rate: number; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
+    id: string; inputRate?: number; rate: number; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
     stoppedByStrategy?: boolean;
     error?: string;
     final?: { loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; val_acc?: number; mc_val_loss?: number; mc_val_acc?: number };
     best?: { epoch: number; val_loss: number; val_acc?: number };
   }[];
-  /** Per rate, over the compared trials (Hyperband: those trained to maxEpochs); MeanStd carries the 95% interval. */
+  /**
+   * Per rate (per (inputRate, rate) pair when both are searched), over the compared trials (Hyperband: those trained
+   * to maxEpochs); MeanStd carries the 95% interval.
+   */
   rates: RateSummary[];
   best?: {
-    rate: number; val_loss: number; val_loss_std: number; seeds: number;
+    inputRate?: number; rate: number; val_loss: number; val_loss_std: number; seeds: number;
     /** The objective's value at the best rate (mean, std, n, 95% interval). */
     objective: MeanStd;
     /** "rate 0.3: val_loss 0.214 ± 0.011 over 3 seeds", with a note when the runner-up is within seed noise. */
@@ -55,7 +61,8 @@ function ratesOf(record: SweepRecord): { rates: RateSummary[]; explanation?: Bes
 
 export function jsonSummary(record: SweepRecord): JsonSummary {
   const { rates, explanation } = ratesOf(record);
-  const best = explanation && rates.find((rate) => rate.rate === explanation.rate);
+  const best = explanation && rates.find((rate) => sameConfig(rate, explanation));
+  const { inputRates } = record.manifest.spec.sweep ?? {};
   const backend: BackendInfo | undefined = record.manifest.backend;
   return {
     experiment: record.manifest.experiment,
@@ -67,13 +74,14 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     rateConvention: 'drop',
     ...sweepSettings(record),
     epochsUsed: epochsUsed(record.trials),
+    ...(inputRates ? { inputRates } : {}),
     ...(record.manifest.rungs ? { rungs: record.manifest.rungs } : {}),
     ...(record.manifest.budgetExhausted ? { budgetExhausted: record.manifest.budgetExhausted } : {}),
     trials: record.trials.map((trial) => {
       const last = trial.epochs[trial.epochs.length - 1];
       const bestEpoch = trial.epochs.reduce<typeof last | undefined>((b, e) => (!b || e.val_loss < b.val_loss ? e : b), undefined);
       return {
-        id: trial.plan.id, rate: trial.plan.rate, seed: trial.plan.seed, status: trial.status,
+        id: trial.plan.id, ...configOf(trial.plan), seed: trial.plan.seed, status: trial.status,
         epochs: trial.epochs.length, durationMs: trial.summary?.durationMs ?? 0, stoppedEarly: trial.summary?.stoppedEarly ?? false,
         ...(trial.summary?.stoppedByStrategy ? { stoppedByStrategy: true } : {}),
         ...(trial.summary?.error ? { error: trial.summary.error } : {}),
@@ -89,7 +97,7 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     rates,
     ...(best && explanation ? {
       best: {
-        rate: best.rate, val_loss: best.bestValLoss.mean, val_loss_std: best.bestValLoss.std, seeds: best.seeds,
+        ...configOf(best), val_loss: best.bestValLoss.mean, val_loss_std: best.bestValLoss.std, seeds: best.seeds,
         objective: explanation.value, explanation: explanation.text,
         ...(explanation.runnerUp ? { runnerUp: explanation.runnerUp } : {}),
         ...(explanation.distinguishable !== undefined ? { distinguishableFromRunnerUp: explanation.distinguishable } : {}),
@@ -110,23 +118,28 @@ const withStd = (value: MeanStd | undefined): string => {
 
 const interval = (value: MeanStd | undefined): string => (value?.ci95 ? `[${number(value.ci95.low)}, ${number(value.ci95.high)}]` : '–');
 
-/** The end-of-sweep table: one row per rate, the best marked; then the strategy, its cost and the best rate in words. */
+/**
+ * The end-of-sweep table: one row per rate (per input rate × rate when both are searched), the best marked; then
+ * the strategy, its cost and the best configuration in words.
+ */
 export function rateTable(record: SweepRecord): string {
   const { rates, explanation } = ratesOf(record);
   const { strategy, objective } = sweepSettings(record);
   const withSeeds = rates.some((rate) => rate.seeds > 1);
-  const header = ['rate', 'keep p', 'seeds', 'best val_loss', ...(withSeeds ? [`${objective} 95% CI`] : []),
+  const withInput = rates.some(searchesInputRate);
+  const header = [...(withInput ? ['input rate'] : []), 'rate', 'keep p', 'seeds', 'best val_loss', ...(withSeeds ? [`${objective} 95% CI`] : []),
     'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', ''];
   const rows = rates.map((rate) => [
-    String(rate.rate), number(1 - rate.rate, 2), String(rate.seeds), withStd(rate.bestValLoss),
+    ...(withInput ? [String(rate.inputRate)] : []), String(rate.rate), number(1 - rate.rate, 2), String(rate.seeds), withStd(rate.bestValLoss),
     ...(withSeeds ? [interval(objectiveOf(rate, objective))] : []), withStd(rate.finalLoss),
     withStd(rate.finalTrainLoss), withStd(rate.finalValLoss), withStd(rate.gap), withStd(rate.valAcc), withStd(rate.mcValLoss),
-    rate.rate === explanation?.rate ? '◀ best' : '',
+    explanation && sameConfig(rate, explanation) ? '◀ best' : '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]): string => cells.map((cell, column) => cell.padStart(widths[column])).join('  ').trimEnd();
   const notes = [
     'rate = drop probability (Keras); keep p = 1 − rate (Srivastava et al.).',
+    ...(withInput ? ['input rate = drop probability on the input features; rate = on the hidden layers.'] : []),
     'loss = training batches with dropout on; train_loss, val_loss = deterministic inference rule; gap = val_loss − train_loss (last epoch).',
   ];
   const budget = record.manifest.budgetExhausted ? `; stopped by sweep.${record.manifest.budgetExhausted}` : '';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { configOf } from '../engine/sweep/dropoutConfig';
 import { codeLenses, type LensState } from './codeLensModel';
 import { DisposableObject } from './disposable';
 import type { SweepHistory } from './history';
@@ -32,7 +33,7 @@ export class SpecCodeLensProvider extends DisposableObject implements vscode.Cod
     const [last] = await this.history.forSpec(specPath);
     const state: LensState = {
       running: running && { epoch: running.epoch, epochs: running.epochsPlanned, trialsDone: running.trialsDone, trialsTotal: running.trialsTotal },
-      last: last && { startedAt: last.startedAt, endedAt: last.endedAt, status: last.status, bestRate: last.best?.rate },
+      last: last && { startedAt: last.startedAt, endedAt: last.endedAt, status: last.status, best: last.best && configOf(last.best) },
       trusted: vscode.workspace.isTrusted,
     };
     return codeLenses(document.getText(), parseDocument(document), state).map((lens) => {

@@ -4,6 +4,8 @@
  */
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import type { ParsedSpec } from '../engine/spec/types';
+import { configLabel, type DropoutConfig } from '../engine/sweep/dropoutConfig';
+import { sweepConfigs } from '../engine/sweep/plan';
 
 export interface RunningProgress {
   epoch: number;
@@ -16,7 +18,8 @@ export interface LastSweep {
   endedAt?: string;
   startedAt: string;
   status: string;
-  bestRate?: number;
+  /** The best configuration of the last sweep (its inputRate only when it searched one). */
+  best?: DropoutConfig;
 }
 
 export interface LensState {
@@ -61,11 +64,12 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
   } else if (state.trusted === false) {
     lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: '$(shield) Restricted Mode: trust this folder to run', tooltip: 'Dropout Lab runs no training in Restricted Mode' });
   } else if (spec) {
-    const rates = spec.sweep.rates.length;
+    const configs = sweepConfigs(spec.sweep).length;
+    const noun = spec.sweep.inputRates ? 'configuration' : 'rate';
     const seeds = spec.sweep.repeats;
     lenses.push({
       offset: top, command: 'dropoutLab.run', args: [],
-      title: `$(play) Run experiment (${rates} rate${rates === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'})`,
+      title: `$(play) Run experiment (${configs} ${noun}${configs === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'})`,
     });
   } else {
     const errors = parsed.problems.filter((problem) => problem.severity === 'error').length;
@@ -73,7 +77,7 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
   }
   if (state.last) {
     const when = timeAgo(state.last.endedAt ?? state.last.startedAt, now);
-    const best = state.last.bestRate !== undefined ? `, best rate ${state.last.bestRate}` : '';
+    const best = state.last.best ? `, best ${configLabel(state.last.best)}` : '';
     lenses.push({ offset: top, title: `$(graph) Show results (last: ${when}${best})`, command: 'dropoutLab.showResults', args: [] });
   }
 

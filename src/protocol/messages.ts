@@ -5,7 +5,8 @@
  *
  * Metric names follow Keras (`loss`, `val_loss`, …). Rates are DROP probabilities; keep = 1 − rate.
  */
-import type { ExperimentSpec } from '../engine/spec/types';
+import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
+import type { DropoutConfig } from '../engine/sweep/dropoutConfig';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
@@ -13,14 +14,15 @@ export const backendChoices: readonly BackendChoice[] = ['auto', 'tensorflow', '
 /** Set by the runner for its trainers: the folder of a tfjs-node installed outside node_modules. */
 export const tfjsNodePathEnv = 'DROPOUT_LAB_TFJS_NODE';
 
-/** One model to train: one rate × one seed. */
-export interface TrialPlan {
-  /** Stable within a sweep and usable as a file name, e.g. `rate-0.30_seed-2`. */
+/**
+ * One model to train: one configuration × one seed. `rate` is the hidden layers' drop probability; `inputRate`
+ * (present only when the sweep searches it) the input features'; absent, the trial uses model.inputDropout.
+ */
+export interface TrialPlan extends DropoutConfig {
+  /** Stable within a sweep and usable as a file name, e.g. `rate-0.3_seed-2` or `input-0.1_rate-0.3_seed-2`. */
   id: string;
-  /** Drop probability of the hidden-layer dropout. */
-  rate: number;
   seed: number;
-  /** 0-based repeat index of this rate (seed = training.seed + repeat). */
+  /** 0-based repeat index of this configuration (seed = training.seed + repeat). */
   repeat: number;
   /** Hyperband: the iteration and bracket (keras-tuner bracket_num) the trial belongs to. */
   hyperband?: { iteration: number; bracket: number };
@@ -139,7 +141,7 @@ const isEpochCount = (value: unknown): value is number => Number.isInteger(value
 
 export function isTrialPlan(value: unknown): value is TrialPlan {
   return isObject(value) && typeof value.id === 'string' && isFiniteNumber(value.rate) && isFiniteNumber(value.seed)
-    && isFiniteNumber(value.repeat);
+    && isFiniteNumber(value.repeat) && (value.inputRate === undefined || isFiniteNumber(value.inputRate));
 }
 
 export function isEpochMetrics(value: unknown): value is EpochMetrics {
@@ -221,7 +223,14 @@ export interface SweepSnapshot {
   epochs: number;
   task: 'classification' | 'regression';
   mcSamples: number;
+  /** spec.sweep.objective: what the best configuration is chosen by; absent in snapshots made before it was sent (val_loss). */
+  objective?: SweepObjective;
   trials: TrialSnapshot[];
+}
+
+/** A finished sweep's best configuration (inputRate only when the sweep searched it) and its mean best val_loss. */
+export interface BestOfSweep extends DropoutConfig {
+  val_loss: number;
 }
 
 /** One line of a sweep history. */
@@ -234,8 +243,8 @@ export interface SweepListItem {
   startedAt: string;
   endedAt?: string;
   trialCount: number;
-  /** Lowest mean best val_loss over the sweep's rates, when any trial has epochs. */
-  best?: { rate: number; val_loss: number };
+  /** The best configuration by the sweep's objective, with its mean best val_loss, when any trial has epochs. */
+  best?: BestOfSweep;
 }
 
 export type ViewKind = 'panel' | 'side';

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { configOf } from '../engine/sweep/dropoutConfig';
 import { maxTrialEpochs, planHyperband, planTrials } from '../engine/sweep/plan';
 import type { ExperimentSpec } from '../engine/spec/types';
 import { assertNever } from '../protocol/assertNever';
@@ -47,7 +48,7 @@ export interface SweepOptions extends PoolOptions {
   /** The spec file's text, hashed into the manifest. */
   specText: string;
   runsRoot?: string;
-  /** Run only these rates of the sweep. */
+  /** Run only these hidden rates of the sweep (with every input rate, when the sweep searches it). */
   rates?: number[];
 }
 
@@ -391,7 +392,7 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
       else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
       else status = 'completed';
       const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
-      store(() => writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) }));
+      store(() => writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { ...configOf(best), val_loss: best.bestValLoss.mean } } : {}) }));
     }
     if (storeError) {
       status = 'failed';

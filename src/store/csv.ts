@@ -1,4 +1,5 @@
 /** A sweep as CSV: one row per trial and epoch, the columns a spreadsheet user expects. */
+import { searchesInputRate } from '../engine/sweep/dropoutConfig';
 import type { EpochMetrics } from '../protocol/messages';
 import type { SweepRecord } from './types';
 
@@ -11,10 +12,12 @@ function cell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** An `input_rate` column (drop probability on the features) only for sweeps that searched it: others keep their columns. */
 export function sweepToCsv(record: SweepRecord): string {
-  const header = ['sweep', 'trial', 'rate', 'keep', 'seed', 'status', ...metricColumns];
+  const withInput = record.trials.some((trial) => searchesInputRate(trial.plan));
+  const header = ['sweep', 'trial', ...(withInput ? ['input_rate'] : []), 'rate', 'keep', 'seed', 'status', ...metricColumns];
   const rows = record.trials.flatMap((trial) => trial.epochs.map((epoch) => [
-    record.manifest.id, trial.plan.id, trial.plan.rate, Number((1 - trial.plan.rate).toFixed(12)), trial.plan.seed, trial.status,
+    record.manifest.id, trial.plan.id, ...(withInput ? [trial.plan.inputRate] : []), trial.plan.rate, Number((1 - trial.plan.rate).toFixed(12)), trial.plan.seed, trial.status,
     ...metricColumns.map((column) => epoch[column]),
   ]));
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';

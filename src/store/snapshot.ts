@@ -17,6 +17,7 @@ export function toSnapshot(record: SweepRecord): SweepSnapshot {
     epochs: maxTrialEpochs(manifest.spec),
     task: manifest.spec.dataset.type === 'csv' ? manifest.spec.dataset.task : 'classification',
     mcSamples: manifest.spec.evaluation.mcSamples,
+    objective: manifest.spec.sweep?.objective ?? 'val_loss',
     trials: record.trials.map((trial) => ({ plan: trial.plan, state: trial.status, epochs: trial.epochs, summary: trial.summary })),
   };
 }

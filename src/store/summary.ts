@@ -1,9 +1,10 @@
 /**
- * Per-rate aggregates of a sweep's trials: what the CLI table, the JSON summary and the panels compare.
- * Rates are drop probabilities. "gap" is the overfitting gap val_loss − train_loss at the last epoch, both under
- * the deterministic inference rule.
+ * Per-configuration aggregates of a sweep's trials (per rate, or per (input rate, rate) pair when the sweep searches
+ * both): what the CLI table, the JSON summary and the panels compare. Rates are drop probabilities. "gap" is the
+ * overfitting gap val_loss − train_loss at the last epoch, both under the deterministic inference rule.
  */
 import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
+import { compareConfigs, configKey, configLabel, configOf, type DropoutConfig } from '../engine/sweep/dropoutConfig';
 import type { TrialRecord } from './types';
 
 export interface MeanStd {
@@ -41,9 +42,9 @@ export function tQuantile975(df: number): number {
   return quantile;
 }
 
-export interface RateSummary {
-  rate: number;
-  /** Trials of this rate that produced at least one epoch. */
+/** One configuration's aggregates over its seeds; `inputRate` is present when the sweep searched it. */
+export interface RateSummary extends DropoutConfig {
+  /** Trials of this configuration that produced at least one epoch. */
   seeds: number;
   bestValLoss: MeanStd;
   /** Best (highest) val_acc over each trial's epochs (classification only). */
@@ -95,16 +96,18 @@ export type SummarizedTrial = Pick<TrialRecord, 'plan' | 'epochs'>;
  * loss is stored as null (JSON has no NaN): the best val_loss is taken over finite values only.
  */
 export function summarizeByRate(trials: SummarizedTrial[]): RateSummary[] {
-  const byRate = new Map<number, SummarizedTrial[]>();
+  const byConfig = new Map<string, SummarizedTrial[]>();
   for (const trial of trials) {
     if (trial.epochs.length === 0) continue;
-    byRate.set(trial.plan.rate, [...(byRate.get(trial.plan.rate) ?? []), trial]);
+    const key = configKey(trial.plan);
+    byConfig.set(key, [...(byConfig.get(key) ?? []), trial]);
   }
-  return [...byRate.entries()].sort(([a], [b]) => a - b).map(([rate, group]) => {
+  const groups = [...byConfig.values()].map((group) => ({ config: configOf(group[0]!.plan), group }));
+  return groups.sort((a, b) => compareConfigs(a.config, b.config)).map(({ config, group }) => {
     const finals = group.map((trial) => trial.epochs[trial.epochs.length - 1]);
     const best = group.map((trial) => Math.min(...trial.epochs.map((epoch) => epoch.val_loss).filter((loss) => Number.isFinite(loss))));
     const summary: RateSummary = {
-      rate,
+      ...config,
       seeds: group.length,
       bestValLoss: meanStd(best),
       finalLoss: meanStd(finals.map((final) => final.loss)),
@@ -122,30 +125,29 @@ export function summarizeByRate(trials: SummarizedTrial[]): RateSummary[] {
   });
 }
 
-/** The per-rate figure an objective ranks by: mean best val_loss (lower is better) or mean best val_acc (higher). */
+/** The per-configuration figure an objective ranks by: mean best val_loss (lower is better) or mean best val_acc (higher). */
 export function objectiveOf(rate: RateSummary, objective: SweepObjective): MeanStd | undefined {
   return objective === 'val_acc' ? rate.bestValAcc : rate.bestValLoss;
 }
 
-/** Rates from best to worst by the objective; rates without a finite value for it are left out. */
+/** Configurations from best to worst by the objective; those without a finite value for it are left out. */
 export function rankRates(rates: RateSummary[], objective: SweepObjective = 'val_loss'): RateSummary[] {
   const sign = objective === 'val_acc' ? -1 : 1;
   return rates.filter((rate) => Number.isFinite(objectiveOf(rate, objective)?.mean))
     .sort((a, b) => sign * (objectiveOf(a, objective)!.mean - objectiveOf(b, objective)!.mean));
 }
 
-/** The best rate by the objective (default: the lowest mean best validation loss). */
+/** The best configuration by the objective (default: the lowest mean best validation loss). */
 export function bestRate(rates: RateSummary[], objective: SweepObjective = 'val_loss'): RateSummary | undefined {
   return rankRates(rates, objective)[0];
 }
 
-export interface BestRateExplanation {
-  rate: number;
+export interface BestRateExplanation extends DropoutConfig {
   objective: SweepObjective;
   value: MeanStd;
-  /** e.g. "rate 0.3: val_loss 0.214 ± 0.011 over 3 seeds" (± one sample std). */
+  /** e.g. "rate 0.3: val_loss 0.214 ± 0.011 over 3 seeds" (± one sample std), "input rate 0.1, rate 0.3: …". */
   text: string;
-  runnerUp?: { rate: number; value: MeanStd };
+  runnerUp?: DropoutConfig & { value: MeanStd };
   /** Welch's t-test at 5% against the runner-up; undefined when either has a single seed or there is no runner-up. */
   distinguishable?: boolean;
 }
@@ -156,15 +158,15 @@ export function explainBest(rates: RateSummary[], objective: SweepObjective = 'v
   if (!best) return undefined;
   const value = objectiveOf(best, objective)!;
   const spread = value.n > 1 ? ` ± ${value.std.toFixed(3)} over ${value.n} seeds` : ' (1 seed)';
-  let text = `rate ${best.rate}: ${objective} ${value.mean.toFixed(3)}${spread}`;
+  let text = `${configLabel(best)}: ${objective} ${value.mean.toFixed(3)}${spread}`;
   const runnerUpValue = runnerUp && objectiveOf(runnerUp, objective)!;
   const distinguishable = runnerUpValue && welchDistinguishable(value, runnerUpValue);
   if (runnerUp && distinguishable === false) {
-    text += ` — not distinguishable from rate ${runnerUp.rate} (${runnerUpValue!.mean.toFixed(3)}; Welch t-test, 5%)`;
+    text += ` — not distinguishable from ${configLabel(runnerUp)} (${runnerUpValue!.mean.toFixed(3)}; Welch t-test, 5%)`;
   }
   return {
-    rate: best.rate, objective, value, text,
-    ...(runnerUp ? { runnerUp: { rate: runnerUp.rate, value: runnerUpValue! } } : {}),
+    ...configOf(best), objective, value, text,
+    ...(runnerUp ? { runnerUp: { ...configOf(runnerUp), value: runnerUpValue! } } : {}),
     ...(distinguishable !== undefined ? { distinguishable } : {}),
   };
 }

@@ -48,7 +48,7 @@ async function runTrial(command: TrainCommand): Promise<void> {
     const dataset = datasetFor(spec, path.resolve(specDir), trial.seed);
     // A checkpoint is read from disk even when this process wrote it: one path, whichever trainer resumes.
     const resumeFrom = command.type === 'resume' ? readCheckpoint(command.checkpointDir, trial.id) : undefined;
-    const input = { spec, dataset, rate: trial.rate, seed: trial.seed, untilEpoch, resumeFrom };
+    const input = { spec, dataset, rate: trial.rate, inputRate: trial.inputRate, seed: trial.seed, untilEpoch, resumeFrom };
     const summary = await trainTrial(input, {
       ...(checkpointDir ? { onPause: (state: PausedTrial) => writeCheckpoint(checkpointDir, trial.id, state) } : {}),
       onStart: ({ parameterCount }) => void send({

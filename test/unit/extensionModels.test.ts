@@ -45,7 +45,7 @@ describe('CodeLens model', () => {
   test('after a sweep: Show results says when and the best rate', () => {
     const now = new Date('2026-11-27T12:00:00Z');
     const lenses = codeLenses(listSpec, parseSpec(listSpec), {
-      last: { startedAt: '2026-11-27T11:50:00Z', endedAt: '2026-11-27T11:55:00Z', status: 'completed', bestRate: 0.25 },
+      last: { startedAt: '2026-11-27T11:50:00Z', endedAt: '2026-11-27T11:55:00Z', status: 'completed', best: { rate: 0.25 } },
     }, now);
     assert.equal(lenses[1].title, '$(graph) Show results (last: 5 min ago, best rate 0.25)');
   });

@@ -626,7 +626,8 @@ describe('schemas/dropout.schema.json agrees with the validator', () => {
       }
     };
     walk(schema, '#');
-    for (const rate of [schema.properties.model.properties.inputDropout, schema.properties.sweep.properties.rates]) {
+    const { rates, inputRates } = schema.properties.sweep.properties;
+    for (const rate of [schema.properties.model.properties.inputDropout, rates, inputRates]) {
       assert.match(rate.description, /1 − rate/);
       assert.match(rate.markdownDescription, /1 − rate/);
     }
@@ -754,5 +755,82 @@ describe('parseSpec: sweep strategies and objective', () => {
     const sweep = expectSpec(sweepDoc({ rates: [0, 0.5], maxTrials: 5, maxMinutes: 1.5 })).sweep;
     assert.deepEqual([sweep.maxTrials, sweep.maxMinutes], [5, 1.5]);
     expectProblem(sweepDoc({ rates: [0, 0.5], maxMinutes: 0 }), { path: 'sweep.maxMinutes', message: 'must be > 0, found 0', at: ['"maxMinutes": 0', '0'] });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('parseSpec: per-layer rates (sweep.inputRates)', () => {
+  const layersDoc = (sweep: Json, edit: (s: Json) => void = () => {}): string => doc((s) => { s.sweep = { rates: [0, 0.5], ...sweep }; edit(s); });
+
+  test('a list or a range of input rates resolves like rates: ascending, unique; absent stays absent', () => {
+    assert.deepEqual(expectSpec(layersDoc({ inputRates: [0.2, 0, 0.1] })).sweep.inputRates, [0, 0.1, 0.2]);
+    assert.deepEqual(expectSpec(layersDoc({ inputRates: { min: 0, max: 0.3, step: 0.1 } })).sweep.inputRates, [0, 0.1, 0.2, 0.3]);
+    const without = expectSpec(layersDoc({})).sweep;
+    assert.equal('inputRates' in without, false);
+    assert.equal('drawnConfigs' in without, false);
+  });
+
+  test('bad input rates are reported where they are, with the rate rules', () => {
+    const text = layersDoc({ inputRates: [0, 1] });
+    const problem = expectProblem(text, { path: 'sweep.inputRates[1]', message: /^1 is not a valid rate: a rate is the drop probability \(keep p = 1 − rate\)/, at: ['"inputRates": [\n      0,\n      1', '1'] });
+    assert.equal(problem.line, text.split('\n').findIndex((line) => line.trim() === '1') + 1);
+    expectProblem(layersDoc({ inputRates: [0.1, -0.1] }), { path: 'sweep.inputRates[1]', message: /^-0\.1 is negative: a rate is a drop probability/, at: ['-0.1'] });
+    expectProblem(layersDoc({ inputRates: [0.1, 0.2, 0.1] }),
+      { path: 'sweep.inputRates[2]', message: 'duplicate rate 0.1 (already at sweep.inputRates[0])', at: ['0.2,\n      0.1', '0.1'] });
+    expectProblem(layersDoc({ inputRates: [] }), { path: 'sweep.inputRates', message: 'must list at least one rate, found an empty array', at: ['[]'] });
+    expectProblem(layersDoc({ inputRates: 'low' }),
+      { path: 'sweep.inputRates', message: 'expected an array of rates or a range {"min", "max", "step"}, found the string "low"', at: ['"low"'] });
+    expectProblem(layersDoc({ inputRates: { min: 0.3, max: 0.1, step: 0.1 } }), { path: 'sweep.inputRates.max', message: 'max 0.1 is less than min 0.3', at: ['"max": 0.1', '0.1'] });
+    expectProblem(layersDoc({ inputRates: { min: 0, max: 0.3 } }),
+      { path: 'sweep.inputRates.step', message: /^missing required property "step": only strategy "random" draws from a continuous range/, at: ['"inputRates"'] });
+  });
+
+  test('a non-zero model.inputDropout and sweep.inputRates together are an error on inputRates', () => {
+    expectProblem(layersDoc({ inputRates: [0, 0.2] }, (s) => { s.model.inputDropout = 0.2; }), {
+      path: 'sweep.inputRates',
+      message: 'sweep.inputRates searches the input drop rate, but model.inputDropout fixes it at 0.2: remove model.inputDropout (or set it to 0), or remove sweep.inputRates',
+      at: ['"inputRates"'],
+    });
+    // inputDropout 0 is the "not fixed" value: written explicitly, it does not conflict.
+    assert.deepEqual(expectSpec(layersDoc({ inputRates: [0, 0.2] }, (s) => { s.model.inputDropout = 0; })).sweep.inputRates, [0, 0.2]);
+  });
+
+  test('random draws distinct (input, hidden) pairs from the product, the same pairs for the same seed', () => {
+    const draw = (seed: number) => expectSpec(layersDoc({ rates: [0, 0.2, 0.4, 0.6], inputRates: [0, 0.1, 0.2], strategy: 'random', samples: 5, seed })).sweep;
+    const first = draw(7);
+    const pairs = first.drawnConfigs!;
+    assert.equal(pairs.length, 5);
+    assert.equal(new Set(pairs.map((p) => `${p.inputRate}/${p.rate}`)).size, 5);
+    assert.ok(pairs.every((p) => [0, 0.1, 0.2].includes(p.inputRate!) && [0, 0.2, 0.4, 0.6].includes(p.rate)));
+    // Input-major ascending; rates and inputRates are the distinct values of the pairs.
+    assert.deepEqual(pairs, [...pairs].sort((a, b) => a.inputRate! - b.inputRate! || a.rate - b.rate));
+    assert.deepEqual(first.rates, [...new Set(pairs.map((p) => p.rate))].sort((a, b) => a - b));
+    assert.deepEqual(first.inputRates, [...new Set(pairs.map((p) => p.inputRate))].sort((a, b) => a! - b!));
+    assert.deepEqual(draw(7).drawnConfigs, pairs);
+    assert.ok([8, 9, 10, 11].some((seed) => JSON.stringify(draw(seed).drawnConfigs) !== JSON.stringify(pairs)), 'another seed draws other pairs');
+    // All 12 pairs of the product can be drawn, not one more.
+    assert.equal(expectSpec(layersDoc({ rates: [0, 0.2, 0.4, 0.6], inputRates: [0, 0.1, 0.2], strategy: 'random', samples: 12 })).sweep.drawnConfigs!.length, 12);
+    expectProblem(layersDoc({ rates: [0, 0.2, 0.4, 0.6], inputRates: [0, 0.1, 0.2], strategy: 'random', samples: 13 }), {
+      path: 'sweep.samples',
+      message: 'cannot draw 13 distinct (input rate, rate) pairs from the 3 rates of sweep.inputRates × the 4 rates of sweep.rates (12 pairs); use samples ≤ 12',
+      at: ['"samples": 13', '13'],
+    });
+  });
+
+  test('random draws pairs from continuous ranges too, rounded and inside them', () => {
+    const sweep = expectSpec(layersDoc({ rates: { min: 0, max: 0.8 }, inputRates: { min: 0, max: 0.3 }, strategy: 'random', samples: 6, seed: 2 })).sweep;
+    assert.equal(sweep.drawnConfigs!.length, 6);
+    for (const { inputRate, rate } of sweep.drawnConfigs!) {
+      assert.ok(inputRate! >= 0 && inputRate! <= 0.3 && rate >= 0 && rate <= 0.8, `${inputRate}, ${rate}`);
+      assert.equal(Number(rate.toFixed(4)), rate);
+    }
+  });
+
+  test('a single configuration warns; one hidden rate with several input rates does not', () => {
+    expectProblem(layersDoc({ rates: [0.3], inputRates: [0.1] }), {
+      path: 'sweep.rates', severity: 'warning', message: 'the sweep has a single configuration (input rate 0.1, rate 0.3), so there is nothing to compare', at: ['[\n      0.3', '['],
+    });
+    assert.deepEqual(parseSpec(layersDoc({ rates: [0.3], inputRates: [0, 0.1] })).problems, []);
   });
 });

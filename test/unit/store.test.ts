@@ -185,3 +185,33 @@ describe('uncertainty over seeds', () => {
     assert.equal(explainBest(rates, 'val_acc')?.text, 'rate 0.5: val_acc 0.950 (1 seed)');
   });
 });
+
+describe('per-layer rates in the summary', () => {
+  const pairPlan = (inputRate: number, rate: number, seed: number): TrialPlan =>
+    ({ id: `input-${inputRate}_rate-${rate}_seed-${seed}`, inputRate, rate, seed, repeat: seed - 1 });
+  const trial = (inputRate: number, rate: number, seed: number, valLoss: number): TrialRecord =>
+    ({ plan: pairPlan(inputRate, rate, seed), status: 'completed', epochs: [epoch(1, valLoss)] });
+
+  test('one summary per (input rate, rate) pair, input-major, over its seeds; the best pair explained', () => {
+    const summaries = summarizeByRate([
+      trial(0.2, 0, 1, 0.50), trial(0.2, 0, 2, 0.54),
+      trial(0, 0.5, 1, 0.30), trial(0, 0.5, 2, 0.34),
+      trial(0.2, 0.5, 1, 0.20), trial(0.2, 0.5, 2, 0.22),
+      trial(0, 0, 1, 0.40), trial(0, 0, 2, 0.42),
+    ]);
+    // Same hidden rate, other input rate: a different configuration, never averaged together.
+    assert.deepEqual(summaries.map((s) => [s.inputRate, s.rate, s.seeds]), [[0, 0, 2], [0, 0.5, 2], [0.2, 0, 2], [0.2, 0.5, 2]]);
+    assert.ok(Math.abs(summaries[3]!.bestValLoss.mean - 0.21) < 1e-12);
+    const explained = explainBest(summaries)!;
+    assert.deepEqual([explained.inputRate, explained.rate], [0.2, 0.5]);
+    // Two seeds each: t = 0.11 / √(0.0002/2 + 0.0008/2) = 4.9, Welch df = 1.5 → t crit 12.706 (df 1): within seed noise.
+    assert.equal(explained.text, 'input rate 0.2, rate 0.5: val_loss 0.210 ± 0.014 over 2 seeds — not distinguishable from input rate 0, rate 0.5 (0.320; Welch t-test, 5%)');
+    assert.deepEqual([explained.runnerUp?.inputRate, explained.runnerUp?.rate], [0, 0.5]);
+  });
+
+  test('a sweep without input rates summarises as before: no inputRate field anywhere', () => {
+    const summaries = summarizeByRate([{ plan: plan(0.3, 1), epochs: [epoch(1, 0.2)] }]);
+    assert.equal('inputRate' in summaries[0]!, false);
+    assert.equal('inputRate' in explainBest(summaries)!, false);
+  });
+});

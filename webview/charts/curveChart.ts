@@ -5,7 +5,7 @@
 import type { ChartDataset } from 'chart.js';
 import type { EpochMetrics, SweepSnapshot, TrialSnapshot } from '../../src/protocol/messages';
 import { toCss, type Rgb } from '../model/colours';
-import { formatMetric, formatPercent, rateLabel } from '../model/format';
+import { configRateLabel, formatMetric, formatPercent } from '../model/format';
 import { appendEpoch, curveKey, orderedTrials, trialCurve, type Curve, type CurveKind, type CurveOptions, type Point } from '../model/series';
 import { ChartCard, type LegendEntry, type SeriesSummary } from './chartCard';
 import { axisStyle, baseOptions, logTickLabel, tooltipStyle } from './options';
@@ -66,7 +66,7 @@ export class CurveChart {
       for (const trial of orderedTrials(sweep)) {
         for (const kind of this.settings.curveKinds) {
           const curve = trialCurve(sweep, trial, kind, options);
-          const label = `${prefix ? `${prefix} · ` : ''}${rateLabel(trial.plan.rate)} · seed ${trial.plan.seed} · ${kindNames[kind]}`;
+          const label = `${prefix ? `${prefix} · ` : ''}${configRateLabel(trial.plan)} · seed ${trial.plan.seed} · ${kindNames[kind]}`;
           const dataset = this.dataset(curve, label, overlay, theme, colours.get(trial.plan.rate) ?? theme.neutral);
           datasets.push(dataset);
           this.entries.set(curve.key, { curve, dataset, label, overlay });

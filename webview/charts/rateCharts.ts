@@ -4,12 +4,13 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { RateSummary } from '../../src/store/summary';
-import { toCss, type Rgb } from '../model/colours';
+import { searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
+import { mixColours, toCss, type Rgb } from '../model/colours';
 import { formatMetric, formatRate, keepOf, rateLabel } from '../model/format';
-import { compareMonteCarlo, compareRates, type McComparison, type RateComparison } from '../model/rates';
+import { byInputRate, compareMonteCarlo, compareRates, type McComparison, type RateComparison } from '../model/rates';
 import type { Point } from '../model/series';
 import type { SweepSnapshot } from '../../src/protocol/messages';
-import { ChartCard, type SeriesSummary } from './chartCard';
+import { ChartCard, type LineStyle, type SeriesSummary } from './chartCard';
 import { axisStyle, baseOptions, rateAxis, tooltipStyle } from './options';
 import type { ChartTheme } from './theme';
 
@@ -77,6 +78,7 @@ export class RateChart extends AcrossRateChart {
     const series: SeriesSummary[] = [];
     const tableRows: string[][] = [];
     const allRates = new Set<number>();
+    const inputRates = [...new Set(drawn.flatMap(({ summaries }) => summaries.flatMap((summary) => (summary.inputRate === undefined ? [] : [summary.inputRate]))))].sort((a, b) => a - b);
     for (const { sweep, summaries, overlay, prefix } of drawn) {
       const rows = compareRates(summaries);
       // The axis spans every planned rate from the first epoch on, so it does not shift as trials start.
@@ -88,6 +90,12 @@ export class RateChart extends AcrossRateChart {
         if (text) this.texts.set(dataset, text);
         series.push({ label: dataset.label ?? kind, rate: null, kind, points: dataset.data.length, x: dataset.data.map((point) => point.x), ...(overlay ? { overlay } : {}) });
       };
+      if (rows.some(searchesInputRate)) {
+        // Two rates searched: one series per input rate, over the hidden rates.
+        this.inputRateSeries(rows, inputRates, { overlay, labelPrefix, theme, add });
+        if (!overlay) tableRows.push(...rows.map((row) => rateTableRow(row, true)));
+        continue;
+      }
       const best = (index: number): number => rows[index].bestValLoss.mean;
       const rowsWithBest = rows.filter((_, index) => Number.isFinite(best(index)));
       const bestText: PointText = (index) => {
@@ -115,17 +123,18 @@ export class RateChart extends AcrossRateChart {
         const row = rowsWithTrain[index];
         return `final train_loss ${formatMetric(row.finalTrainLoss.mean)} · gap ${formatMetric(row.gap.mean)}`;
       });
-      tableRows.push(...rows.map((row) => rateTableRow(row)));
+      tableRows.push(...rows.map((row) => rateTableRow(row, inputRates.length > 0)));
     }
     const rates = [...allRates].sort((a, b) => a - b);
     this.show(datasets, theme, rates, 'Loss');
     this.card.describe(
       series,
-      { caption: 'Best validation loss by dropout rate', columns: ['Rate', 'Keep', 'Seeds', 'Best val_loss (mean)', 'Std', 'Final train_loss (mean)', 'Gap (mean)'], rows: tableRows },
-      `Best validation loss by dropout rate: ${tableRows.length} rates`,
+      { caption: 'Best validation loss by dropout rate', columns: [...(inputRates.length > 0 ? ['Input rate'] : []), 'Rate', 'Keep', 'Seeds', 'Best val_loss (mean)', 'Std', 'Final train_loss (mean)', 'Gap (mean)'], rows: tableRows },
+      `Best validation loss by dropout rate: ${tableRows.length} ${inputRates.length > 0 ? 'configurations' : 'rates'}`,
     );
     this.card.setNote(tableRows.length === 0 ? 'No epochs yet.' : undefined);
-    this.card.setLegend([
+    const primaryInputRates = drawn.some((entry) => !entry.overlay && entry.summaries.some(searchesInputRate));
+    this.card.setLegend(primaryInputRates ? inputRates.map((inputRate) => ({ label: `input rate ${formatRate(inputRate)}`, ...inputRateStyle(inputRate, inputRates, theme) })) : [
       { label: 'best val_loss, mean', style: 'solid', colour: theme.foreground },
       ...(drawn.some((entry) => !entry.overlay && entry.summaries.some((summary) => summary.seeds > 1)) ? [{ label: '±1 std over seeds', style: 'band' as const, colour: theme.foreground }] : []),
       { label: 'final train_loss, mean', style: 'dashed', colour: theme.foreground },
@@ -133,13 +142,46 @@ export class RateChart extends AcrossRateChart {
     ]);
   }
 
+  /** Best val_loss over the hidden rates, one line per input rate: coloured and dashed by input rate, or dotted grey for an overlay. */
+  private inputRateSeries(rows: RateComparison[], inputRates: number[], context: SeriesContext): void {
+    const { overlay, labelPrefix, theme, add } = context;
+    for (const [inputRate, group] of byInputRate(rows)) {
+      const label = `${labelPrefix}input rate ${formatRate(inputRate ?? 0)} · best val_loss`;
+      const present = group.filter((row) => Number.isFinite(row.bestValLoss.mean));
+      const points = present.map((row) => ({ x: row.rate, y: row.bestValLoss.mean }));
+      const { colour, dash } = overlay ? { colour: toCss(theme.neutral, 0.45), dash: [2, 3] } : inputRateStyle(inputRate ?? 0, inputRates, theme);
+      const line = this.line(label, points, colour, dash, colour, overlay ? 1.25 : 2);
+      line.pointBorderColor = theme.background;
+      add(line, 'best_val_loss', (index) => `${label} ${formatMetric(present[index].bestValLoss.mean)} ± ${formatMetric(present[index].bestValLoss.std)} (${seedsText(present[index].seeds)})`);
+    }
+  }
+
   private line(label: string, data: Point[], colour: string, dash: number[], pointColours: string | string[], width: number): LineDataset {
     return { type: 'line', label, data, borderColor: colour, borderWidth: width, borderDash: dash, backgroundColor: pointColours, pointBackgroundColor: pointColours, pointBorderColor: pointColours, pointRadius: 3, pointHoverRadius: 5, fill: false };
   }
 }
 
-function rateTableRow(row: RateComparison): string[] {
-  return [formatRate(row.rate), formatRate(row.keep), String(row.seeds), formatMetric(row.bestValLoss.mean), formatMetric(row.bestValLoss.std), formatMetric(row.finalTrainLoss.mean), formatMetric(row.gap.mean)];
+interface SeriesContext {
+  overlay: boolean;
+  labelPrefix: string;
+  theme: ChartTheme;
+  add(dataset: LineDataset, kind: string, text?: PointText): void;
+}
+
+/** One dash pattern per input rate (cycled), so the series differ without relying on colour alone. */
+const inputRateDashes: ReadonlyArray<{ dash: number[]; style: LineStyle }> = [
+  { dash: [], style: 'solid' }, { dash: [6, 3], style: 'dashed' }, { dash: [2, 3], style: 'dotted' }, { dash: [10, 4], style: 'dashed' },
+];
+
+/** An input rate's line: colour along the blue–orange chart pair by its place among the input rates, and a dash. */
+function inputRateStyle(inputRate: number, inputRates: readonly number[], theme: ChartTheme): { colour: string; dash: number[]; style: LineStyle } {
+  const index = Math.max(0, inputRates.indexOf(inputRate));
+  const colour = toCss(mixColours(theme.deterministic, theme.monteCarlo, inputRates.length > 1 ? index / (inputRates.length - 1) : 0));
+  return { colour, ...inputRateDashes[index % inputRateDashes.length]! };
+}
+
+function rateTableRow(row: RateComparison, withInput: boolean): string[] {
+  return [...(withInput ? [formatRate(row.inputRate ?? 0)] : []), formatRate(row.rate), formatRate(row.keep), String(row.seeds), formatMetric(row.bestValLoss.mean), formatMetric(row.bestValLoss.std), formatMetric(row.finalTrainLoss.mean), formatMetric(row.gap.mean)];
 }
 
 export class McChart extends AcrossRateChart {

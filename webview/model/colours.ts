@@ -47,7 +47,8 @@ interface Oklch {
   h: number;
 }
 
-const toLinear = (channel: number): number => {
+/** An sRGB channel (0 … 255) as linear light (0 … 1). */
+export const toLinear = (channel: number): number => {
   const c = channel / 255;
   return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 };

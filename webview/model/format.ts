@@ -1,4 +1,5 @@
 /** Text formatting shared by every view. Pure: no DOM. */
+import type { DropoutConfig } from '../../src/engine/sweep/dropoutConfig';
 
 /** Keep probability of a drop rate, rounded to hide floating-point noise (1 − 0.7 = 0.30000000000000004). */
 export function keepOf(rate: number): number {
@@ -18,6 +19,11 @@ export function formatRate(rate: number): string {
 /** How rates are labelled everywhere: the drop probability first, its keep probability beside it. */
 export function rateLabel(rate: number): string {
   return `rate ${formatRate(rate)} (keep ${formatRate(keepOf(rate))})`;
+}
+
+/** A trial's configuration: `rate 0.3 (keep 0.7)`, after `input rate 0.1 (keep 0.9) · ` when the input rate is searched. */
+export function configRateLabel({ rate, inputRate }: DropoutConfig): string {
+  return inputRate === undefined ? rateLabel(rate) : `input ${rateLabel(inputRate)} · ${rateLabel(rate)}`;
 }
 
 /** A metric with 4 significant decimals, or an en dash when it is missing or not finite (diverged training). */

@@ -1,11 +1,12 @@
 /** Per-rate comparisons of one sweep, from the store's `summarizeByRate` (one definition of every aggregate). */
 import type { SweepSnapshot } from '../../src/protocol/messages';
 import { bestRate, summarizeByRate, type MeanStd, type RateSummary } from '../../src/store/summary';
+import { configOf, type DropoutConfig } from '../../src/engine/sweep/dropoutConfig';
 import { keepOf } from './format';
 import { toTrialRecord } from './sweeps';
 
-export interface RateComparison {
-  rate: number;
+/** One configuration's comparison; `inputRate` is set when the sweep searched it too. */
+export interface RateComparison extends DropoutConfig {
   keep: number;
   /** Trials of this rate with at least one epoch. */
   seeds: number;
@@ -35,7 +36,7 @@ export function summarizeSweep(sweep: SweepSnapshot): RateSummary[] {
 
 export function compareRates(summaries: readonly RateSummary[]): RateComparison[] {
   return summaries.map((summary) => ({
-    rate: summary.rate,
+    ...configOf(summary),
     keep: keepOf(summary.rate),
     seeds: summary.seeds,
     bestValLoss: summary.bestValLoss,
@@ -52,6 +53,15 @@ export function compareMonteCarlo(sweep: SweepSnapshot, summaries: readonly Rate
   return summaries.flatMap((summary) => summary.mcValLoss
     ? [{ rate: summary.rate, keep: keepOf(summary.rate), seeds: summary.seeds, deterministic: summary.finalValLoss, monteCarlo: summary.mcValLoss }]
     : []);
+}
+
+/** Comparisons grouped by input rate, ascending: one group (key undefined) for a sweep of one rate. */
+export function byInputRate(rows: readonly RateComparison[]): Map<number | undefined, RateComparison[]> {
+  const groups = new Map<number | undefined, RateComparison[]>();
+  for (const row of [...rows].sort((a, b) => (a.inputRate ?? -1) - (b.inputRate ?? -1))) {
+    groups.set(row.inputRate, [...(groups.get(row.inputRate) ?? []), row]);
+  }
+  return groups;
 }
 
 export function bestRateOf(summaries: readonly RateSummary[]): RateSummary | undefined {

@@ -4,6 +4,7 @@
  * A curve is built by feeding epochs one at a time to `appendEpoch`, which carries the smoothing state; a live
  * epoch extends a curve through the same function, so a curve extended live equals one rebuilt from scratch.
  */
+import { compareConfigs } from '../../src/engine/sweep/dropoutConfig';
 import type { EpochMetrics, SweepSnapshot, TrialSnapshot } from '../../src/protocol/messages';
 import { isFiniteNumber } from './format';
 
@@ -98,7 +99,7 @@ export function accuracyCurves(sweep: SweepSnapshot, options: CurveOptions): Cur
   return orderedTrials(sweep).map((trial) => trialCurve(sweep, trial, 'val_acc', options));
 }
 
-/** Trials by rate, then seed: the order of curves, legends and tables. */
+/** Trials by input rate, rate, then seed: the order of curves, legends and tables. */
 export function orderedTrials(sweep: SweepSnapshot): TrialSnapshot[] {
-  return [...sweep.trials].sort((a, b) => a.plan.rate - b.plan.rate || a.plan.seed - b.plan.seed);
+  return [...sweep.trials].sort((a, b) => compareConfigs(a.plan, b.plan) || a.plan.seed - b.plan.seed);
 }

@@ -1,9 +1,12 @@
 /** The trials table: one row per trial, sortable by any column, the best trial marked. */
+import { compareConfigs, configOf } from '../../src/engine/sweep/dropoutConfig';
 import type { SweepSnapshot, TrialSnapshot, TrialState } from '../../src/protocol/messages';
 import { isFiniteNumber, keepOf } from './format';
 
 export interface TrialRow {
   trialId: string;
+  /** Drop probability on the input features, when the sweep searches it. */
+  inputRate?: number;
   rate: number;
   keep: number;
   seed: number;
@@ -23,7 +26,7 @@ export interface TrialRow {
   isBest: boolean;
 }
 
-export const sortColumns = ['rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc', 'mcValLoss'] as const;
+export const sortColumns = ['inputRate', 'rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc', 'mcValLoss'] as const;
 export type SortColumn = (typeof sortColumns)[number];
 export type SortDirection = 'asc' | 'desc';
 export interface TableSort {
@@ -44,7 +47,7 @@ function finite(value: unknown): number | undefined {
 export function trialRow(trial: TrialSnapshot): TrialRow {
   const row: TrialRow = {
     trialId: trial.plan.id,
-    rate: trial.plan.rate,
+    ...configOf(trial.plan),
     keep: keepOf(trial.plan.rate),
     seed: trial.plan.seed,
     state: trial.state,
@@ -87,7 +90,7 @@ function sortValue(row: TrialRow, column: SortColumn): number | undefined {
   return column === 'state' ? stateOrder[row.state] : row[column];
 }
 
-/** A sorted copy. Missing values go last in either direction; ties keep rate, then seed, ascending. */
+/** A sorted copy. Missing values go last in either direction; ties keep input rate, rate, then seed, ascending. */
 export function sortRows(rows: readonly TrialRow[], sort: TableSort): TrialRow[] {
   const sign = sort.direction === 'asc' ? 1 : -1;
   return [...rows].sort((a, b) => {
@@ -96,7 +99,7 @@ export function sortRows(rows: readonly TrialRow[], sort: TableSort): TrialRow[]
     if (x === undefined || y === undefined) {
       if (x !== y) return x === undefined ? 1 : -1;
     } else if (x !== y) return sign * (x - y);
-    return a.rate - b.rate || a.seed - b.seed;
+    return compareConfigs(a, b) || a.seed - b.seed;
   });
 }
 

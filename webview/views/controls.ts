@@ -2,7 +2,8 @@
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { SweepListItem } from '../../src/protocol/messages';
 import { el } from '../dom';
-import { formatMetric, formatRate, formatStartTime, rateLabel } from '../model/format';
+import { configLabel } from '../../src/engine/sweep/dropoutConfig';
+import { configRateLabel, formatMetric, formatStartTime } from '../model/format';
 import { maxSmoothing } from '../model/series';
 import type { UiState } from '../model/uiState';
 import { stateLabel } from './statusText';
@@ -46,7 +47,7 @@ export class Controls {
 
   /** Lists the sweeps that can be overlaid; rebuilt only when the list or the selection changed, so focus stays put. */
   setOverlayChoices(choices: readonly SweepListItem[], selected: readonly string[]): void {
-    const key = JSON.stringify([choices.map((c) => [c.dir, c.status, c.best?.rate]), selected]);
+    const key = JSON.stringify([choices.map((c) => [c.dir, c.status, c.best?.inputRate, c.best?.rate]), selected]);
     if (key === this.overlayKey) return;
     this.overlayKey = key;
     const focusedDir = (document.activeElement as HTMLElement | null)?.dataset?.dir;
@@ -55,9 +56,9 @@ export class Controls {
       return;
     }
     this.overlayList.replaceChildren(...choices.map((choice) => {
-      const best = choice.best ? ` · best ${rateLabel(choice.best.rate)} ${formatMetric(choice.best.val_loss)}` : '';
+      const best = choice.best ? ` · best ${configRateLabel(choice.best)} ${formatMetric(choice.best.val_loss)}` : '';
       const checkbox = el('vscode-checkbox', {
-        text: `${formatStartTime(choice.startedAt)} · ${stateLabel(choice.status).toLowerCase()}${choice.best ? ` · best rate ${formatRate(choice.best.rate)}` : ''}`,
+        text: `${formatStartTime(choice.startedAt)} · ${stateLabel(choice.status).toLowerCase()}${choice.best ? ` · best ${configLabel(choice.best)}` : ''}`,
         attrs: { 'data-dir': choice.dir, title: `${choice.id}${best}` },
       });
       checkbox.checked = selected.includes(choice.dir);

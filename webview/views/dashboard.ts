@@ -12,6 +12,7 @@ import { readTheme, watchTheme, type ChartTheme } from '../charts/theme';
 import { el } from '../dom';
 import { rateColours, type Rgb } from '../model/colours';
 import { formatStartTime } from '../model/format';
+import { heatmapOf } from '../model/heatmap';
 import { summarizeSweep } from '../model/rates';
 import { clampSmoothing, type CurveOptions } from '../model/series';
 import { applySweepEvents } from '../model/sweeps';
@@ -20,6 +21,7 @@ import type { UiState } from '../model/uiState';
 import { drawableOverlays, fromShow, overlayChoices, primaryOf, type ViewData } from '../model/viewData';
 import { Controls } from './controls';
 import { Header } from './header';
+import { HeatmapCard } from './heatmapCard';
 import { HistoryList } from './historyList';
 import { RateScale } from './rateScale';
 import { TrialTable } from './trialTable';
@@ -58,6 +60,7 @@ export class Dashboard {
   private readonly accuracy?: CurveChart;
   private readonly rates: RateChart;
   private readonly mc?: McChart;
+  private readonly heatmap?: HeatmapCard;
   private readonly controls?: Controls;
   private readonly table?: TrialTable;
   private readonly history?: HistoryList;
@@ -80,7 +83,8 @@ export class Dashboard {
     if (panel) {
       this.accuracy = new CurveChart({ kind: 'accuracy', title: 'Validation accuracy', subtitle: 'val_acc per trial', curveKinds: ['val_acc'], onSavePng: save('accuracy') }, this.theme);
       this.mc = new McChart(this.theme, save('mc'));
-      cards.push(this.accuracy.card.element, this.rates.card.element, this.mc.card.element);
+      this.heatmap = new HeatmapCard();
+      cards.push(this.accuracy.card.element, this.rates.card.element, this.heatmap.element, this.mc.card.element);
       this.controls = new Controls(ui, {
         setSmoothing: (value) => this.changeSettings({ smoothing: clampSmoothing(value) }),
         setLogScale: (value) => this.changeSettings({ logScale: value }),
@@ -252,6 +256,7 @@ export class Dashboard {
       ];
       this.rates.update(summarized, this.theme, this.colours);
       this.mc?.update(summarized[0]?.overlay === false ? summarized[0] : undefined, this.theme);
+      this.heatmap?.update(primary && heatmapOf(primary, summarized[0]!.summaries));
     }
     if (dirty.rebuild || dirty.table) this.table?.update(primary);
     if (dirty.rebuild || dirty.header) {

@@ -2,7 +2,8 @@
 import type { SweepSnapshot } from '../../src/protocol/messages';
 import { el } from '../dom';
 import { toCss, type Rgb } from '../model/colours';
-import { formatMetric, formatPercent, formatRate, rateLabel } from '../model/format';
+import { searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
+import { configRateLabel, formatMetric, formatPercent, formatRate } from '../model/format';
 import { sortRows, trialRows, type SortColumn, type TableSort, type TrialRow } from '../model/table';
 import { stateLabel } from './statusText';
 
@@ -27,6 +28,10 @@ export class TrialTable {
 
   constructor(private sort: TableSort, private readonly onSort: (column: SortColumn) => void, private colours: () => ReadonlyMap<number, Rgb>) {
     this.columns = [
+      {
+        id: 'inputRate', title: 'Input rate', description: 'dropout rate on the input features (drop probability)', numeric: true,
+        cell: (row) => formatRate(row.inputRate ?? 0), shown: (sweep) => sweep.trials.some((trial) => searchesInputRate(trial.plan)),
+      },
       { id: 'rate', title: 'Rate', description: 'dropout rate (drop probability)', numeric: true, cell: (row) => this.rateCell(row) },
       { id: 'keep', title: 'Keep p', description: 'keep probability p = 1 − rate', numeric: true, cell: (row) => formatRate(row.keep) },
       { id: 'seed', title: 'Seed', description: 'random seed of the trial', numeric: true, cell: (row) => String(row.seed) },
@@ -61,7 +66,7 @@ export class TrialTable {
     this.renderHead(columns);
     const rows = sortRows(trialRows(sweep), this.sort);
     this.body.replaceChildren(...rows.map((row) => {
-      const tr = el('tr', { class: row.isBest ? 'is-best' : undefined, attrs: { 'data-trial': row.trialId, title: `${rateLabel(row.rate)} · seed ${row.seed}` } });
+      const tr = el('tr', { class: row.isBest ? 'is-best' : undefined, attrs: { 'data-trial': row.trialId, title: `${configRateLabel(row)} · seed ${row.seed}` } });
       tr.append(...columns.map((column, index) => {
         const content = column.cell(row, sweep);
         return index === 0 ? el('th', { class: 'numeric', attrs: { scope: 'row' } }, [content]) : el('td', { class: column.numeric ? 'numeric' : undefined }, [content]);

@@ -7,7 +7,8 @@
  */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { assertNever } from '../../protocol/assertNever';
-import { distinctRates, drawRates, type RateSpace } from '../sweep/randomSearch';
+import { distinctRates, drawConfigs, drawRates, type RateSpace } from '../sweep/randomSearch';
+import type { DropoutConfig } from '../sweep/dropoutConfig';
 import { expandRateRange, rateRangeCount } from './format';
 import { SWEEP_OBJECTIVES, SWEEP_STRATEGIES } from './types';
 import type {
@@ -136,6 +137,7 @@ const rateRange = {
 
 const sweep = {
   rates: { kind: 'rates', required: true },
+  inputRates: { kind: 'rates' },
   repeats: { kind: 'integer', min: 1, max: 100, default: 1 },
   strategy: { kind: 'enum', values: SWEEP_STRATEGIES, noun: 'strategy', default: 'grid' },
   objective: { kind: 'enum', values: SWEEP_OBJECTIVES, noun: 'objective', default: 'val_loss' },
@@ -147,7 +149,7 @@ const sweep = {
   iterations: { kind: 'integer', min: 1, max: 100, default: 1 },
   maxTrials: { kind: 'integer', min: 1, max: 1_000_000 },
   maxMinutes: { kind: 'number', min: 0, max: 525_600, exclusiveMin: true },
-} satisfies ShapeOf<SweepSpec>;
+} satisfies ShapeOf<Omit<SweepSpec, 'drawnConfigs'>>;
 
 const evaluation = {
   mcSamples: { kind: 'integer', min: 0, max: 10_000, default: 0 },
@@ -592,22 +594,34 @@ function readRates(node: Node, path: string, c: Collector): number[] | RateSpace
 // The sweep's cross-field rules: which fields each strategy needs, and the random draw
 
 /**
- * Checks the fields that depend on the strategy, and resolves `rates` to a plain ascending list (the drawn rates
- * for `random`) and `seed` to its default. Returns undefined after reporting an error.
+ * Checks the fields that depend on the strategy, and resolves `rates` and `inputRates` to plain ascending lists
+ * (for `random`: the drawn rates, or the rates of the drawn pairs, kept in `drawnConfigs`) and `seed` to its
+ * default. Returns undefined after reporting an error.
  */
 function resolveSweep(values: Values, c: Collector, rootSpan: Span): SweepSpec | undefined {
   const sweepValues = values.sweep as Values;
   const training = values.training as TrainingSpec;
   const at = (path: string): Span => c.nodes.get(path) ?? c.nodes.get('sweep') ?? rootSpan;
   const written = (key: string): boolean => c.nodes.has(`sweep.${key}`);
-  const rawRates = sweepValues.rates as number[] | RateSpace;
   const strategy = sweepValues.strategy as SweepSpec['strategy'];
   const errorsBefore = c.errorCount;
 
-  const space: RateSpace = Array.isArray(rawRates) ? { kind: 'finite', rates: rawRates } : rawRates;
-  if (space.kind === 'continuous' && strategy !== 'random') {
-    c.error(ownerSpan(c.nodes.get('sweep.rates')), 'sweep.rates.step',
-      `missing required property "step": only strategy "random" draws from a continuous range; strategy ${quote(strategy)} needs the grid min, min + step, …`);
+  const spaceOf = (key: 'rates' | 'inputRates'): RateSpace | undefined => {
+    const raw = sweepValues[key] as number[] | RateSpace | undefined;
+    if (raw === undefined) return undefined;
+    const space: RateSpace = Array.isArray(raw) ? { kind: 'finite', rates: raw } : raw;
+    if (space.kind === 'continuous' && strategy !== 'random') {
+      c.error(ownerSpan(c.nodes.get(`sweep.${key}`)), `sweep.${key}.step`,
+        `missing required property "step": only strategy "random" draws from a continuous range; strategy ${quote(strategy)} needs the grid min, min + step, …`);
+    }
+    return space;
+  };
+  const space = spaceOf('rates')!;
+  const inputSpace = spaceOf('inputRates');
+  const inputDropout = (values.model as ModelSpec).inputDropout;
+  if (inputSpace && inputDropout !== 0) {
+    c.error(ownerSpan(c.nodes.get('sweep.inputRates')), 'sweep.inputRates',
+      `sweep.inputRates searches the input drop rate, but model.inputDropout fixes it at ${inputDropout}: remove model.inputDropout (or set it to 0), or remove sweep.inputRates`);
   }
   const ignoredUnless = (key: string, needed: SweepSpec['strategy']): void => {
     if (written(key) && strategy !== needed) {
@@ -626,23 +640,39 @@ function resolveSweep(values: Values, c: Collector, rootSpan: Span): SweepSpec |
   }
 
   const seed = (sweepValues.seed as number | undefined) ?? training.seed;
-  let rates: number[] = space.kind === 'finite' ? space.rates as number[] : [];
+  const listOf = (rateSpace: RateSpace | undefined): number[] | undefined =>
+    rateSpace?.kind === 'finite' ? [...rateSpace.rates] : rateSpace && [];
+  let rates = listOf(space)!;
+  let inputRates = listOf(inputSpace);
+  let drawnConfigs: DropoutConfig[] | undefined;
   switch (strategy) {
     case 'grid':
       break;
     case 'random': {
       const samples = sweepValues.samples as number | undefined;
+      const noun = inputSpace ? '(input rate, rate) pairs' : 'rates';
       if (samples === undefined) {
-        c.error(ownerSpan(c.nodes.get('sweep.strategy')), 'sweep.samples', 'missing required property "samples": strategy "random" needs the number of rates to draw');
+        c.error(ownerSpan(c.nodes.get('sweep.strategy')), 'sweep.samples', `missing required property "samples": strategy "random" needs the number of ${noun} to draw`);
         break;
       }
-      const available = distinctRates(space);
+      const spaceText = (rateSpace: RateSpace, key: string): string => {
+        const count = distinctRates(rateSpace);
+        return rateSpace.kind === 'finite' ? `the ${count} rate${count === 1 ? '' : 's'} of sweep.${key}` : `the range of sweep.${key} (${count} distinct values at 4 decimals)`;
+      };
+      const available = distinctRates(space) * (inputSpace ? distinctRates(inputSpace) : 1);
       if (samples > available) {
-        const what = space.kind === 'finite' ? `the ${available} rate${available === 1 ? '' : 's'} of sweep.rates` : `the range (${available} distinct values at 4 decimals)`;
-        c.error(at('sweep.samples'), 'sweep.samples', `cannot draw ${samples} distinct rates from ${what}; use samples ≤ ${available}`);
+        const what = inputSpace ? `${spaceText(inputSpace, 'inputRates')} × ${spaceText(space, 'rates')} (${available} pairs)` : spaceText(space, 'rates');
+        c.error(at('sweep.samples'), 'sweep.samples', `cannot draw ${samples} distinct ${noun} from ${what}; use samples ≤ ${available}`);
         break;
       }
-      if (c.errorCount === errorsBefore) rates = drawRates(space, samples, seed);
+      if (c.errorCount > errorsBefore) break;
+      if (inputSpace) {
+        drawnConfigs = drawConfigs(inputSpace, space, samples, seed);
+        rates = distinctSorted(drawnConfigs.map((config) => config.rate));
+        inputRates = distinctSorted(drawnConfigs.map((config) => config.inputRate!));
+      } else {
+        rates = drawRates(space, samples, seed);
+      }
       break;
     }
     case 'hyperband':
@@ -660,8 +690,15 @@ function resolveSweep(values: Values, c: Collector, rootSpan: Span): SweepSpec |
       assertNever(strategy, 'sweep strategy');
   }
   if (c.errorCount > errorsBefore) return undefined;
-  const resolved: SweepSpec = { ...(sweepValues as unknown as SweepSpec), rates, seed };
+  const resolved: SweepSpec = {
+    ...(sweepValues as unknown as SweepSpec), rates, seed,
+    ...(inputRates ? { inputRates } : {}), ...(drawnConfigs ? { drawnConfigs } : {}),
+  };
   return resolved;
+}
+
+function distinctSorted(values: number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -670,14 +707,17 @@ function resolveSweep(values: Values, c: Collector, rootSpan: Span): SweepSpec |
 /** Warnings about specs that are valid but probably not what was meant. */
 function warn(spec: ExperimentSpec, c: Collector, rootSpan: Span): void {
   const at = (path: string): Span => c.nodes.get(path) ?? rootSpan;
-  const { rates } = spec.sweep;
-  if (rates.length === 1) {
-    c.warn(at('sweep.rates'), 'sweep.rates', `the sweep has a single rate (${rates[0]}), so there is nothing to compare`);
+  const { rates, inputRates } = spec.sweep;
+  if (rates.length === 1 && (inputRates?.length ?? 1) === 1) {
+    const what = inputRates ? `configuration (input rate ${inputRates[0]}, rate ${rates[0]})` : `rate (${rates[0]})`;
+    c.warn(at('sweep.rates'), 'sweep.rates', `the sweep has a single ${what}, so there is nothing to compare`);
   }
   const mc = spec.evaluation.mcSamples;
-  if (mc > 0 && rates.every((r) => r === 0) && spec.model.inputDropout === 0) {
+  const inputZero = inputRates ? inputRates.every((r) => r === 0) : spec.model.inputDropout === 0;
+  if (mc > 0 && rates.every((r) => r === 0) && inputZero) {
+    const input = inputRates ? 'every input rate is 0' : 'inputDropout is 0';
     c.warn(at('evaluation.mcSamples'), 'evaluation.mcSamples',
-      `MC dropout with ${mc} samples changes nothing: every rate is 0 and inputDropout is 0, so each pass equals the deterministic prediction`);
+      `MC dropout with ${mc} samples changes nothing: every rate is 0 and ${input}, so each pass equals the deterministic prediction`);
   }
   const patience = spec.training.earlyStopping?.patience;
   const epochs = spec.sweep.strategy === 'hyperband' ? spec.sweep.maxEpochs! : spec.training.epochs;

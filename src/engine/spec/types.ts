@@ -2,8 +2,10 @@
  * The experiment spec after parsing and validation, with every default filled in.
  *
  * Convention: every `rate` in this project is a DROP probability, as in Keras/TF.js (`tf.layers.dropout({rate})`).
- * The classic paper (Srivastava et al., 2014) writes p for the KEEP probability: p = 1 − rate.
+ * The classic paper (Srivastava et al., 2014) writes p for the KEEP probability: p = 1 − rate. That holds for the
+ * input layer too: an input rate of 0.2 keeps p = 0.8 of the features (the paper's usual input keep is 0.8).
  */
+import type { DropoutConfig } from '../sweep/dropoutConfig';
 
 export type Task = 'classification' | 'regression';
 
@@ -67,7 +69,10 @@ export interface ModelSpec {
   /** Units of each hidden layer; the swept rate applies to the input of every hidden-to-next layer. */
   hidden: number[];
   activation: Activation;
-  /** Drop probability on the input features (0 = none), fixed across the sweep. */
+  /**
+   * Drop probability on the input features (0 = none), fixed across the sweep. To search it instead, leave it 0
+   * and list `sweep.inputRates`.
+   */
   inputDropout: number;
   dropoutStyle: DropoutStyle;
 }
@@ -107,11 +112,22 @@ export interface SweepSpec {
    * drawn at parse time, so everything downstream of the spec sees a plain list.
    */
   rates: number[];
-  /** Seeds per rate. */
+  /**
+   * Drop probabilities on the input features, searched jointly with `rates` (each trial is one pair, input rate ×
+   * hidden rate); same forms and rules as `rates`. Absent: the input rate is `model.inputDropout`, fixed. With
+   * `random` these are the distinct input rates of the drawn pairs.
+   */
+  inputRates?: number[];
+  /**
+   * Resolved, not written by users: with `random` and `inputRates`, the (input, hidden) pairs drawn at parse time.
+   * Grid and Hyperband search the cross product of `inputRates` and `rates` instead.
+   */
+  drawnConfigs?: DropoutConfig[];
+  /** Seeds per rate (per configuration when two rates are searched). */
   repeats: number;
   strategy: SweepStrategy;
   objective: SweepObjective;
-  /** random: how many rates to draw. */
+  /** random: how many rates to draw (how many (input, hidden) pairs with `inputRates`). */
   samples?: number;
   /** random: the seed of the draw; defaults to training.seed. */
   seed: number;

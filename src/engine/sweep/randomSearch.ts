@@ -3,7 +3,8 @@
  * every consumer of the spec (runner, CodeLens, webviews) sees the same plain list of rates.
  */
 import { assertNever } from '../../protocol/assertNever';
-import { createRng, deriveSeed } from '../random';
+import { createRng, deriveSeed, type Rng } from '../random';
+import { compareConfigs, configKey, crossConfigs, type DropoutConfig } from './dropoutConfig';
 
 /** Where rates are drawn from: the values of a list or of a keras-tuner grid, or a continuous interval. */
 export type RateSpace =
@@ -31,31 +32,66 @@ export function distinctRates(space: RateSpace): number {
  * samples are asked for than the space has distinct values (the parser checks this first and says where).
  */
 export function drawRates(space: RateSpace, samples: number, seed: number): number[] {
-  const available = distinctRates(space);
-  if (!Number.isInteger(samples) || samples < 1) throw new Error(`samples must be a whole number ≥ 1, got ${samples}`);
-  if (samples > available) throw new Error(`cannot draw ${samples} distinct rates from a space of ${available}`);
+  checkSamples(samples, distinctRates(space));
   const rng = createRng(deriveSeed(seed, 'random-search'));
   switch (space.kind) {
-    case 'finite': {
-      const pool = [...new Set(space.rates)];
-      for (let i = 0; i < samples; i++) {
-        const j = i + rng.int(pool.length - i);
-        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-      }
-      return pool.slice(0, samples).sort((a, b) => a - b);
-    }
+    case 'finite':
+      return drawWithoutReplacement([...new Set(space.rates)], samples, rng).sort((a, b) => a - b);
     case 'continuous': {
-      const { min, max } = space;
       const drawn = new Set<number>();
-      const scale = 10 ** continuousDecimals;
-      while (drawn.size < samples) {
-        const value = min + rng.next() * (max - min);
-        const rounded = Math.round(value * scale) / scale;
-        // Rounding must not leave the interval (nor reach 1, which is not a rate).
-        drawn.add(rounded >= min && rounded <= max ? rounded : value);
-      }
+      while (drawn.size < samples) drawn.add(drawContinuous(space, rng));
       return [...drawn].sort((a, b) => a - b);
     }
     default: return assertNever(space, 'rate space');
   }
+}
+
+/**
+ * `samples` distinct (input rate, hidden rate) pairs, input-major ascending: uniform over the product of the two
+ * spaces. Two finite spaces are drawn without replacement from their cross product; otherwise each coordinate is
+ * drawn on its own (a continuous one rounded as above) and a pair already drawn is redrawn.
+ */
+export function drawConfigs(inputSpace: RateSpace, rateSpace: RateSpace, samples: number, seed: number): DropoutConfig[] {
+  checkSamples(samples, distinctRates(inputSpace) * distinctRates(rateSpace));
+  const rng = createRng(deriveSeed(seed, 'random-search/pairs'));
+  if (inputSpace.kind === 'finite' && rateSpace.kind === 'finite') {
+    const pool = crossConfigs([...new Set(rateSpace.rates)], [...new Set(inputSpace.rates)]);
+    return drawWithoutReplacement(pool, samples, rng).sort(compareConfigs);
+  }
+  const drawn = new Map<string, DropoutConfig>();
+  while (drawn.size < samples) {
+    const config = { inputRate: drawOne(inputSpace, rng), rate: drawOne(rateSpace, rng) };
+    drawn.set(configKey(config), config);
+  }
+  return [...drawn.values()].sort(compareConfigs);
+}
+
+function checkSamples(samples: number, available: number): void {
+  if (!Number.isInteger(samples) || samples < 1) throw new Error(`samples must be a whole number ≥ 1, got ${samples}`);
+  if (samples > available) throw new Error(`cannot draw ${samples} distinct rates from a space of ${available}`);
+}
+
+/** The first `samples` items of a partial Fisher–Yates shuffle of `pool` (which it reorders). */
+function drawWithoutReplacement<T>(pool: T[], samples: number, rng: Rng): T[] {
+  for (let i = 0; i < samples; i++) {
+    const j = i + rng.int(pool.length - i);
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, samples);
+}
+
+function drawOne(space: RateSpace, rng: Rng): number {
+  switch (space.kind) {
+    case 'finite': return space.rates[rng.int(space.rates.length)]!;
+    case 'continuous': return drawContinuous(space, rng);
+    default: return assertNever(space, 'rate space');
+  }
+}
+
+/** Uniform over [min, max], rounded to `continuousDecimals`. */
+function drawContinuous({ min, max }: { min: number; max: number }, rng: Rng): number {
+  const value = min + rng.next() * (max - min);
+  const rounded = Math.round(value * 10 ** continuousDecimals) / 10 ** continuousDecimals;
+  // Rounding must not leave the interval (nor reach 1, which is not a rate).
+  return rounded >= min && rounded <= max ? rounded : value;
 }

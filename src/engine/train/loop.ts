@@ -16,6 +16,8 @@ export interface TrialInput {
   dataset: Dataset;
   /** Drop probability of the hidden-layer dropout. */
   rate: number;
+  /** Drop probability on the input features; default model.inputDropout (a sweep searching it sets it per trial). */
+  inputRate?: number;
   seed: number;
   /** The last epoch to train (1-based, inclusive); default training.epochs. Hyperband sets it per rung. */
   untilEpoch?: number;
@@ -130,7 +132,7 @@ export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): 
     outputUnits: classification ? dataset.classCount : 1,
     activation: spec.model.activation,
     style: spec.model.dropoutStyle,
-    inputRate: spec.model.inputDropout,
+    inputRate: input.inputRate ?? spec.model.inputDropout,
     hiddenRate: rate,
   }, deriveSeed(seed, 'init'));
   const disposables: { dispose(): void }[] = [{ dispose: () => disposeMlp(mlp) }];
