@@ -1,5 +1,5 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
-import type { SweepObjective, SweepStrategy } from '../engine/spec/types';
+import { taskOf, type ExperimentSpec, type SweepObjective, type SweepStrategy } from '../engine/spec/types';
 import type { BackendInfo, Rung } from '../protocol/messages';
 import {
   comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, type BestRateExplanation, type MeanStd, type RateSummary,
@@ -26,7 +26,7 @@ export interface JsonSummary {
     id: string; rate: number; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
     stoppedByStrategy?: boolean;
     error?: string;
-    final?: { loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; val_acc?: number; mc_val_loss?: number; mc_val_acc?: number };
+    final?: { loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; val_acc?: number; mc_val_loss?: number; mc_val_acc?: number; mc_entropy?: number };
     best?: { epoch: number; val_loss: number; val_acc?: number };
   }[];
   /** Per rate, over the compared trials (Hyperband: those trained to maxEpochs); MeanStd carries the 95% interval. */
@@ -80,7 +80,7 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
         ...(last ? {
           final: {
             loss: last.loss, train_loss: last.train_loss, val_loss: last.val_loss, gap: last.val_loss - last.train_loss,
-            ...pick(last, ['acc', 'val_acc', 'mc_val_loss', 'mc_val_acc']),
+            ...pick(last, ['acc', 'val_acc', 'mc_val_loss', 'mc_val_acc', 'mc_entropy']),
           },
         } : {}),
         ...(bestEpoch ? { best: { epoch: bestEpoch.epoch, val_loss: bestEpoch.val_loss, ...pick(bestEpoch, ['val_acc']) } } : {}),
@@ -116,24 +116,30 @@ export function rateTable(record: SweepRecord): string {
   const { strategy, objective } = sweepSettings(record);
   const withSeeds = rates.some((rate) => rate.seeds > 1);
   const header = ['rate', 'keep p', 'seeds', 'best val_loss', ...(withSeeds ? [`${objective} 95% CI`] : []),
-    'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', ''];
+    'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', 'mc_entropy', ''];
   const rows = rates.map((rate) => [
     String(rate.rate), number(1 - rate.rate, 2), String(rate.seeds), withStd(rate.bestValLoss),
     ...(withSeeds ? [interval(objectiveOf(rate, objective))] : []), withStd(rate.finalLoss),
     withStd(rate.finalTrainLoss), withStd(rate.finalValLoss), withStd(rate.gap), withStd(rate.valAcc), withStd(rate.mcValLoss),
-    rate.rate === explanation?.rate ? '◀ best' : '',
+    withStd(rate.mcEntropy), rate.rate === explanation?.rate ? '◀ best' : '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]): string => cells.map((cell, column) => cell.padStart(widths[column])).join('  ').trimEnd();
   const notes = [
     'rate = drop probability (Keras); keep p = 1 − rate (Srivastava et al.).',
     'loss = training batches with dropout on; train_loss, val_loss = deterministic inference rule; gap = val_loss − train_loss (last epoch).',
+    ...(rates.some((rate) => rate.mcValLoss) ? [mcNote(record.manifest.spec)] : []),
   ];
   const budget = record.manifest.budgetExhausted ? `; stopped by sweep.${record.manifest.budgetExhausted}` : '';
   const sweepLines = [`strategy ${strategy}, objective ${objective}: ${epochsUsed(record.trials)} epochs trained over ${record.trials.length} trials${budget}`];
   if (strategy === 'hyperband') sweepLines.push('rates compared over the trials trained to maxEpochs; rounds:', ...rungLines(record.manifest.rungs ?? []));
   if (explanation) sweepLines.push(`best: ${explanation.text}`);
   return [line(header), ...rows.map(line), '', ...sweepLines, '', ...notes].join('\n');
+}
+
+function mcNote(spec: ExperimentSpec): string {
+  const uncertainty = taskOf(spec.dataset) === 'regression' ? 'variance across the passes' : 'entropy (nats)';
+  return `mc_val_loss = the mean prediction of ${spec.evaluation.mcSamples} dropout passes; mc_entropy = its mean predictive ${uncertainty}.`;
 }
 
 function rungLines(rungs: Rung[]): string[] {

@@ -41,6 +41,12 @@ export interface EpochMetrics {
   /** Validation set scored by Monte-Carlo dropout: the mean prediction of T stochastic passes. */
   mc_val_loss?: number;
   mc_val_acc?: number;
+  /**
+   * Mean over validation samples of the MC prediction's uncertainty. Classification: the predictive entropy
+   * H[p̄] = −Σ_k p̄_k log p̄_k of the averaged softmax, in nats (0 … log classes). Regression: the variance of the
+   * T passes' predictions (the name is kept for both tasks: one column, one chart).
+   */
+  mc_entropy?: number;
   durationMs: number;
 }
 

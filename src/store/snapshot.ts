@@ -1,4 +1,5 @@
 /** What the webviews draw, made from what the store holds. */
+import { taskOf } from '../engine/spec/types';
 import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepSnapshot } from '../protocol/messages';
 import type { SweepRecord } from './types';
@@ -15,7 +16,7 @@ export function toSnapshot(record: SweepRecord): SweepSnapshot {
     endedAt: manifest.endedAt,
     backend: manifest.backend?.name,
     epochs: maxTrialEpochs(manifest.spec),
-    task: manifest.spec.dataset.type === 'csv' ? manifest.spec.dataset.task : 'classification',
+    task: taskOf(manifest.spec.dataset),
     mcSamples: manifest.spec.evaluation.mcSamples,
     trials: record.trials.map((trial) => ({ plan: trial.plan, state: trial.status, epochs: trial.epochs, summary: trial.summary })),
   };

@@ -54,6 +54,8 @@ export interface RateSummary {
   gap: MeanStd;
   valAcc?: MeanStd;
   mcValLoss?: MeanStd;
+  /** Last-epoch mc_entropy: mean predictive entropy of the MC prediction (nats; regression: predictive variance). */
+  mcEntropy?: MeanStd;
 }
 
 export function meanStd(values: number[]): MeanStd {
@@ -116,8 +118,10 @@ export function summarizeByRate(trials: SummarizedTrial[]): RateSummary[] {
     const accuracies = group.map((trial) => trial.epochs.map((epoch) => epoch.val_acc).filter((acc): acc is number => acc !== undefined && Number.isFinite(acc)));
     if (accuracies.every((values) => values.length > 0)) summary.bestValAcc = meanStd(accuracies.map((values) => Math.max(...values)));
     const mcValLoss = optionalMeanStd(finals.map((final) => final.mc_val_loss));
+    const mcEntropy = optionalMeanStd(finals.map((final) => final.mc_entropy));
     if (valAcc) summary.valAcc = valAcc;
     if (mcValLoss) summary.mcValLoss = mcValLoss;
+    if (mcEntropy) summary.mcEntropy = mcEntropy;
     return summary;
   });
 }

@@ -32,7 +32,7 @@ describe('dropout-lab CLI', () => {
       assert.equal(trial.status, 'completed');
       assert.equal(trial.epochs, 4);
       assert.ok(trial.durationMs > 0);
-      for (const key of ['loss', 'train_loss', 'val_loss', 'gap', 'acc', 'val_acc', 'mc_val_loss']) assert.equal(typeof trial.final[key], 'number', key);
+      for (const key of ['loss', 'train_loss', 'val_loss', 'gap', 'acc', 'val_acc', 'mc_val_loss', 'mc_entropy']) assert.equal(typeof trial.final[key], 'number', key);
       assert.ok(Math.abs(trial.final.gap - (trial.final.val_loss - trial.final.train_loss)) < 1e-12);
       assert.ok(trial.best.epoch >= 1 && trial.best.epoch <= 4);
     }
