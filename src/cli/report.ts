@@ -2,7 +2,7 @@
 import { taskOf, type ExperimentSpec, type SweepObjective, type SweepStrategy } from '../engine/spec/types';
 import type { BackendInfo, Rung } from '../protocol/messages';
 import {
-  comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, type BestRateExplanation, type MeanStd, type RateSummary,
+  comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary,
 } from '../store/summary';
 import type { SweepRecord } from '../store/types';
 
@@ -43,14 +43,9 @@ export interface JsonSummary {
   };
 }
 
-/** Strategy and objective of a sweep; sweeps stored before strategies existed were grids ranked by val_loss. */
-function sweepSettings(record: SweepRecord): { strategy: SweepStrategy; objective: SweepObjective } {
-  return { strategy: record.manifest.spec.sweep?.strategy ?? 'grid', objective: record.manifest.spec.sweep?.objective ?? 'val_loss' };
-}
-
 function ratesOf(record: SweepRecord): { rates: RateSummary[]; explanation?: BestRateExplanation } {
   const rates = summarizeByRate(comparedTrials(record.trials, record.manifest.spec));
-  return { rates, explanation: explainBest(rates, sweepSettings(record).objective) };
+  return { rates, explanation: explainBest(rates, sweepSettings(record.manifest.spec).objective) };
 }
 
 export function jsonSummary(record: SweepRecord): JsonSummary {
@@ -65,7 +60,7 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     backend: backend?.name,
     backendFallbacks: backend?.fallbacks,
     rateConvention: 'drop',
-    ...sweepSettings(record),
+    ...sweepSettings(record.manifest.spec),
     epochsUsed: epochsUsed(record.trials),
     ...(record.manifest.rungs ? { rungs: record.manifest.rungs } : {}),
     ...(record.manifest.budgetExhausted ? { budgetExhausted: record.manifest.budgetExhausted } : {}),
@@ -113,7 +108,7 @@ const interval = (value: MeanStd | undefined): string => (value?.ci95 ? `[${numb
 /** The end-of-sweep table: one row per rate, the best marked; then the strategy, its cost and the best rate in words. */
 export function rateTable(record: SweepRecord): string {
   const { rates, explanation } = ratesOf(record);
-  const { strategy, objective } = sweepSettings(record);
+  const { strategy, objective } = sweepSettings(record.manifest.spec);
   const withSeeds = rates.some((rate) => rate.seeds > 1);
   const header = ['rate', 'keep p', 'seeds', 'best val_loss', ...(withSeeds ? [`${objective} 95% CI`] : []),
     'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', 'mc_entropy', ''];

@@ -5,7 +5,7 @@
  *
  * Metric names follow Keras (`loss`, `val_loss`, …). Rates are DROP probabilities; keep = 1 − rate.
  */
-import type { ExperimentSpec } from '../engine/spec/types';
+import type { DropoutStyle, ExperimentSpec, SweepObjective, SweepStrategy } from '../engine/spec/types';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
@@ -128,6 +128,8 @@ export type SweepEvent =
   /** `endedAt` as the trainer stamped it: the bench measures the delay from an epoch's end to a listener. */
   | { type: 'epoch'; trialId: string; metrics: EpochMetrics; endedAt?: number }
   | { type: 'trialEnded'; trialId: string; summary: TrialSummary }
+  /** Hyperband decided a round (after the trialEnded events of the trials it stops). */
+  | { type: 'rung'; rung: Rung }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'sweepEnded'; status: SweepStatus };
 
@@ -225,6 +227,13 @@ export interface SweepSnapshot {
   epochs: number;
   task: 'classification' | 'regression';
   mcSamples: number;
+  /** model.dropoutStyle: which deterministic inference rule val_loss was scored with. */
+  dropoutStyle: DropoutStyle;
+  strategy: SweepStrategy;
+  /** What "best" means: val_loss minimised or val_acc maximised. */
+  objective: SweepObjective;
+  /** Hyperband: the epochs of a full trial, the factor, and the rounds decided so far (kept current by `rung` events). */
+  hyperband?: { maxEpochs: number; factor: number; rungs: Rung[] };
   trials: TrialSnapshot[];
 }
 
@@ -288,6 +297,13 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   }
 }
 
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
+
+export function isRung(value: unknown): value is Rung {
+  return isObject(value) && isEpochCount(value.epochs) && [value.iteration, value.bracket, value.round].every(isFiniteNumber)
+    && [value.trials, value.promoted, value.stopped, value.unranked].every(isStringArray);
+}
+
 const sweepStatuses: readonly unknown[] = ['running', 'completed', 'cancelled', 'failed', 'interrupted'];
 
 /**
@@ -308,6 +324,8 @@ export function isSweepEvent(value: unknown): value is SweepEvent {
       return isEpochPayload(value);
     case 'trialEnded':
       return isTrialEndedPayload(value);
+    case 'rung':
+      return isRung(value.rung);
     case 'sweepEnded':
       return sweepStatuses.includes(value.status);
     default:

@@ -139,6 +139,7 @@ export function startSweep(options: SweepOptions): SweepRun {
         ended.set(id, stoppedSummary);
         emit({ type: 'trialEnded', trialId: id, summary: stoppedSummary });
       }
+      emit({ type: 'rung', rung });
       emit({
         type: 'log', level: 'info',
         message: `hyperband bracket ${rung.bracket} round ${rung.round} (${rung.epochs} epochs): ${rung.promoted.length} promoted, ${rung.stopped.length} stopped`,

@@ -2,6 +2,7 @@
 import { taskOf } from '../engine/spec/types';
 import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepSnapshot } from '../protocol/messages';
+import { sweepSettings } from './summary';
 import type { SweepRecord } from './types';
 
 export function toSnapshot(record: SweepRecord): SweepSnapshot {
@@ -18,6 +19,10 @@ export function toSnapshot(record: SweepRecord): SweepSnapshot {
     epochs: maxTrialEpochs(manifest.spec),
     task: taskOf(manifest.spec.dataset),
     mcSamples: manifest.spec.evaluation.mcSamples,
+    dropoutStyle: manifest.spec.model.dropoutStyle,
+    ...sweepSettings(manifest.spec),
+    ...(manifest.spec.sweep.strategy === 'hyperband' && manifest.spec.sweep.maxEpochs !== undefined
+      ? { hyperband: { maxEpochs: manifest.spec.sweep.maxEpochs, factor: manifest.spec.sweep.factor, rungs: manifest.rungs ?? [] } } : {}),
     trials: record.trials.map((trial) => ({ plan: trial.plan, state: trial.status, epochs: trial.epochs, summary: trial.summary })),
   };
 }

@@ -3,7 +3,7 @@
  * Rates are drop probabilities. "gap" is the overfitting gap val_loss − train_loss at the last epoch, both under
  * the deterministic inference rule.
  */
-import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
+import type { ExperimentSpec, SweepObjective, SweepSpec, SweepStrategy } from '../engine/spec/types';
 import type { TrialRecord } from './types';
 
 export interface MeanStd {
@@ -126,6 +126,11 @@ export function summarizeByRate(trials: SummarizedTrial[]): RateSummary[] {
   });
 }
 
+/** Strategy and objective of a stored spec; sweeps stored before strategies existed were grids ranked by val_loss. */
+export function sweepSettings(spec: ExperimentSpec): { strategy: SweepStrategy; objective: SweepObjective } {
+  return { strategy: spec.sweep?.strategy ?? 'grid', objective: spec.sweep?.objective ?? 'val_loss' };
+}
+
 /** The per-rate figure an objective ranks by: mean best val_loss (lower is better) or mean best val_acc (higher). */
 export function objectiveOf(rate: RateSummary, objective: SweepObjective): MeanStd | undefined {
   return objective === 'val_acc' ? rate.bestValAcc : rate.bestValLoss;
@@ -178,7 +183,7 @@ export function explainBest(rates: RateSummary[], objective: SweepObjective = 'v
  * to maxEpochs (the last round of each bracket), as a trial stopped at a rung after one epoch says little about its
  * rate — keras-tuner likewise reports the best of the fully trained trials.
  */
-export function comparedTrials<T extends SummarizedTrial>(trials: T[], spec: ExperimentSpec): T[] {
+export function comparedTrials<T extends SummarizedTrial>(trials: T[], spec: { sweep?: Pick<SweepSpec, 'strategy' | 'maxEpochs'> }): T[] {
   if (spec.sweep?.strategy !== 'hyperband' || spec.sweep.maxEpochs === undefined) return trials;
   const maxEpochs = spec.sweep.maxEpochs;
   return trials.filter((trial) => trial.epochs.length > 0 && trial.epochs[trial.epochs.length - 1]!.epoch >= maxEpochs);

@@ -20,6 +20,7 @@ import { Controls } from './controls';
 import { Header } from './header';
 import { HistoryList } from './historyList';
 import { RateScale } from './rateScale';
+import { RungTable } from './rungTable';
 import { TrialTable } from './trialTable';
 
 export interface Host {
@@ -51,6 +52,7 @@ export class Dashboard {
   private readonly mc?: McChart;
   private readonly controls?: Controls;
   private readonly table?: TrialTable;
+  private readonly rungs?: RungTable;
   private readonly history?: HistoryList;
   private readonly charts: HTMLElement;
   private readonly empty: HTMLElement;
@@ -83,6 +85,7 @@ export class Dashboard {
         this.persist();
         this.mark('table');
       }, () => this.colours);
+      this.rungs = new RungTable();
     } else {
       cards.push(this.rates.card.element);
       this.history = new HistoryList((dir) => host.post({ type: 'openSweep', dir }));
@@ -91,7 +94,7 @@ export class Dashboard {
     this.empty = el('p', { class: 'empty-state', text: panel ? 'No sweep of this experiment yet. Run it to watch the loss of every dropout rate live.' : 'No sweep to show yet.' });
     root.classList.add(`view-${kind}`);
     root.replaceChildren(...[
-      this.header.element, this.controls?.element, this.empty, this.rateScale.element, this.charts, this.table?.element, this.history?.element,
+      this.header.element, this.controls?.element, this.empty, this.rateScale.element, this.charts, this.table?.element, this.rungs?.element, this.history?.element,
     ].filter((node): node is HTMLElement => node !== undefined));
 
     watchTheme(() => {
@@ -223,7 +226,10 @@ export class Dashboard {
       this.rates.update(summarized, this.theme, this.colours);
       this.mc?.update(summarized[0]?.overlay === false ? summarized[0] : undefined, this.theme);
     }
-    if (dirty.rebuild || dirty.table) this.table?.update(primary);
+    if (dirty.rebuild || dirty.table) {
+      this.table?.update(primary);
+      this.rungs?.update(primary);
+    }
     if (dirty.rebuild || dirty.header) {
       this.header.update(this.ui.experiment ?? primary?.experiment, primary, Date.now());
       this.controls?.setOverlayChoices(overlayChoices(this.data), this.ui.overlays);
