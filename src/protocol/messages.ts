@@ -237,6 +237,13 @@ export interface SweepSnapshot {
   trials: TrialSnapshot[];
 }
 
+/** A finished sweep's best rate: its mean best val_loss, and the objective it was chosen by with its mean value (absent in sweeps stored before objectives). */
+export interface BestOfSweep {
+  rate: number;
+  val_loss: number;
+  objective?: { name: SweepObjective; value: number };
+}
+
 /** One line of a sweep history. */
 export interface SweepListItem {
   dir: string;
@@ -247,8 +254,8 @@ export interface SweepListItem {
   startedAt: string;
   endedAt?: string;
   trialCount: number;
-  /** Lowest mean best val_loss over the sweep's rates, when any trial has epochs. */
-  best?: { rate: number; val_loss: number };
+  /** The sweep's best rate by its objective, when any trial has epochs. */
+  best?: BestOfSweep;
 }
 
 export type ViewKind = 'panel' | 'side';

@@ -16,7 +16,7 @@ import {
 } from '../protocol/messages';
 import { checkpointPaths, defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
-import { bestRate, comparedTrials, summarizeByRate } from '../store/summary';
+import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../store/summary';
 import { storeFormat } from '../store/types';
 import { SweepWriter, type TrialWriter } from '../store/writer';
 import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
@@ -291,7 +291,11 @@ export function startSweep(options: SweepOptions): SweepRun {
     else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
     else status = 'completed';
     const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
-    writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) });
+    const bestValue = best && objectiveOf(best, spec.sweep.objective)?.mean;
+    writer.update({
+      status, endedAt: new Date().toISOString(),
+      ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean, ...(bestValue !== undefined ? { objective: { name: spec.sweep.objective, value: bestValue } } : {}) } } : {}),
+    });
     emit({ type: 'sweepEnded', status });
     resolveFinished(status);
   }

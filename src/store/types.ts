@@ -6,7 +6,7 @@
  *   <runs root>/<experiment slug>/<sweep id>/checkpoints/<trial id>.{json,bin} a paused Hyperband trial
  * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
  */
-import type { BackendInfo, EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../protocol/messages';
+import type { BackendInfo, BestOfSweep, EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../protocol/messages';
 import type { ExperimentSpec, SweepStrategy } from '../engine/spec/types';
 
 export const storeFormat = 1;
@@ -33,8 +33,8 @@ export interface SweepManifest {
   endedAt?: string;
   /** When Stop was asked for: endedAt − cancelRequestedAt is how long the trainers took to stop. */
   cancelRequestedAt?: string;
-  /** Written when the sweep ends: the rate with the lowest mean best val_loss. */
-  best?: { rate: number; val_loss: number };
+  /** Written when the sweep ends: the best rate by the objective, its mean best val_loss and (newer sweeps) its objective value. */
+  best?: BestOfSweep;
   /** spec.sweep.strategy, for readers that list sweeps without reading specs; absent in sweeps before it existed. */
   strategy?: SweepStrategy;
   /** Hyperband: every round decided so far, in order. */

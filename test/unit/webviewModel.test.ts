@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EpochMetrics, HostMessage, Rung, SweepEvent, SweepSnapshot, TrialPlan, TrialSnapshot, TrialSummary } from '../../src/protocol/messages';
 import { mixColours, parseCssColour, rateColours, type Rgb } from '../../webview/model/colours';
-import { formatDuration, keepOf, rateLabel } from '../../webview/model/format';
+import { bestOfSweepText, formatDuration, keepOf, rateLabel } from '../../webview/model/format';
 import { estimateRemainingMs, sweepProgress } from '../../webview/model/progress';
 import { bestRateOf, compareMonteCarlo, compareRates, emptyComparisonNote, inferenceRuleChart, summarizeSweep } from '../../webview/model/rates';
 import { hyperbandBrackets, outcomeLabel } from '../../webview/model/rungs';
@@ -367,6 +367,11 @@ describe('webview model: colours and labels', () => {
     const uneven = rateColours([0, 0.1, 0.8], yellow, purple);
     assert.ok(distance(uneven.get(0.1) as Rgb, yellow) < distance(uneven.get(0.1) as Rgb, purple));
     assert.deepEqual([...rateColours([0.3], yellow, purple).values()], [yellow], 'a single rate takes the low end');
+  });
+
+  test('a sweep\'s best in the history names the objective it was chosen by; older sweeps their val_loss', () => {
+    assert.equal(bestOfSweepText({ rate: 0.3, val_loss: 0.25, objective: { name: 'val_acc', value: 0.9125 } }), 'rate 0.3 (keep 0.7) · val_acc 0.9125');
+    assert.equal(bestOfSweepText({ rate: 0.3, val_loss: 0.25 }), 'rate 0.3 (keep 0.7) · val_loss 0.2500');
   });
 
   test('rates are labelled with their keep probability', () => {

@@ -2,7 +2,7 @@
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { SweepListItem } from '../../src/protocol/messages';
 import { el } from '../dom';
-import { formatMetric, formatRate, formatStartTime, rateLabel } from '../model/format';
+import { bestOfSweepText, formatRate, formatStartTime } from '../model/format';
 import { maxSmoothing } from '../model/series';
 import type { UiState } from '../model/uiState';
 import { stateLabel } from './statusText';
@@ -55,7 +55,7 @@ export class Controls {
       return;
     }
     this.overlayList.replaceChildren(...choices.map((choice) => {
-      const best = choice.best ? ` · best ${rateLabel(choice.best.rate)} ${formatMetric(choice.best.val_loss)}` : '';
+      const best = choice.best ? ` · best ${bestOfSweepText(choice.best)}` : '';
       const checkbox = el('vscode-checkbox', {
         text: `${formatStartTime(choice.startedAt)} · ${stateLabel(choice.status).toLowerCase()}${choice.best ? ` · best rate ${formatRate(choice.best.rate)}` : ''}`,
         attrs: { 'data-dir': choice.dir, title: `${choice.id}${best}` },
