@@ -473,7 +473,13 @@ try {
     check(drawnPoints === epochsDone, `final: every epoch drawn (${drawnPoints} of ${epochsDone})`);
     const rates = await series(tab, 'rates');
     const best = rates.find((entry) => entry.kind === 'best_val_loss' && !entry.overlay);
-    check(best && best.x.length === new Set(finalSweep.trials.map((trial) => trial.plan.rate)).size, `final: the rates chart has a point per rate (${best?.x.join(', ')})`);
+    // Hyperband compares rates over the trials trained to maxEpochs only.
+    const compared = finalSweep.trials.filter((trial) => !finalSweep.hyperband || trial.epochs.at(-1)?.epoch >= finalSweep.hyperband.maxEpochs);
+    check(best && best.x.length === new Set(compared.map((trial) => trial.plan.rate)).size, `final: the rates chart has a point per compared rate (${best?.x.join(', ')})`);
+    if (finalSweep.hyperband) {
+      const rounds = JSON.parse(await tab.getAttribute('section.rungs', 'data-rungs')).flatMap((bracket) => bracket.rounds);
+      check(rounds.length === finalSweep.hyperband.rungs.length, `final: the Hyperband table lists every round (${rounds.length})`);
+    }
     check((await tab.textContent('.run-stop'))?.trim() === 'Run', 'final: the Run button shows once the sweep ended');
     check(await tab.$$eval('tr.is-best', (rows) => rows.length) === 1, 'final: one trial is marked best');
 

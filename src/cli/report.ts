@@ -1,9 +1,9 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
-import type { SweepObjective, SweepStrategy } from '../engine/spec/types';
+import { taskOf, type ExperimentSpec, type SweepObjective, type SweepStrategy } from '../engine/spec/types';
 import { configOf, sameConfig, searchesInputRate } from '../engine/sweep/dropoutConfig';
 import type { BackendInfo, Rung } from '../protocol/messages';
 import {
-  comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, type BestRateExplanation, type MeanStd, type RateSummary,
+  comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary,
 } from '../store/summary';
 import type { SweepRecord } from '../store/types';
 
@@ -29,7 +29,7 @@ export interface JsonSummary {
     id: string; inputRate?: number; rate: number; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
     stoppedByStrategy?: boolean;
     error?: string;
-    final?: { loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; val_acc?: number; mc_val_loss?: number; mc_val_acc?: number };
+    final?: { loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; val_acc?: number; mc_val_loss?: number; mc_val_acc?: number; mc_entropy?: number };
     best?: { epoch: number; val_loss: number; val_acc?: number };
   }[];
   /**
@@ -49,14 +49,9 @@ export interface JsonSummary {
   };
 }
 
-/** Strategy and objective of a sweep; sweeps stored before strategies existed were grids ranked by val_loss. */
-function sweepSettings(record: SweepRecord): { strategy: SweepStrategy; objective: SweepObjective } {
-  return { strategy: record.manifest.spec.sweep?.strategy ?? 'grid', objective: record.manifest.spec.sweep?.objective ?? 'val_loss' };
-}
-
 function ratesOf(record: SweepRecord): { rates: RateSummary[]; explanation?: BestRateExplanation } {
   const rates = summarizeByRate(comparedTrials(record.trials, record.manifest.spec));
-  return { rates, explanation: explainBest(rates, sweepSettings(record).objective) };
+  return { rates, explanation: explainBest(rates, sweepSettings(record.manifest.spec).objective) };
 }
 
 export function jsonSummary(record: SweepRecord): JsonSummary {
@@ -72,7 +67,7 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     backend: backend?.name,
     backendFallbacks: backend?.fallbacks,
     rateConvention: 'drop',
-    ...sweepSettings(record),
+    ...sweepSettings(record.manifest.spec),
     epochsUsed: epochsUsed(record.trials),
     ...(inputRates ? { inputRates } : {}),
     ...(record.manifest.rungs ? { rungs: record.manifest.rungs } : {}),
@@ -88,7 +83,7 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
         ...(last ? {
           final: {
             loss: last.loss, train_loss: last.train_loss, val_loss: last.val_loss, gap: last.val_loss - last.train_loss,
-            ...pick(last, ['acc', 'val_acc', 'mc_val_loss', 'mc_val_acc']),
+            ...pick(last, ['acc', 'val_acc', 'mc_val_loss', 'mc_val_acc', 'mc_entropy']),
           },
         } : {}),
         ...(bestEpoch ? { best: { epoch: bestEpoch.epoch, val_loss: bestEpoch.val_loss, ...pick(bestEpoch, ['val_acc']) } } : {}),
@@ -124,16 +119,16 @@ const interval = (value: MeanStd | undefined): string => (value?.ci95 ? `[${numb
  */
 export function rateTable(record: SweepRecord): string {
   const { rates, explanation } = ratesOf(record);
-  const { strategy, objective } = sweepSettings(record);
+  const { strategy, objective } = sweepSettings(record.manifest.spec);
   const withSeeds = rates.some((rate) => rate.seeds > 1);
   const withInput = rates.some(searchesInputRate);
   const header = [...(withInput ? ['input rate'] : []), 'rate', 'keep p', 'seeds', 'best val_loss', ...(withSeeds ? [`${objective} 95% CI`] : []),
-    'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', ''];
+    'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', 'mc_entropy', ''];
   const rows = rates.map((rate) => [
     ...(withInput ? [String(rate.inputRate)] : []), String(rate.rate), number(1 - rate.rate, 2), String(rate.seeds), withStd(rate.bestValLoss),
     ...(withSeeds ? [interval(objectiveOf(rate, objective))] : []), withStd(rate.finalLoss),
     withStd(rate.finalTrainLoss), withStd(rate.finalValLoss), withStd(rate.gap), withStd(rate.valAcc), withStd(rate.mcValLoss),
-    explanation && sameConfig(rate, explanation) ? '◀ best' : '',
+    withStd(rate.mcEntropy), explanation && sameConfig(rate, explanation) ? '◀ best' : '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]): string => cells.map((cell, column) => cell.padStart(widths[column])).join('  ').trimEnd();
@@ -141,12 +136,18 @@ export function rateTable(record: SweepRecord): string {
     'rate = drop probability (Keras); keep p = 1 − rate (Srivastava et al.).',
     ...(withInput ? ['input rate = drop probability on the input features; rate = on the hidden layers.'] : []),
     'loss = training batches with dropout on; train_loss, val_loss = deterministic inference rule; gap = val_loss − train_loss (last epoch).',
+    ...(rates.some((rate) => rate.mcValLoss) ? [mcNote(record.manifest.spec)] : []),
   ];
   const budget = record.manifest.budgetExhausted ? `; stopped by sweep.${record.manifest.budgetExhausted}` : '';
   const sweepLines = [`strategy ${strategy}, objective ${objective}: ${epochsUsed(record.trials)} epochs trained over ${record.trials.length} trials${budget}`];
   if (strategy === 'hyperband') sweepLines.push('rates compared over the trials trained to maxEpochs; rounds:', ...rungLines(record.manifest.rungs ?? []));
   if (explanation) sweepLines.push(`best: ${explanation.text}`);
   return [line(header), ...rows.map(line), '', ...sweepLines, '', ...notes].join('\n');
+}
+
+function mcNote(spec: ExperimentSpec): string {
+  const uncertainty = taskOf(spec.dataset) === 'regression' ? 'variance across the passes' : 'entropy (nats)';
+  return `mc_val_loss = the mean prediction of ${spec.evaluation.mcSamples} dropout passes; mc_entropy = its mean predictive ${uncertainty}.`;
 }
 
 function rungLines(rungs: Rung[]): string[] {

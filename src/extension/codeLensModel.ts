@@ -3,9 +3,10 @@
  * Kept free of `vscode` so it is unit-tested directly.
  */
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
-import type { ParsedSpec } from '../engine/spec/types';
+import type { ExperimentSpec, ParsedSpec } from '../engine/spec/types';
 import { configLabel, type DropoutConfig } from '../engine/sweep/dropoutConfig';
 import { sweepConfigs } from '../engine/sweep/plan';
+import { assertNever } from '../protocol/assertNever';
 
 export interface RunningProgress {
   epoch: number;
@@ -64,13 +65,7 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
   } else if (state.trusted === false) {
     lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: '$(shield) Restricted Mode: trust this folder to run', tooltip: 'Dropout Lab runs no training in Restricted Mode' });
   } else if (spec) {
-    const configs = sweepConfigs(spec.sweep).length;
-    const noun = spec.sweep.inputRates ? 'configuration' : 'rate';
-    const seeds = spec.sweep.repeats;
-    lenses.push({
-      offset: top, command: 'dropoutLab.run', args: [],
-      title: `$(play) Run experiment (${configs} ${noun}${configs === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'})`,
-    });
+    lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: `$(play) ${runTitle(spec)}` });
   } else {
     const errors = parsed.problems.filter((problem) => problem.severity === 'error').length;
     lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: `$(error) ${errors} problem${errors === 1 ? '' : 's'} to fix before running` });
@@ -81,8 +76,29 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
     lenses.push({ offset: top, title: `$(graph) Show results (last: ${when}${best})`, command: 'dropoutLab.showResults', args: [] });
   }
 
-  if (spec && !state.running && state.trusted !== false && root) lenses.push(...rateLenses(root, spec.sweep.rates));
+  // Hyperband decides itself which rates train how long: a sweep cannot be narrowed to one of its rates.
+  if (spec && spec.sweep.strategy !== 'hyperband' && !state.running && state.trusted !== false && root) lenses.push(...rateLenses(root, spec.sweep.rates));
   return lenses;
+}
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** What Run will do, in the strategy's words. */
+export function runTitle(spec: ExperimentSpec): string {
+  const { strategy, repeats, maxEpochs, factor, iterations } = spec.sweep;
+  // With sweep.inputRates a configuration is an (input rate, rate) pair.
+  const configs = count(sweepConfigs(spec.sweep).length, spec.sweep.inputRates ? 'configuration' : 'rate');
+  switch (strategy) {
+    case 'grid':
+      return `Run experiment (${configs} × ${count(repeats, 'seed')})`;
+    case 'random':
+      return `Run random search (${configs} × ${count(repeats, 'seed')})`;
+    case 'hyperband':
+      return `Run Hyperband (${configs}, max ${count(maxEpochs ?? spec.training.epochs, 'epoch')}, factor ${factor}`
+        + `${iterations > 1 ? `, ${iterations} iterations` : ''})`;
+    default:
+      return assertNever(strategy, 'sweep strategy');
+  }
 }
 
 /** "Run only this rate" on each rate of a list, or on the range object once per rate it expands to. */

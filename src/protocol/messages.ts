@@ -5,7 +5,7 @@
  *
  * Metric names follow Keras (`loss`, `val_loss`, …). Rates are DROP probabilities; keep = 1 − rate.
  */
-import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
+import type { DropoutStyle, ExperimentSpec, SweepObjective, SweepStrategy } from '../engine/spec/types';
 import type { DropoutConfig } from '../engine/sweep/dropoutConfig';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -45,6 +45,12 @@ export interface EpochMetrics {
   /** Validation set scored by Monte-Carlo dropout: the mean prediction of T stochastic passes. */
   mc_val_loss?: number;
   mc_val_acc?: number;
+  /**
+   * Mean over validation samples of the MC prediction's uncertainty. Classification: the predictive entropy
+   * H[p̄] = −Σ_k p̄_k log p̄_k of the averaged softmax, in nats (0 … log classes). Regression: the variance of the
+   * T passes' predictions (the name is kept for both tasks: one column, one chart).
+   */
+  mc_entropy?: number;
   durationMs: number;
 }
 
@@ -126,6 +132,8 @@ export type SweepEvent =
   /** `endedAt` as the trainer stamped it: the bench measures the delay from an epoch's end to a listener. */
   | { type: 'epoch'; trialId: string; metrics: EpochMetrics; endedAt?: number }
   | { type: 'trialEnded'; trialId: string; summary: TrialSummary }
+  /** Hyperband decided a round (after the trialEnded events of the trials it stops). */
+  | { type: 'rung'; rung: Rung }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'sweepEnded'; status: SweepStatus };
 
@@ -223,14 +231,23 @@ export interface SweepSnapshot {
   epochs: number;
   task: 'classification' | 'regression';
   mcSamples: number;
-  /** spec.sweep.objective: what the best configuration is chosen by; absent in snapshots made before it was sent (val_loss). */
-  objective?: SweepObjective;
+  /** model.dropoutStyle: which deterministic inference rule val_loss was scored with. */
+  dropoutStyle: DropoutStyle;
+  strategy: SweepStrategy;
+  /** What "best" means: val_loss minimised or val_acc maximised. */
+  objective: SweepObjective;
+  /** Hyperband: the epochs of a full trial, the factor, and the rounds decided so far (kept current by `rung` events). */
+  hyperband?: { maxEpochs: number; factor: number; rungs: Rung[] };
   trials: TrialSnapshot[];
 }
 
-/** A finished sweep's best configuration (inputRate only when the sweep searched it) and its mean best val_loss. */
+/**
+ * A finished sweep's best configuration (inputRate only when the sweep searched it): its mean best val_loss, and the
+ * objective it was chosen by with its mean value (absent in sweeps stored before objectives).
+ */
 export interface BestOfSweep extends DropoutConfig {
   val_loss: number;
+  objective?: { name: SweepObjective; value: number };
 }
 
 /** One line of a sweep history. */
@@ -243,7 +260,7 @@ export interface SweepListItem {
   startedAt: string;
   endedAt?: string;
   trialCount: number;
-  /** The best configuration by the sweep's objective, with its mean best val_loss, when any trial has epochs. */
+  /** The best configuration by the sweep's objective, when any trial has epochs. */
   best?: BestOfSweep;
 }
 
@@ -296,6 +313,13 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   }
 }
 
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
+
+export function isRung(value: unknown): value is Rung {
+  return isObject(value) && isEpochCount(value.epochs) && [value.iteration, value.bracket, value.round].every(isFiniteNumber)
+    && [value.trials, value.promoted, value.stopped, value.unranked].every(isStringArray);
+}
+
 const sweepStatuses: readonly unknown[] = ['running', 'completed', 'cancelled', 'failed', 'interrupted'];
 
 /**
@@ -316,6 +340,8 @@ export function isSweepEvent(value: unknown): value is SweepEvent {
       return isEpochPayload(value);
     case 'trialEnded':
       return isTrialEndedPayload(value);
+    case 'rung':
+      return isRung(value.rung);
     case 'sweepEnded':
       return sweepStatuses.includes(value.status);
     default:

@@ -17,7 +17,7 @@ import {
 } from '../protocol/messages';
 import { checkpointPaths, defaultRunsRoot, specHash } from '../store/layout';
 import { loadSweep } from '../store/reader';
-import { bestRate, comparedTrials, summarizeByRate } from '../store/summary';
+import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../store/summary';
 import { storeFormat, type SweepRecord, type TrialRecord } from '../store/types';
 import { StoreWriteError, SweepWriter, type StoreFileSystem, type TrialWriter } from '../store/writer';
 import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
@@ -230,6 +230,7 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
         ended.set(id, stoppedSummary);
         emit({ type: 'trialEnded', trialId: id, summary: stoppedSummary });
       }
+      emit({ type: 'rung', rung });
       emit({
         type: 'log', level: 'info',
         message: `hyperband bracket ${rung.bracket} round ${rung.round} (${rung.epochs} epochs): ${rung.promoted.length} promoted, ${rung.stopped.length} stopped`,
@@ -392,7 +393,11 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
       else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
       else status = 'completed';
       const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
-      store(() => writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { ...configOf(best), val_loss: best.bestValLoss.mean } } : {}) }));
+      const bestValue = best && objectiveOf(best, spec.sweep.objective)?.mean;
+      store(() => writer.update({
+        status, endedAt: new Date().toISOString(),
+        ...(best ? { best: { ...configOf(best), val_loss: best.bestValLoss.mean, ...(bestValue !== undefined ? { objective: { name: spec.sweep.objective, value: bestValue } } : {}) } } : {}),
+      }));
     }
     if (storeError) {
       status = 'failed';

@@ -1,6 +1,8 @@
 /** What the webviews draw, made from what the store holds. */
+import { taskOf } from '../engine/spec/types';
 import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepSnapshot } from '../protocol/messages';
+import { sweepSettings } from './summary';
 import type { SweepRecord } from './types';
 
 export function toSnapshot(record: SweepRecord): SweepSnapshot {
@@ -15,9 +17,12 @@ export function toSnapshot(record: SweepRecord): SweepSnapshot {
     endedAt: manifest.endedAt,
     backend: manifest.backend?.name,
     epochs: maxTrialEpochs(manifest.spec),
-    task: manifest.spec.dataset.type === 'csv' ? manifest.spec.dataset.task : 'classification',
+    task: taskOf(manifest.spec.dataset),
     mcSamples: manifest.spec.evaluation.mcSamples,
-    objective: manifest.spec.sweep?.objective ?? 'val_loss',
+    dropoutStyle: manifest.spec.model.dropoutStyle,
+    ...sweepSettings(manifest.spec),
+    ...(manifest.spec.sweep.strategy === 'hyperband' && manifest.spec.sweep.maxEpochs !== undefined
+      ? { hyperband: { maxEpochs: manifest.spec.sweep.maxEpochs, factor: manifest.spec.sweep.factor, rungs: manifest.rungs ?? [] } } : {}),
     trials: record.trials.map((trial) => ({ plan: trial.plan, state: trial.status, epochs: trial.epochs, summary: trial.summary })),
   };
 }

@@ -3,7 +3,7 @@
  * both): what the CLI table, the JSON summary and the panels compare. Rates are drop probabilities. "gap" is the
  * overfitting gap val_loss − train_loss at the last epoch, both under the deterministic inference rule.
  */
-import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
+import type { ExperimentSpec, SweepObjective, SweepSpec, SweepStrategy } from '../engine/spec/types';
 import { compareConfigs, configKey, configLabel, configOf, type DropoutConfig } from '../engine/sweep/dropoutConfig';
 import type { TrialRecord } from './types';
 
@@ -55,6 +55,8 @@ export interface RateSummary extends DropoutConfig {
   gap: MeanStd;
   valAcc?: MeanStd;
   mcValLoss?: MeanStd;
+  /** Last-epoch mc_entropy: mean predictive entropy of the MC prediction (nats; regression: predictive variance). */
+  mcEntropy?: MeanStd;
 }
 
 export function meanStd(values: number[]): MeanStd {
@@ -119,10 +121,17 @@ export function summarizeByRate(trials: SummarizedTrial[]): RateSummary[] {
     const accuracies = group.map((trial) => trial.epochs.map((epoch) => epoch.val_acc).filter((acc): acc is number => acc !== undefined && Number.isFinite(acc)));
     if (accuracies.every((values) => values.length > 0)) summary.bestValAcc = meanStd(accuracies.map((values) => Math.max(...values)));
     const mcValLoss = optionalMeanStd(finals.map((final) => final.mc_val_loss));
+    const mcEntropy = optionalMeanStd(finals.map((final) => final.mc_entropy));
     if (valAcc) summary.valAcc = valAcc;
     if (mcValLoss) summary.mcValLoss = mcValLoss;
+    if (mcEntropy) summary.mcEntropy = mcEntropy;
     return summary;
   });
+}
+
+/** Strategy and objective of a stored spec; sweeps stored before strategies existed were grids ranked by val_loss. */
+export function sweepSettings(spec: ExperimentSpec): { strategy: SweepStrategy; objective: SweepObjective } {
+  return { strategy: spec.sweep?.strategy ?? 'grid', objective: spec.sweep?.objective ?? 'val_loss' };
 }
 
 /** The per-configuration figure an objective ranks by: mean best val_loss (lower is better) or mean best val_acc (higher). */
@@ -176,7 +185,7 @@ export function explainBest(rates: RateSummary[], objective: SweepObjective = 'v
  * to maxEpochs (the last round of each bracket), as a trial stopped at a rung after one epoch says little about its
  * rate — keras-tuner likewise reports the best of the fully trained trials.
  */
-export function comparedTrials<T extends SummarizedTrial>(trials: T[], spec: ExperimentSpec): T[] {
+export function comparedTrials<T extends SummarizedTrial>(trials: T[], spec: { sweep?: Pick<SweepSpec, 'strategy' | 'maxEpochs'> }): T[] {
   if (spec.sweep?.strategy !== 'hyperband' || spec.sweep.maxEpochs === undefined) return trials;
   const maxEpochs = spec.sweep.maxEpochs;
   return trials.filter((trial) => trial.epochs.length > 0 && trial.epochs[trial.epochs.length - 1]!.epoch >= maxEpochs);

@@ -33,7 +33,7 @@ export interface SweepManifest {
   endedAt?: string;
   /** When Stop was asked for: endedAt − cancelRequestedAt is how long the trainers took to stop. */
   cancelRequestedAt?: string;
-  /** Written when the sweep ends: the best configuration by the objective, with its mean best val_loss. */
+  /** Written when the sweep ends: the best configuration by the objective, its mean best val_loss and (newer sweeps) its objective value. */
   best?: BestOfSweep;
   /** spec.sweep.strategy, for readers that list sweeps without reading specs; absent in sweeps before it existed. */
   strategy?: SweepStrategy;

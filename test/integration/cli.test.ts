@@ -33,7 +33,7 @@ describe('dropout-lab CLI', () => {
       assert.equal(trial.status, 'completed');
       assert.equal(trial.epochs, 4);
       assert.ok(trial.durationMs > 0);
-      for (const key of ['loss', 'train_loss', 'val_loss', 'gap', 'acc', 'val_acc', 'mc_val_loss']) assert.equal(typeof trial.final[key], 'number', key);
+      for (const key of ['loss', 'train_loss', 'val_loss', 'gap', 'acc', 'val_acc', 'mc_val_loss', 'mc_entropy']) assert.equal(typeof trial.final[key], 'number', key);
       assert.ok(Math.abs(trial.final.gap - (trial.final.val_loss - trial.final.train_loss)) < 1e-12);
       assert.ok(trial.best.epoch >= 1 && trial.best.epoch <= 4);
     }
@@ -55,6 +55,11 @@ describe('dropout-lab CLI', () => {
     assert.ok(summary.best.objective.ci95.low <= summary.best.val_loss && summary.best.val_loss <= summary.best.objective.ci95.high);
     assert.match(summary.best.explanation, new RegExp(`^rate ${expectedBest}: val_loss \\d\\.\\d{3} ± \\d\\.\\d{3} over 2 seeds`));
     assert.equal(typeof summary.best.distinguishableFromRunnerUp, 'boolean');
+    // sweep.json (what the history lists) records the best rate with the objective it was chosen by.
+    const manifest = JSON.parse(fs.readFileSync(path.join(summary.dir, 'sweep.json'), 'utf8'));
+    assert.deepEqual(manifest.best, { rate: expectedBest, val_loss: summary.best.val_loss, objective: { name: 'val_loss', value: summary.best.objective.mean } });
+    // Every epoch line carries the MC predictive entropy (2 classes: within (0, log 2] nats).
+    for (const trial of summary.trials) assert.ok(trial.final.mc_entropy > 0 && trial.final.mc_entropy <= Math.log(2) + 1e-6, `mc_entropy ${trial.final.mc_entropy}`);
   });
 
   test('run --json with hyperband reports strategy, epochs used and the rungs; the table shows them', () => {

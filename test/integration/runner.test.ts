@@ -305,6 +305,11 @@ describe('runner: strategies', () => {
         assert.equal(trial.summary?.epochs, rung.epochs);
       }
     }
+    // Listeners (the panel's rounds table) hear each round as it is decided, after the trialEnded of those it stopped.
+    const rungEvents = options.events.flatMap((event) => (event.type === 'rung' ? [event.rung] : []));
+    assert.deepEqual(rungEvents, rungs);
+    const stoppedAt = options.events.findIndex((event) => event.type === 'trialEnded' && event.summary.stoppedByStrategy && event.trialId === rungs[0]!.stopped[0]);
+    assert.ok(stoppedAt >= 0 && stoppedAt < options.events.findIndex((event) => event.type === 'rung'));
     // Checkpoints served the promotions (the resumed curves above); they are removed when the sweep ends.
     assert.ok(!fs.existsSync(path.join(run.dir, 'checkpoints')));
   });

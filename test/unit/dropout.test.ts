@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import { applyDropout, createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp } from '../../src/engine/model/mlp';
 import { createRng } from '../../src/engine/random';
-import { lossSum, makeTargets, monteCarloScores, disposeTargets } from '../../src/engine/train/metrics';
+import { entropySum, lossSum, makeTargets, monteCarloScores, disposeTargets } from '../../src/engine/train/metrics';
 import type { DropoutStyle } from '../../src/engine/spec/types';
 
 before(async () => {
@@ -344,15 +344,16 @@ describe('inference rules against the mean of stochastic passes (linear layer)',
     const y = normalArray(n, 61);
     const passValues = Array.from({ length: T }, (_, t) => normalArray(n, 100 + t).map((v, i) => y[i] + 0.5 + v));
     const targets = makeTargets('regression', y, 1);
-    const [mc, meanOfLosses] = tf.tidy(() => {
+    const [mc, meanOfLosses, variance] = tf.tidy(() => {
       const passes = passValues.map((p) => tf.tensor2d(p, [n, 1]));
       const mcLoss = monteCarloScores(passes, targets);
       assert.equal(mcLoss.correct, undefined, 'no accuracy for regression');
       const perPass = tf.mean(tf.stack(passes.map((p) => lossSum(p, targets))));
-      return [mcLoss.lossSum.dataSync()[0], perPass.dataSync()[0]];
+      return [mcLoss.lossSum.dataSync()[0], perPass.dataSync()[0], mcLoss.uncertaintySum.dataSync()[0]];
     });
     let expected = 0;
     let averagedLoss = 0;
+    let expectedVariance = 0;
     for (let i = 0; i < n; i++) {
       let mean = 0;
       for (let t = 0; t < T; t++) {
@@ -360,7 +361,12 @@ describe('inference rules against the mean of stochastic passes (linear layer)',
         averagedLoss += (passValues[t][i] - y[i]) ** 2 / T;
       }
       expected += (mean - y[i]) ** 2;
+      for (let t = 0; t < T; t++) expectedVariance += (passValues[t][i] - mean) ** 2 / T;
     }
+    // The uncertainty of a regression ensemble: Σ_i Var_t(pass_i), the variance over passes divided by T.
+    assert.ok(Math.abs(variance - expectedVariance) <= 1e-4 * expectedVariance, `Σ variance ${variance}, expected ${expectedVariance}`);
+    // Identity behind the power check below: mean of the losses − loss of the mean = Σ_i Var_t(pass_i).
+    assert.ok(Math.abs(averagedLoss - expected - expectedVariance) <= 1e-9 * averagedLoss);
     // float32: a mean of 20 values and a sum of 50 squares, each within a few ulps: 1e-5 relative is generous.
     assert.ok(Math.abs(mc - expected) <= 1e-5 * expected, `MC loss ${mc}, expected ${expected}`);
     // Power: the mean of the per-pass losses is larger by Σ_i Var_t(pass_i) (≈ 50 here), so it would be rejected.
@@ -374,12 +380,13 @@ describe('inference rules against the mean of stochastic passes (linear layer)',
     const labels = Float32Array.from({ length: n }, (_, i) => i % classes);
     const logits = Array.from({ length: T }, (_, t) => normalArray(n * classes, 200 + t).map((v) => 2 * v));
     const targets = makeTargets('classification', labels, classes);
-    const [loss, correct] = tf.tidy(() => {
+    const [loss, correct, entropy] = tf.tidy(() => {
       const scores = monteCarloScores(logits.map((l) => tf.tensor2d(l, [n, classes])), targets);
-      return [scores.lossSum.dataSync()[0], scores.correct!.dataSync()[0]];
+      return [scores.lossSum.dataSync()[0], scores.correct!.dataSync()[0], scores.uncertaintySum.dataSync()[0]];
     });
     let expectedLoss = 0;
     let expectedCorrect = 0;
+    let expectedEntropy = 0;
     for (let i = 0; i < n; i++) {
       const mean = new Float64Array(classes);
       for (let t = 0; t < T; t++) {
@@ -390,9 +397,80 @@ describe('inference rules against the mean of stochastic passes (linear layer)',
       }
       expectedLoss -= Math.log(mean[labels[i]]);
       if (mean.indexOf(Math.max(...mean)) === labels[i]) expectedCorrect++;
+      expectedEntropy -= mean.reduce((sum, p) => sum + p * Math.log(p), 0);
     }
     assert.ok(Math.abs(loss - expectedLoss) <= 1e-4 * expectedLoss, `MC loss ${loss}, expected ${expectedLoss}`);
     assert.equal(correct, expectedCorrect);
+    // The predictive entropy H[p̄] of the averaged softmax, summed over rows (nats).
+    assert.ok(Math.abs(entropy - expectedEntropy) <= 1e-4 * expectedEntropy, `Σ H[p̄] ${entropy}, expected ${expectedEntropy}`);
     disposeTargets(targets);
+  });
+
+  test('MC predictive entropy: uniform logits give log K; identical passes give the entropy of the one prediction', () => {
+    const labels = Float32Array.from([0, 1, 2, 3]);
+    const targets = makeTargets('classification', labels, 4);
+    try {
+      // Any logits with equal entries are the uniform distribution over K = 4 classes: H = log 4 per row.
+      const uniform = tf.tidy(() => monteCarloScores([tf.zeros([4, 4]), tf.fill([4, 4], 3)] as tf.Tensor2D[], targets).uncertaintySum.dataSync()[0]);
+      assert.ok(Math.abs(uniform / 4 - Math.log(4)) < 1e-6, `mean H = ${uniform / 4}, log 4 = ${Math.log(4)}`);
+      // Rows of logits [a, 0, 0, 0]: p = (e^a, 1, 1, 1)/(e^a + 3), H = log(e^a + 3) − a·e^a/(e^a + 3).
+      const a = [0, 1, 2, 5];
+      const logits = Float32Array.from(a.flatMap((value) => [value, 0, 0, 0]));
+      const expected = a.reduce((sum, value) => sum + Math.log(Math.exp(value) + 3) - value * Math.exp(value) / (Math.exp(value) + 3), 0);
+      const [mc, single] = tf.tidy(() => {
+        const passes = Array.from({ length: 5 }, () => tf.tensor2d(logits, [4, 4]));
+        return [monteCarloScores(passes, targets).uncertaintySum.dataSync()[0], entropySum(tf.logSoftmax(passes[0]) as tf.Tensor2D).dataSync()[0]];
+      });
+      assert.ok(Math.abs(mc - expected) < 1e-5, `Σ H of 5 identical passes ${mc}, expected ${expected}`);
+      assert.ok(Math.abs(single - expected) < 1e-5, `Σ H of the single prediction ${single}, expected ${expected}`);
+    } finally {
+      disposeTargets(targets);
+    }
+    const regression = makeTargets('regression', Float32Array.from([0, 0]), 1);
+    try {
+      // Two passes (1, 3) and (5, 5): variances 1 and 0.
+      const variance = tf.tidy(() => monteCarloScores([tf.tensor2d([1, 5], [2, 1]), tf.tensor2d([3, 5], [2, 1])], regression).uncertaintySum.dataSync()[0]);
+      assert.equal(variance, 1);
+    } finally {
+      disposeTargets(regression);
+    }
+  });
+
+  test('MC predictive entropy of a network: at rate 0 it is the deterministic prediction\'s; at rate 0.5 it is at least the passes\' mean entropy', () => {
+    const [n, features, classes, T] = [40, 5, 3, 16];
+    const x = tf.tensor2d(normalArray(n * features, 71), [n, features]);
+    const targets = makeTargets('classification', Float32Array.from({ length: n }, (_, i) => i % classes), classes);
+    try {
+      for (const style of ['inverted', 'standard'] as const) {
+        for (const rate of [0, 0.5]) {
+          const mlp = createMlp({ featureCount: features, hidden: [16, 16], outputUnits: classes, activation: 'relu', style, inputRate: 0, hiddenRate: rate }, 5);
+          try {
+            const [mc, deterministic, meanOfPasses] = tf.tidy(() => {
+              const mode = seedStream(9);
+              const passes = Array.from({ length: T }, () => forward(mlp, x, mode));
+              const perPass = passes.map((pass) => entropySum(tf.logSoftmax(pass) as tf.Tensor2D).dataSync()[0]);
+              return [
+                monteCarloScores(passes, targets).uncertaintySum.dataSync()[0],
+                entropySum(tf.logSoftmax(forward(mlp, x, { kind: 'deterministic' })) as tf.Tensor2D).dataSync()[0],
+                perPass.reduce((sum, value) => sum + value, 0) / T,
+              ];
+            });
+            if (rate === 0) {
+              // Nothing is dropped: every pass is the deterministic network (inverted: identity; standard: p = 1).
+              assert.ok(Math.abs(mc - deterministic) <= 1e-5 * deterministic, `${style}: MC ${mc} vs deterministic ${deterministic}`);
+            } else {
+              // Entropy is concave: H[mean of p_t] ≥ mean of H[p_t], with equality only when every pass agrees.
+              assert.ok(mc > meanOfPasses, `${style}: H[p̄] ${mc} vs mean H[p_t] ${meanOfPasses}`);
+            }
+            assert.ok(mc > 0 && mc / n <= Math.log(classes) + 1e-6, `${style} rate ${rate}: mean H ${mc / n} outside (0, log ${classes}]`);
+          } finally {
+            disposeMlp(mlp);
+          }
+        }
+      }
+    } finally {
+      x.dispose();
+      disposeTargets(targets);
+    }
   });
 });

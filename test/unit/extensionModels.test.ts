@@ -56,6 +56,19 @@ describe('CodeLens model', () => {
     assert.deepEqual(lenses.map((l) => l.title), ['$(error) 2 problems to fix before running']);
   });
 
+  test('random search and Hyperband say so: rates × seeds drawn; Hyperband its max epochs and factor, no per-rate lenses', () => {
+    const random = listSpec.replace(/\[0, 0\.25,\s*0\.5\], "repeats": 3/, '{ "min": 0, "max": 0.8 }, "repeats": 2, "strategy": "random", "samples": 4, "seed": 7');
+    const randomLenses = codeLenses(random, parseSpec(random), {});
+    assert.equal(randomLenses[0].title, '$(play) Run random search (4 rates × 2 seeds)');
+    assert.equal(randomLenses.filter((l) => l.command === 'dropoutLab.runRate').length, 4, 'one lens per drawn rate');
+
+    const hyperband = listSpec.replace(/\[0, 0\.25,\s*0\.5\], "repeats": 3/, '{ "min": 0, "max": 0.8, "step": 0.1 }, "strategy": "hyperband", "maxEpochs": 27');
+    const hyperbandLenses = codeLenses(hyperband, parseSpec(hyperband), {});
+    assert.deepEqual(hyperbandLenses.map((l) => [l.title, l.command]), [['$(play) Run Hyperband (9 rates, max 27 epochs, factor 3)', 'dropoutLab.run']]);
+    const twice = hyperband.replace('"maxEpochs": 27', '"maxEpochs": 9, "factor": 2, "iterations": 2');
+    assert.equal(codeLenses(twice, parseSpec(twice), {})[0].title, '$(play) Run Hyperband (9 rates, max 9 epochs, factor 2, 2 iterations)');
+  });
+
   test('timeAgo', () => {
     const now = new Date('2026-11-27T12:00:00Z');
     assert.equal(timeAgo('2026-11-27T11:59:30Z', now), 'just now');

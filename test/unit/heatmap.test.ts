@@ -4,7 +4,7 @@ import type { EpochMetrics, SweepSnapshot, TrialSnapshot } from '../../src/proto
 import { parseCssColour } from '../../webview/model/colours';
 import { goodnessOf, heatmapOf, objectiveColour, textColourOn } from '../../webview/model/heatmap';
 import { configRateLabel } from '../../webview/model/format';
-import { byInputRate, compareRates, summarizeSweep } from '../../webview/model/rates';
+import { byInputRate, compareRates, inferenceInputRate, summarizeSweep } from '../../webview/model/rates';
 import { sortRows, trialRows } from '../../webview/model/table';
 
 const epoch = (n: number, val_loss: number, val_acc: number): EpochMetrics => ({ epoch: n, loss: val_loss, train_loss: val_loss / 2, val_loss, val_acc, durationMs: 1 });
@@ -20,7 +20,7 @@ function pair(inputRate: number, rate: number, seed: number, valLosses: number[]
 function sweep(trials: TrialSnapshot[], objective?: SweepSnapshot['objective']): SweepSnapshot {
   return {
     dir: '/runs/l/s1', id: 's1', experiment: 'layers', specPath: '/x/l.dropout.json', status: 'completed', startedAt: '2026-01-02T03:00:00.000Z',
-    epochs: 2, task: 'classification', mcSamples: 0, trials, ...(objective ? { objective } : {}),
+    epochs: 2, task: 'classification', mcSamples: 0, dropoutStyle: 'inverted', strategy: 'grid', objective: objective ?? 'val_loss', trials,
   };
 }
 
@@ -115,5 +115,18 @@ describe('webview model: two rates outside the heatmap', () => {
     assert.deepEqual(sorted.map((row) => [row.inputRate, row.rate, row.seed]).slice(0, 5), [[0.2, 0, 1], [0.2, 0, 2], [0.2, 0.5, 1], [0.2, 0.5, 2], [0.2, 0.8, 1]]);
     assert.equal(configRateLabel(rows[2]!), 'input rate 0 (keep 1) · rate 0.5 (keep 0.5)');
     assert.equal(configRateLabel({ rate: 0.5 }), 'rate 0.5 (keep 0.5)');
+  });
+});
+
+describe('inference-rule chart with two searched rates', () => {
+  test('follows the hidden rates at the best configuration\'s input rate, by the sweep\'s objective', () => {
+    // val_loss is lowest at input 0.2 · rate 0.5; val_acc highest at input 0 · rate 0.5.
+    const trials = () => [pair(0, 0.5, 1, [0.4], [0.95]), pair(0.2, 0.5, 1, [0.3], [0.9]), pair(0.2, 0, 1, [0.5], [0.7])];
+    for (const [objective, inputRate] of [['val_loss', 0.2], ['val_acc', 0]] as const) {
+      const snapshot = sweep(trials(), objective);
+      assert.equal(inferenceInputRate(snapshot, summarizeSweep(snapshot)), inputRate, objective);
+    }
+    const oneRate = sweep([{ ...pair(0, 0.5, 1, [0.4], [0.9]), plan: { id: 'rate-0.5_seed-1', rate: 0.5, seed: 1, repeat: 0 } }]);
+    assert.equal(inferenceInputRate(oneRate, summarizeSweep(oneRate)), undefined);
   });
 });

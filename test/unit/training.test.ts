@@ -170,7 +170,7 @@ describe('trainTrial', () => {
     assert.deepEqual(left, { completed: 0, cancelled: 0, failed: 0 }, 'tensors left behind per trial');
   });
 
-  test('metrics are sane; mc_val_loss is reported iff mcSamples > 0', async () => {
+  test('metrics are sane; mc_val_loss and mc_entropy are reported iff mcSamples > 0', async () => {
     const spec = buildSpec({ dataset: { noise: 0.1 }, training: { epochs: 30 } });
     const dataset = moons(spec);
     const r = await run(spec, dataset, 0.3, 1);
@@ -194,6 +194,8 @@ describe('trainTrial', () => {
       assert.ok(Number.isInteger(m.durationMs) && m.durationMs >= 0);
       // MC evaluation really samples: with masks at rate 0.3 the mean of 5 passes is not the deterministic prediction.
       assert.notEqual(m.mc_val_loss, m.val_loss);
+      // Mean predictive entropy of the averaged softmax over 2 classes: within (0, log 2] nats.
+      assert.ok(m.mc_entropy !== undefined && m.mc_entropy > 0 && m.mc_entropy <= Math.log(2) + 1e-6, `epoch ${m.epoch}: mc_entropy = ${m.mc_entropy}`);
     }
     // An easy problem (noise 0.1): the fitting loss falls from about ln 2 to well below it.
     assert.ok(r.epochs[0].loss > r.epochs.at(-1)!.loss, `loss ${r.epochs[0].loss} → ${r.epochs.at(-1)!.loss}`);
@@ -202,7 +204,7 @@ describe('trainTrial', () => {
     const off = buildSpec({ dataset: { noise: 0.1 }, training: { epochs: 3 }, evaluation: { mcSamples: 0 } });
     const r0 = await run(off, dataset, 0.3, 1);
     for (const m of r0.epochs) {
-      assert.ok(!('mc_val_loss' in m) && !('mc_val_acc' in m), `epoch ${m.epoch}: ${JSON.stringify(m)}`);
+      assert.ok(!('mc_val_loss' in m) && !('mc_val_acc' in m) && !('mc_entropy' in m), `epoch ${m.epoch}: ${JSON.stringify(m)}`);
       assert.ok(Number.isFinite(m.val_loss) && m.val_acc !== undefined);
     }
   });

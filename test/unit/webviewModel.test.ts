@@ -1,23 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EpochMetrics, HostMessage, SweepEvent, SweepSnapshot, TrialPlan, TrialSnapshot, TrialSummary } from '../../src/protocol/messages';
+import type { EpochMetrics, HostMessage, Rung, SweepEvent, SweepSnapshot, TrialPlan, TrialSnapshot, TrialSummary } from '../../src/protocol/messages';
 import { mixColours, parseCssColour, rateColours, type Rgb } from '../../webview/model/colours';
-import { formatDuration, keepOf, rateLabel } from '../../webview/model/format';
+import { bestOfSweepText, formatDuration, keepOf, rateLabel } from '../../webview/model/format';
 import { estimateRemainingMs, sweepProgress } from '../../webview/model/progress';
-import { bestRateOf, compareMonteCarlo, compareRates, summarizeSweep } from '../../webview/model/rates';
+import { bestRateOf, compareMonteCarlo, compareRates, emptyComparisonNote, inferenceRuleChart, summarizeSweep } from '../../webview/model/rates';
+import { hyperbandBrackets, outcomeLabel } from '../../webview/model/rungs';
 import { accuracyCurves, appendEpoch, emaNext, lossCurves, smoothValues, trialCurve } from '../../webview/model/series';
 import { applySweepEvent, applySweepEvents, choosePrimary } from '../../webview/model/sweeps';
-import { sortRows, toggleSort, trialRows } from '../../webview/model/table';
+import { bestMeaning, sortRows, toggleSort, trialRows } from '../../webview/model/table';
 import { restoreUiState } from '../../webview/model/uiState';
 import { drawableOverlays, fromShow, overlayChoices } from '../../webview/model/viewData';
 
 const plan = (rate: number, seed: number): TrialPlan => ({ id: `rate-${rate}_seed-${seed}`, rate, seed, repeat: seed - 1 });
 
-interface Curves { val: number[]; train: number[]; mc?: number[]; acc?: number[] }
-function epochs({ val, train, mc, acc }: Curves): EpochMetrics[] {
+interface Curves { val: number[]; train: number[]; mc?: number[]; acc?: number[]; entropy?: number[] }
+function epochs({ val, train, mc, acc, entropy }: Curves): EpochMetrics[] {
   return val.map((val_loss, index) => ({
     epoch: index + 1, loss: train[index] * 1.5, train_loss: train[index], val_loss, durationMs: 10,
-    ...(mc ? { mc_val_loss: mc[index] } : {}), ...(acc ? { val_acc: acc[index] } : {}),
+    ...(mc ? { mc_val_loss: mc[index] } : {}), ...(acc ? { val_acc: acc[index] } : {}), ...(entropy ? { mc_entropy: entropy[index] } : {}),
   }));
 }
 
@@ -28,17 +29,18 @@ function trial(rate: number, seed: number, curves?: Curves, state: TrialSnapshot
 function sweep(trials: TrialSnapshot[], overrides: Partial<SweepSnapshot> = {}): SweepSnapshot {
   return {
     dir: '/runs/moons/s1', id: 's1', experiment: 'moons', specPath: '/x/moons.dropout.json', status: 'completed',
-    startedAt: '2026-01-02T03:00:00.000Z', epochs: 3, task: 'classification', mcSamples: 10, trials, ...overrides,
+    startedAt: '2026-01-02T03:00:00.000Z', epochs: 3, task: 'classification', mcSamples: 10,
+    dropoutStyle: 'inverted', strategy: 'grid', objective: 'val_loss', trials, ...overrides,
   };
 }
 
 /** Two rates × two seeds, three epochs each; every number below is worked out by hand from these. */
 function fourTrials(): SweepSnapshot {
   return sweep([
-    trial(0, 1, { val: [0.9, 0.6, 0.7], train: [0.8, 0.4, 0.2], mc: [0.85, 0.55, 0.6], acc: [0.5, 0.7, 0.65] }),
-    trial(0, 2, { val: [0.8, 0.5, 0.55], train: [0.7, 0.35, 0.25], mc: [0.75, 0.45, 0.5], acc: [0.55, 0.75, 0.7] }),
-    trial(0.5, 1, { val: [1.0, 0.7, 0.45], train: [0.9, 0.6, 0.4], mc: [0.95, 0.6, 0.4], acc: [0.5, 0.6, 0.8] }),
-    trial(0.5, 2, { val: [0.95, 0.65, 0.5], train: [0.85, 0.55, 0.45], mc: [0.9, 0.62, 0.44], acc: [0.5, 0.65, 0.75] }),
+    trial(0, 1, { val: [0.9, 0.6, 0.7], train: [0.8, 0.4, 0.2], mc: [0.85, 0.55, 0.6], acc: [0.5, 0.7, 0.65], entropy: [0.6, 0.4, 0.3] }),
+    trial(0, 2, { val: [0.8, 0.5, 0.55], train: [0.7, 0.35, 0.25], mc: [0.75, 0.45, 0.5], acc: [0.55, 0.75, 0.7], entropy: [0.6, 0.4, 0.34] }),
+    trial(0.5, 1, { val: [1.0, 0.7, 0.45], train: [0.9, 0.6, 0.4], mc: [0.95, 0.6, 0.4], acc: [0.5, 0.6, 0.8], entropy: [0.65, 0.55, 0.5] }),
+    trial(0.5, 2, { val: [0.95, 0.65, 0.5], train: [0.85, 0.55, 0.45], mc: [0.9, 0.62, 0.44], acc: [0.5, 0.65, 0.75], entropy: [0.65, 0.6, 0.6] }),
   ]);
 }
 
@@ -168,7 +170,7 @@ describe('webview model: rate comparison', () => {
     close(rates[1].bestValLoss.std, Math.sqrt(0.00125));
     close(rates[1].finalTrainLoss.mean, 0.425);
     close(rates[1].gap.mean, 0.05);
-    assert.equal(bestRateOf(summarizeSweep(fourTrials()))?.rate, 0.5);
+    assert.equal(bestRateOf(summarizeSweep(fourTrials()), 'val_loss')?.rate, 0.5);
   });
 
   test('a single seed has std 0, so its band is the mean itself; trials without epochs are left out', () => {
@@ -188,6 +190,106 @@ describe('webview model: rate comparison', () => {
     const off = sweep(s.trials, { mcSamples: 0 });
     assert.deepEqual(compareMonteCarlo(off, summarizeSweep(off)), []);
   });
+
+  test('inference-rule chart: deterministic and MC val_loss on the left axis, MC entropy on the right, named by the style', () => {
+    const s = fourTrials();
+    const chart = inferenceRuleChart(s, summarizeSweep(s));
+    assert.deepEqual(chart.names, { deterministic: 'identity (inverted)', monteCarlo: 'MC average, T = 10', uncertainty: 'MC predictive entropy (nats)' });
+    const rounded = (points: { x: number; y: number }[]) => points.map(({ x, y }) => [x, Number(y.toFixed(12))]);
+    // Last epochs: val_loss 0.7, 0.55 | 0.45, 0.5; mc_val_loss 0.6, 0.5 | 0.4, 0.44; mc_entropy 0.3, 0.34 | 0.5, 0.6.
+    assert.deepEqual(rounded(chart.deterministic), [[0, 0.625], [0.5, 0.475]]);
+    assert.deepEqual(rounded(chart.monteCarlo), [[0, 0.55], [0.5, 0.42]]);
+    assert.deepEqual(rounded(chart.uncertainty), [[0, 0.32], [0.5, 0.55]]);
+    close(chart.rows[1].entropy?.std, Math.sqrt(0.005));
+
+    const standard = inferenceRuleChart(sweep(s.trials, { dropoutStyle: 'standard', task: 'regression', mcSamples: 25 }), summarizeSweep(s));
+    assert.deepEqual(standard.names, { deterministic: 'weight scaling W·p (standard)', monteCarlo: 'MC average, T = 25', uncertainty: 'MC predictive variance' });
+
+    // Sweeps stored before mc_entropy existed: the two losses, no entropy points.
+    const older = sweep(s.trials.map((t) => ({ ...t, epochs: t.epochs.map(({ mc_entropy: _dropped, ...rest }) => rest) })));
+    const olderChart = inferenceRuleChart(older, summarizeSweep(older));
+    assert.equal(olderChart.monteCarlo.length, 2);
+    assert.deepEqual(olderChart.uncertainty, []);
+    const off = sweep(s.trials, { mcSamples: 0 });
+    assert.deepEqual(inferenceRuleChart(off, summarizeSweep(off)).deterministic, []);
+  });
+});
+
+describe('webview model: the best rate follows the objective', () => {
+  // val_loss prefers rate 0.5 (best 0.3 vs 0.4); val_acc prefers rate 0 (best 0.95 vs 0.85).
+  const trials = [
+    trial(0, 1, { val: [0.5, 0.4], train: [0.3, 0.2], acc: [0.9, 0.95] }),
+    trial(0.5, 1, { val: [0.45, 0.3], train: [0.4, 0.35], acc: [0.8, 0.85] }),
+  ];
+
+  test('val_loss: lowest mean best val_loss; val_acc: highest mean best val_acc — in the rate summary and the trials table', () => {
+    const byLoss = sweep(trials);
+    const byAccuracy = sweep(trials, { objective: 'val_acc' });
+    assert.equal(bestRateOf(summarizeSweep(byLoss), byLoss.objective)?.rate, 0.5);
+    assert.equal(bestRateOf(summarizeSweep(byAccuracy), byAccuracy.objective)?.rate, 0);
+    assert.deepEqual(trialRows(byLoss).filter((row) => row.isBest).map((row) => row.trialId), ['rate-0.5_seed-1']);
+    assert.deepEqual(trialRows(byAccuracy).filter((row) => row.isBest).map((row) => row.trialId), ['rate-0_seed-1']);
+    assert.equal(trialRows(byAccuracy)[0].bestValAcc, 0.95);
+    assert.equal(bestMeaning(byLoss), 'lowest best val_loss');
+    assert.equal(bestMeaning(byAccuracy), 'highest best val_acc');
+  });
+
+  test('hyperband: only trials trained to maxEpochs are compared, so a trial stopped after one epoch is never marked best', () => {
+    const hyperband = sweep([
+      // Stopped after epoch 1 in its bracket; its single val_loss is the lowest of the sweep.
+      trial(0.1, 1, { val: [0.3], train: [0.3] }),
+      trial(0.4, 1, { val: [0.6, 0.5, 0.45], train: [0.5, 0.4, 0.3] }),
+      trial(0.7, 1, { val: [0.7, 0.6, 0.5], train: [0.6, 0.5, 0.4] }),
+    ], { strategy: 'hyperband', hyperband: { maxEpochs: 3, factor: 3, rungs: [] } });
+    assert.deepEqual(summarizeSweep(hyperband).map((rate) => rate.rate), [0.4, 0.7]);
+    assert.equal(bestRateOf(summarizeSweep(hyperband), 'val_loss')?.rate, 0.4);
+    assert.deepEqual(trialRows(hyperband).filter((row) => row.isBest).map((row) => row.trialId), ['rate-0.4_seed-1']);
+    assert.equal(bestMeaning(hyperband), 'lowest best val_loss of the trials trained to maxEpochs');
+    assert.match(emptyComparisonNote(sweep([trial(0.1, 1, { val: [0.3], train: [0.3] })], { strategy: 'hyperband', hyperband: { maxEpochs: 3, factor: 3, rungs: [] } })), /maxEpochs \(3\)/);
+    // The same trials as a grid: all compared, the one-epoch trial wins.
+    assert.equal(bestRateOf(summarizeSweep(sweep(hyperband.trials)), 'val_loss')?.rate, 0.1);
+  });
+});
+
+describe('webview model: Hyperband rounds', () => {
+  const rungs: Rung[] = [
+    { iteration: 0, bracket: 1, round: 0, epochs: 1, trials: ['rate-0.1_seed-1', 'rate-0.4_seed-1', 'rate-0.7_seed-1'], promoted: ['rate-0.4_seed-1'], stopped: ['rate-0.1_seed-1', 'rate-0.7_seed-1'], unranked: [] },
+    { iteration: 0, bracket: 1, round: 1, epochs: 3, trials: ['rate-0.4_seed-1'], promoted: [], stopped: [], unranked: [] },
+    { iteration: 0, bracket: 0, round: 0, epochs: 3, trials: ['rate-0.7_seed-2', 'rate-0.2_seed-1'], promoted: [], stopped: [], unranked: ['rate-0.2_seed-1'] },
+  ];
+  const hyperbandSweep = (decided: Rung[]): SweepSnapshot => sweep([
+    trial(0.1, 1, { val: [0.9], train: [0.8] }),
+    trial(0.4, 1, { val: [0.6, 0.5, 0.45], train: [0.5, 0.4, 0.3] }),
+    trial(0.7, 1, { val: [0.8], train: [0.7] }),
+    trial(0.7, 2, { val: [0.7, 0.6, 0.5], train: [0.6, 0.5, 0.4] }),
+    trial(0.2, 1, undefined, 'failed'),
+  ], { strategy: 'hyperband', hyperband: { maxEpochs: 3, factor: 3, rungs: decided } });
+
+  test('per bracket and round: rate, seed, epochs trained when decided, the score ranked by, promoted or stopped', () => {
+    const brackets = hyperbandBrackets(hyperbandSweep(rungs));
+    const view = brackets.map((bracket) => [bracket.iteration, bracket.bracket, bracket.rounds.map((round) => [
+      round.round, round.epochs, round.rows.map((row) => [row.rate, row.seed, row.epochs, row.score, row.outcome, outcomeLabel(row)]),
+    ])]);
+    assert.deepEqual(view, [
+      [0, 1, [
+        // Promoted first; then the stopped ones by the best val_loss they had (0.8 before 0.9). Epochs: as of epoch 1.
+        [0, 1, [[0.4, 1, 1, 0.6, 'promoted', 'promoted at epoch 1'], [0.7, 1, 1, 0.8, 'stopped', 'stopped at epoch 1'], [0.1, 1, 1, 0.9, 'stopped', 'stopped at epoch 1']]],
+        [1, 3, [[0.4, 1, 3, 0.45, 'completed', 'completed (3 epochs)']]],
+      ]],
+      [0, 0, [[0, 3, [[0.7, 2, 3, 0.5, 'completed', 'completed (3 epochs)'], [0.2, 1, 0, undefined, 'unranked', 'not ranked']]]]],
+    ]);
+    assert.deepEqual(hyperbandBrackets(sweep(fourTrials().trials)), [], 'a grid has no rounds');
+  });
+
+  test('a live rung event adds the round once; sweeps that are not Hyperband ignore it', () => {
+    const live = hyperbandSweep([]);
+    const now = new Date('2026-01-02T03:05:00.000Z');
+    assert.equal(applySweepEvents(live, [{ type: 'rung', rung: rungs[0] }, { type: 'rung', rung: rungs[0] }, { type: 'rung', rung: { ...rungs[1], trials: 'x' } }], now).length, 1);
+    assert.deepEqual(live.hyperband?.rungs, [rungs[0]]);
+    assert.equal(hyperbandBrackets(live)[0].rounds[0].rows[0].outcome, 'promoted');
+    const grid = sweep(fourTrials().trials);
+    assert.equal(applySweepEvent(grid, { type: 'rung', rung: rungs[0] }, now), undefined);
+  });
 });
 
 describe('webview model: trials table', () => {
@@ -196,8 +298,8 @@ describe('webview model: trials table', () => {
   test('rows: best val_loss @ epoch, final losses, gap, accuracy, MC loss; the lowest best val_loss marked', () => {
     const row = rows[0];
     assert.deepEqual(
-      [row.rate, row.keep, row.seed, row.state, row.epochs, row.bestValLoss, row.bestEpoch, row.finalTrainLoss, row.finalValLoss, row.valAcc, row.mcValLoss],
-      [0, 1, 1, 'completed', 3, 0.6, 2, 0.2, 0.7, 0.65, 0.6],
+      [row.rate, row.keep, row.seed, row.state, row.epochs, row.bestValLoss, row.bestEpoch, row.finalTrainLoss, row.finalValLoss, row.valAcc, row.mcValLoss, row.mcEntropy],
+      [0, 1, 1, 'completed', 3, 0.6, 2, 0.2, 0.7, 0.65, 0.6, 0.3],
     );
     close(row.gap, 0.5);
     assert.deepEqual(rows.filter((r) => r.isBest).map((r) => r.trialId), ['rate-0.5_seed-1']);
@@ -267,6 +369,11 @@ describe('webview model: colours and labels', () => {
     assert.deepEqual([...rateColours([0.3], yellow, purple).values()], [yellow], 'a single rate takes the low end');
   });
 
+  test('a sweep\'s best in the history names the objective it was chosen by; older sweeps their val_loss', () => {
+    assert.equal(bestOfSweepText({ rate: 0.3, val_loss: 0.25, objective: { name: 'val_acc', value: 0.9125 } }), 'rate 0.3 (keep 0.7) · val_acc 0.9125');
+    assert.equal(bestOfSweepText({ rate: 0.3, val_loss: 0.25 }), 'rate 0.3 (keep 0.7) · val_loss 0.2500');
+  });
+
   test('rates are labelled with their keep probability', () => {
     assert.equal(keepOf(0.7), 0.3);
     assert.equal(rateLabel(0.3), 'rate 0.3 (keep 0.7)');
@@ -327,7 +434,7 @@ describe('webview model: untrusted input', () => {
     const rates = compareRates(summarizeSweep(s));
     assert.equal(rates[0].bestValLoss.mean, 0.6, 'the best finite epoch, not 0');
     assert.ok(Number.isNaN(rates[0].finalValLoss.mean), 'the last epoch diverged');
-    assert.equal(bestRateOf(summarizeSweep(s))?.rate, 0.1);
+    assert.equal(bestRateOf(summarizeSweep(s), 'val_loss')?.rate, 0.1);
     const [row] = trialRows(s);
     assert.deepEqual([row.bestValLoss, row.bestEpoch, row.finalValLoss, row.gap], [0.6, 2, undefined, undefined]);
   });

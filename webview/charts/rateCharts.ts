@@ -3,11 +3,11 @@
  * Monte-Carlo dropout validation loss. A handful of points each, recomputed from the summaries once per frame.
  */
 import type { ChartDataset } from 'chart.js';
-import type { RateSummary } from '../../src/store/summary';
+import type { MeanStd, RateSummary } from '../../src/store/summary';
 import { searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
 import { mixColours, toCss, type Rgb } from '../model/colours';
 import { formatMetric, formatRate, keepOf, rateLabel } from '../model/format';
-import { byInputRate, compareMonteCarlo, compareRates, type McComparison, type RateComparison } from '../model/rates';
+import { byInputRate, compareRates, emptyComparisonNote, inferenceInputRate, inferenceRuleChart, type McComparison, type RateComparison } from '../model/rates';
 import type { Point } from '../model/series';
 import type { SweepSnapshot } from '../../src/protocol/messages';
 import { ChartCard, type LineStyle, type SeriesSummary } from './chartCard';
@@ -40,18 +40,22 @@ abstract class AcrossRateChart {
     this.card = new ChartCard({ kind, title, subtitle, onSavePng, config: { type: 'line', data: { datasets: [] }, options: this.chartOptions(theme, [], 'Loss') } });
   }
 
-  protected show(datasets: LineDataset[], theme: ChartTheme, rates: number[], yTitle: string): void {
+  /** `rightTitle`: a second y axis on the right (datasets with yAxisID 'y1'), its grid left to the first. */
+  protected show(datasets: LineDataset[], theme: ChartTheme, rates: number[], yTitle: string, rightTitle?: string): void {
     this.card.background = theme.background;
-    this.card.chart.options = this.chartOptions(theme, rates, yTitle);
+    this.card.chart.options = this.chartOptions(theme, rates, yTitle, rightTitle);
     this.card.chart.data.datasets = datasets;
     this.card.redraw();
   }
 
-  private chartOptions(theme: ChartTheme, rates: number[], yTitle: string) {
+  private chartOptions(theme: ChartTheme, rates: number[], yTitle: string, rightTitle?: string) {
+    const right = rightTitle === undefined ? {} : {
+      y1: { type: 'linear' as const, position: 'right' as const, ...axisStyle(theme, rightTitle), grid: { drawOnChartArea: false, color: theme.grid, tickColor: theme.grid } },
+    };
     return {
       ...baseOptions(theme),
       interaction: { mode: 'nearest' as const, axis: 'x' as const, intersect: false },
-      scales: { x: rateAxis(theme, rates), y: { type: 'linear' as const, ...axisStyle(theme, yTitle) } },
+      scales: { x: rateAxis(theme, rates), y: { type: 'linear' as const, ...axisStyle(theme, yTitle) }, ...right },
       plugins: {
         tooltip: {
           ...tooltipStyle(theme),
@@ -132,7 +136,7 @@ export class RateChart extends AcrossRateChart {
       { caption: 'Best validation loss by dropout rate', columns: [...(inputRates.length > 0 ? ['Input rate'] : []), 'Rate', 'Keep', 'Seeds', 'Best val_loss (mean)', 'Std', 'Final train_loss (mean)', 'Gap (mean)'], rows: tableRows },
       `Best validation loss by dropout rate: ${tableRows.length} ${inputRates.length > 0 ? 'configurations' : 'rates'}`,
     );
-    this.card.setNote(tableRows.length === 0 ? 'No epochs yet.' : undefined);
+    this.card.setNote(tableRows.length === 0 ? emptyComparisonNote(drawn.find((entry) => !entry.overlay)?.sweep) : undefined);
     const primaryInputRates = drawn.some((entry) => !entry.overlay && entry.summaries.some(searchesInputRate));
     this.card.setLegend(primaryInputRates ? inputRates.map((inputRate) => ({ label: `input rate ${formatRate(inputRate)}`, ...inputRateStyle(inputRate, inputRates, theme) })) : [
       { label: 'best val_loss, mean', style: 'solid', colour: theme.foreground },
@@ -184,43 +188,63 @@ function rateTableRow(row: RateComparison, withInput: boolean): string[] {
   return [...(withInput ? [formatRate(row.inputRate ?? 0)] : []), formatRate(row.rate), formatRate(row.keep), String(row.seeds), formatMetric(row.bestValLoss.mean), formatMetric(row.bestValLoss.std), formatMetric(row.finalTrainLoss.mean), formatMetric(row.gap.mean)];
 }
 
+/**
+ * The inference-rule chart: per rate, final val_loss under the style's deterministic rule against the MC average of
+ * T stochastic passes (left axis), and the MC prediction's mean predictive entropy (right axis).
+ */
 export class McChart extends AcrossRateChart {
   constructor(theme: ChartTheme, onSavePng?: (dataUrl: string) => void) {
-    super('mc', 'Deterministic vs Monte-Carlo dropout', 'final val_loss per rate, mean over seeds', theme, onSavePng);
+    super('mc', 'Inference rules: deterministic vs Monte-Carlo dropout', 'final val_loss per rate, mean over seeds · dotted, right axis: MC predictive uncertainty', theme, onSavePng);
   }
 
   update(primary: SummarizedSweep | undefined, theme: ChartTheme): void {
     this.texts.clear();
-    const rows: McComparison[] = primary ? compareMonteCarlo(primary.sweep, primary.summaries) : [];
+    const model = primary ? inferenceRuleChart(primary.sweep, primary.summaries) : undefined;
+    const rows = model?.rows ?? [];
     const samples = primary?.sweep.mcSamples ?? 0;
-    const make = (label: string, kind: string, colour: Rgb, dash: number[], pointStyle: 'circle' | 'rectRot', pick: (row: McComparison) => { mean: number; std: number; n: number }) => {
-      const present = rows.filter((row) => Number.isFinite(pick(row).mean));
+    const enabled = samples > 0;
+    const names = model?.names;
+    const make = (
+      label: string, kind: string, colour: Rgb, dash: number[], pointStyle: 'circle' | 'rectRot' | 'triangle', data: Point[],
+      pick: (row: McComparison) => MeanStd | undefined, axis: 'y' | 'y1',
+    ) => {
+      const present = rows.filter((row) => Number.isFinite(pick(row)?.mean));
       const dataset: LineDataset = {
-        type: 'line', label, data: present.map((row) => ({ x: row.rate, y: pick(row).mean })), borderColor: toCss(colour), backgroundColor: toCss(colour),
+        type: 'line', label, data, yAxisID: axis, borderColor: toCss(colour), backgroundColor: toCss(colour),
         borderWidth: 2, borderDash: dash, pointStyle, pointRadius: 4, pointHoverRadius: 6, pointBorderColor: theme.background, fill: false,
       };
-      this.texts.set(dataset, (index) => `${label}: ${formatMetric(pick(present[index]).mean)} ± ${formatMetric(pick(present[index]).std)} (${seedsText(present[index].seeds)})`);
-      return { dataset, summary: { label, rate: null, kind, points: present.length, x: present.map((row) => row.rate) } satisfies SeriesSummary };
+      this.texts.set(dataset, (index) => `${label}: ${formatMetric(pick(present[index])!.mean)} ± ${formatMetric(pick(present[index])!.std)} (${seedsText(present[index].seeds)})`);
+      return { dataset, summary: { label, rate: null, kind, points: data.length, x: data.map((point) => point.x) } satisfies SeriesSummary };
     };
-    const deterministic = make('deterministic rule', 'final_val_loss', theme.deterministic, [], 'circle', (row) => row.deterministic);
-    const monteCarlo = make(`MC dropout (T = ${samples})`, 'final_mc_val_loss', theme.monteCarlo, [6, 3], 'rectRot', (row) => row.monteCarlo);
-    const enabled = samples > 0;
+    const series = model && names ? [
+      make(names.deterministic, 'final_val_loss', theme.deterministic, [], 'circle', model.deterministic, (row) => row.deterministic, 'y'),
+      make(names.monteCarlo, 'final_mc_val_loss', theme.monteCarlo, [6, 3], 'rectRot', model.monteCarlo, (row) => row.monteCarlo, 'y'),
+      make(names.uncertainty, 'final_mc_entropy', theme.neutral, [2, 3], 'triangle', model.uncertainty, (row) => row.entropy, 'y1'),
+    ] : [];
     this.card.element.hidden = primary !== undefined && !enabled;
     const plannedRates = [...new Set(primary?.sweep.trials.map((trial) => trial.plan.rate) ?? [])].sort((a, b) => a - b);
-    this.show(enabled ? [deterministic.dataset, monteCarlo.dataset] : [], theme, plannedRates, 'Final val_loss');
+    const drawn = enabled ? series : [];
+    this.show(drawn.map((entry) => entry.dataset), theme, plannedRates, 'Final val_loss', enabled && names ? names.uncertainty : undefined);
     this.card.describe(
-      enabled ? [deterministic.summary, monteCarlo.summary] : [],
+      drawn.map((entry) => entry.summary),
       {
-        caption: 'Deterministic vs Monte-Carlo dropout validation loss',
-        columns: ['Rate', 'Keep', 'Seeds', 'Deterministic val_loss', 'MC val_loss', 'MC − deterministic'],
-        rows: rows.map((row) => [formatRate(row.rate), formatRate(keepOf(row.rate)), String(row.seeds), formatMetric(row.deterministic.mean), formatMetric(row.monteCarlo.mean), formatMetric(row.monteCarlo.mean - row.deterministic.mean)]),
+        caption: 'Validation loss under the deterministic inference rule and under Monte-Carlo dropout, and the MC predictive uncertainty',
+        columns: ['Rate', 'Keep', 'Seeds', `val_loss, ${names?.deterministic ?? 'deterministic'}`, `val_loss, ${names?.monteCarlo ?? 'MC'}`, 'MC − deterministic', names?.uncertainty ?? 'MC uncertainty'],
+        rows: rows.map((row) => [
+          formatRate(row.rate), formatRate(keepOf(row.rate)), String(row.seeds), formatMetric(row.deterministic.mean), formatMetric(row.monteCarlo.mean),
+          formatMetric(row.monteCarlo.mean - row.deterministic.mean), formatMetric(row.entropy?.mean),
+        ]),
       },
-      `Deterministic vs Monte-Carlo dropout validation loss: ${rows.length} rates`,
+      `Inference rules, deterministic vs Monte-Carlo dropout validation loss: ${rows.length} rates`,
     );
-    this.card.setNote(rows.length === 0 ? (enabled ? 'No epochs yet.' : 'Monte-Carlo dropout is off (evaluation.mcSamples = 0).') : undefined);
-    this.card.setLegend([
-      { label: 'deterministic rule', style: 'solid', colour: toCss(theme.deterministic) },
-      { label: `MC dropout, mean of ${samples} passes`, style: 'dashed', colour: toCss(theme.monteCarlo) },
-    ]);
+    const inputRate = primary ? inferenceInputRate(primary.sweep, primary.summaries) : undefined;
+    this.card.setNote(rows.length === 0
+      ? (enabled ? emptyComparisonNote(primary?.sweep) : 'Monte-Carlo dropout is off (evaluation.mcSamples = 0).')
+      : inputRate !== undefined ? `Hidden rates at input rate ${formatRate(inputRate)}, the best configuration's.` : undefined);
+    this.card.setLegend(names ? [
+      { label: `deterministic: ${names.deterministic}`, style: 'solid', colour: toCss(theme.deterministic) },
+      { label: names.monteCarlo, style: 'dashed', colour: toCss(theme.monteCarlo) },
+      { label: `${names.uncertainty} (right axis)`, style: 'dotted', colour: toCss(theme.neutral) },
+    ] : []);
   }
 }

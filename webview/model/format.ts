@@ -1,5 +1,6 @@
 /** Text formatting shared by every view. Pure: no DOM. */
 import type { DropoutConfig } from '../../src/engine/sweep/dropoutConfig';
+import type { BestOfSweep } from '../../src/protocol/messages';
 
 /** Keep probability of a drop rate, rounded to hide floating-point noise (1 − 0.7 = 0.30000000000000004). */
 export function keepOf(rate: number): number {
@@ -56,4 +57,10 @@ export function formatStartTime(iso: string, now: Date = new Date()): string {
   const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   if (date.toDateString() === now.toDateString()) return time;
   return `${date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${time}`;
+}
+
+/** A sweep's best configuration in a history line: "rate 0.3 (keep 0.7) · val_acc 0.9125"; older sweeps name their val_loss. */
+export function bestOfSweepText(best: BestOfSweep): string {
+  const { name, value } = best.objective ?? { name: 'val_loss', value: best.val_loss };
+  return `${configRateLabel(best)} · ${name} ${formatMetric(value)}`;
 }

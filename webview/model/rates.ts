@@ -1,9 +1,11 @@
 /** Per-rate comparisons of one sweep, from the store's `summarizeByRate` (one definition of every aggregate). */
+import type { SweepObjective } from '../../src/engine/spec/types';
 import type { SweepSnapshot } from '../../src/protocol/messages';
 import { bestRate, summarizeByRate, type MeanStd, type RateSummary } from '../../src/store/summary';
-import { configOf, type DropoutConfig } from '../../src/engine/sweep/dropoutConfig';
+import { configOf, searchesInputRate, type DropoutConfig } from '../../src/engine/sweep/dropoutConfig';
 import { keepOf } from './format';
-import { toTrialRecord } from './sweeps';
+import type { Point } from './series';
+import { comparedOf, toTrialRecord } from './sweeps';
 
 /** One configuration's comparison; `inputRate` is set when the sweep searched it too. */
 export interface RateComparison extends DropoutConfig {
@@ -28,10 +30,34 @@ export interface McComparison {
   deterministic: MeanStd;
   /** Last-epoch val_loss of the Monte-Carlo dropout prediction. */
   monteCarlo: MeanStd;
+  /** Last-epoch mc_entropy: mean predictive entropy (nats) of the MC prediction; regression: predictive variance. */
+  entropy?: MeanStd;
 }
 
+/** Per-rate summaries over the compared trials (Hyperband: those trained to maxEpochs), as the CLI's table. */
 export function summarizeSweep(sweep: SweepSnapshot): RateSummary[] {
-  return summarizeByRate(sweep.trials.map(toTrialRecord));
+  return summarizeByRate(comparedOf(sweep).map(toTrialRecord));
+}
+
+/** What an across-rate chart says while it has no rate to compare: Hyperband compares only fully trained trials. */
+export function emptyComparisonNote(sweep: SweepSnapshot | undefined): string {
+  return sweep?.hyperband ? `No trial has reached maxEpochs (${sweep.hyperband.maxEpochs}) yet: Hyperband compares rates over fully trained trials.` : 'No epochs yet.';
+}
+
+/** The names the inference-rule chart gives its series: the style's deterministic rule, the MC average, its uncertainty. */
+export interface InferenceRuleNames {
+  deterministic: string;
+  monteCarlo: string;
+  uncertainty: string;
+}
+
+export function inferenceRuleNames(sweep: Pick<SweepSnapshot, 'dropoutStyle' | 'mcSamples' | 'task'>): InferenceRuleNames {
+  return {
+    // inverted scales by 1/keep while training, so the test-time rule is the identity; standard scales W by p = keep.
+    deterministic: sweep.dropoutStyle === 'standard' ? 'weight scaling W·p (standard)' : 'identity (inverted)',
+    monteCarlo: `MC average, T = ${sweep.mcSamples}`,
+    uncertainty: sweep.task === 'regression' ? 'MC predictive variance' : 'MC predictive entropy (nats)',
+  };
 }
 
 export function compareRates(summaries: readonly RateSummary[]): RateComparison[] {
@@ -47,12 +73,24 @@ export function compareRates(summaries: readonly RateSummary[]): RateComparison[
   }));
 }
 
-/** Deterministic vs MC-dropout validation loss per rate; empty when the sweep ran without MC samples. */
+/**
+ * Deterministic vs MC-dropout validation loss per rate; empty when the sweep ran without MC samples. When the input
+ * rate is searched too, the hidden rates at the best configuration's input rate (one value per rate on the x axis).
+ */
 export function compareMonteCarlo(sweep: SweepSnapshot, summaries: readonly RateSummary[]): McComparison[] {
   if (!(sweep.mcSamples > 0)) return [];
-  return summaries.flatMap((summary) => summary.mcValLoss
-    ? [{ rate: summary.rate, keep: keepOf(summary.rate), seeds: summary.seeds, deterministic: summary.finalValLoss, monteCarlo: summary.mcValLoss }]
+  const inputRate = inferenceInputRate(sweep, summaries);
+  return summaries.filter((summary) => summary.inputRate === inputRate).flatMap((summary) => summary.mcValLoss
+    ? [{
+      rate: summary.rate, keep: keepOf(summary.rate), seeds: summary.seeds, deterministic: summary.finalValLoss, monteCarlo: summary.mcValLoss,
+      ...(summary.mcEntropy ? { entropy: summary.mcEntropy } : {}),
+    }]
     : []);
+}
+
+/** The input rate the inference-rule chart shows: the best configuration's, when the sweep searched input rates. */
+export function inferenceInputRate(sweep: SweepSnapshot, summaries: readonly RateSummary[]): number | undefined {
+  return summaries.some(searchesInputRate) ? bestRateOf(summaries, sweep.objective)?.inputRate : undefined;
 }
 
 /** Comparisons grouped by input rate, ascending: one group (key undefined) for a sweep of one rate. */
@@ -64,6 +102,33 @@ export function byInputRate(rows: readonly RateComparison[]): Map<number | undef
   return groups;
 }
 
-export function bestRateOf(summaries: readonly RateSummary[]): RateSummary | undefined {
-  return bestRate([...summaries]);
+/** The best rate by the sweep's objective: lowest mean best val_loss, or highest mean best val_acc. */
+export function bestRateOf(summaries: readonly RateSummary[], objective: SweepObjective): RateSummary | undefined {
+  return bestRate([...summaries], objective);
+}
+
+/** What the inference-rule chart draws: per rate, the mean over seeds of each series (missing values left out). */
+export interface InferenceRuleChart {
+  names: InferenceRuleNames;
+  rows: McComparison[];
+  /** Left axis: final val_loss under the deterministic rule and under the MC average. */
+  deterministic: Point[];
+  monteCarlo: Point[];
+  /** Right axis: final mc_entropy. */
+  uncertainty: Point[];
+}
+
+export function inferenceRuleChart(sweep: SweepSnapshot, summaries: readonly RateSummary[]): InferenceRuleChart {
+  const rows = compareMonteCarlo(sweep, summaries);
+  const points = (pick: (row: McComparison) => MeanStd | undefined): Point[] => rows.flatMap((row) => {
+    const value = pick(row)?.mean;
+    return value !== undefined && Number.isFinite(value) ? [{ x: row.rate, y: value }] : [];
+  });
+  return {
+    names: inferenceRuleNames(sweep),
+    rows,
+    deterministic: points((row) => row.deterministic),
+    monteCarlo: points((row) => row.monteCarlo),
+    uncertainty: points((row) => row.entropy),
+  };
 }

@@ -7,6 +7,7 @@
  */
 import { assertNever } from '../../src/protocol/assertNever';
 import { isSweepEvent, type EpochMetrics, type SweepEvent, type SweepSnapshot, type TrialSnapshot, type TrialState } from '../../src/protocol/messages';
+import { comparedTrials } from '../../src/store/summary';
 import type { TrialRecord } from '../../src/store/types';
 
 /** What an event changed, for the views to redraw just that. */
@@ -59,6 +60,12 @@ export function applySweepEvent(sweep: SweepSnapshot, event: SweepEvent, now: Da
       trial.summary = event.summary;
       return { kind: 'trial', trial };
     }
+    case 'rung': {
+      const rungs = sweep.hyperband?.rungs;
+      if (!rungs || rungs.some((rung) => rung.iteration === event.rung.iteration && rung.bracket === event.rung.bracket && rung.round === event.rung.round)) return undefined;
+      rungs.push(event.rung);
+      return { kind: 'sweep' };
+    }
     case 'sweepEnded':
       sweep.status = event.status;
       sweep.endedAt ??= now.toISOString();
@@ -100,4 +107,12 @@ function withNaNForNull(metrics: EpochMetrics): EpochMetrics {
   for (const key in values) if (values[key] === null) hasNull = true;
   if (!hasNull) return metrics;
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value === null ? NaN : value])) as unknown as EpochMetrics;
+}
+
+/**
+ * The trials a sweep's rates are compared over, as the CLI compares them: all of them, except with Hyperband only
+ * those trained to maxEpochs (a trial stopped after one epoch says little about its rate).
+ */
+export function comparedOf(sweep: SweepSnapshot): TrialSnapshot[] {
+  return comparedTrials(sweep.trials, { sweep: { strategy: sweep.strategy, maxEpochs: sweep.hyperband?.maxEpochs } });
 }

@@ -1,7 +1,10 @@
 /** The trials table: one row per trial, sortable by any column, the best trial marked. */
 import { compareConfigs, configOf } from '../../src/engine/sweep/dropoutConfig';
+import type { SweepObjective } from '../../src/engine/spec/types';
 import type { SweepSnapshot, TrialSnapshot, TrialState } from '../../src/protocol/messages';
+import { objectiveDirection } from '../../src/runner/hyperbandScheduler';
 import { isFiniteNumber, keepOf } from './format';
+import { comparedOf } from './sweeps';
 
 export interface TrialRow {
   trialId: string;
@@ -16,17 +19,20 @@ export interface TrialRow {
   /** The lowest finite val_loss and the (first) epoch it was reached at. */
   bestValLoss?: number;
   bestEpoch?: number;
+  /** The highest finite val_acc over epochs (classification). */
+  bestValAcc?: number;
   finalTrainLoss?: number;
   finalValLoss?: number;
   /** Overfitting gap at the last epoch: val_loss − train_loss. */
   gap?: number;
   valAcc?: number;
   mcValLoss?: number;
-  /** The trial with the lowest best val_loss of the sweep. */
+  mcEntropy?: number;
+  /** The best trial by the sweep's objective (see bestMeaning), among the compared trials. */
   isBest: boolean;
 }
 
-export const sortColumns = ['inputRate', 'rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc', 'mcValLoss'] as const;
+export const sortColumns = ['inputRate', 'rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc', 'mcValLoss', 'mcEntropy'] as const;
 export type SortColumn = (typeof sortColumns)[number];
 export type SortDirection = 'asc' | 'desc';
 export interface TableSort {
@@ -60,6 +66,8 @@ export function trialRow(trial: TrialSnapshot): TrialRow {
       row.bestValLoss = valLoss;
       row.bestEpoch = metrics.epoch;
     }
+    const valAcc = finite(metrics.val_acc);
+    if (valAcc !== undefined && (row.bestValAcc === undefined || valAcc > row.bestValAcc)) row.bestValAcc = valAcc;
   }
   const final = trial.epochs[trial.epochs.length - 1];
   if (final) {
@@ -68,18 +76,30 @@ export function trialRow(trial: TrialSnapshot): TrialRow {
     row.gap = row.finalValLoss !== undefined && row.finalTrainLoss !== undefined ? row.finalValLoss - row.finalTrainLoss : undefined;
     row.valAcc = finite(final.val_acc);
     row.mcValLoss = finite(final.mc_val_loss);
+    row.mcEntropy = finite(final.mc_entropy);
   }
   return row;
 }
 
-/** Rows in plan order, the best one marked (ties: the first in plan order). */
+/** What the best mark means, in words: "lowest best val_loss" or "highest best val_acc" (+ Hyperband's restriction). */
+export function bestMeaning(sweep: Pick<SweepSnapshot, 'objective' | 'strategy'>): string {
+  const words = `${objectiveDirection(sweep.objective) === 'min' ? 'lowest' : 'highest'} best ${sweep.objective}`;
+  return sweep.strategy === 'hyperband' ? `${words} of the trials trained to maxEpochs` : words;
+}
+
+const objectiveValue = (row: TrialRow, objective: SweepObjective): number | undefined => (objective === 'val_acc' ? row.bestValAcc : row.bestValLoss);
+
+/** Rows in plan order, the best one by the sweep's objective marked among the compared trials (ties: the first in plan order). */
 export function trialRows(sweep: SweepSnapshot): TrialRow[] {
   const rows = sweep.trials.map(trialRow);
-  let best: TrialRow | undefined;
+  const compared = new Set(comparedOf(sweep).map((trial) => trial.plan.id));
+  const sign = objectiveDirection(sweep.objective) === 'min' ? 1 : -1;
+  let best: { row: TrialRow; value: number } | undefined;
   for (const row of rows) {
-    if (row.bestValLoss !== undefined && (!best || row.bestValLoss < (best.bestValLoss as number))) best = row;
+    const value = objectiveValue(row, sweep.objective);
+    if (value !== undefined && compared.has(row.trialId) && (!best || sign * value < sign * best.value)) best = { row, value };
   }
-  if (best) best.isBest = true;
+  if (best) best.row.isBest = true;
   return rows;
 }
 

@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { SweepListItem } from '../../src/protocol/messages';
 import { el } from '../dom';
 import { configLabel } from '../../src/engine/sweep/dropoutConfig';
-import { configRateLabel, formatMetric, formatStartTime } from '../model/format';
+import { bestOfSweepText, formatStartTime } from '../model/format';
 import { maxSmoothing } from '../model/series';
 import type { UiState } from '../model/uiState';
 import { stateLabel } from './statusText';
@@ -56,7 +56,7 @@ export class Controls {
       return;
     }
     this.overlayList.replaceChildren(...choices.map((choice) => {
-      const best = choice.best ? ` · best ${configRateLabel(choice.best)} ${formatMetric(choice.best.val_loss)}` : '';
+      const best = choice.best ? ` · best ${bestOfSweepText(choice.best)}` : '';
       const checkbox = el('vscode-checkbox', {
         text: `${formatStartTime(choice.startedAt)} · ${stateLabel(choice.status).toLowerCase()}${choice.best ? ` · best ${configLabel(choice.best)}` : ''}`,
         attrs: { 'data-dir': choice.dir, title: `${choice.id}${best}` },

@@ -24,6 +24,7 @@ import { Header } from './header';
 import { HeatmapCard } from './heatmapCard';
 import { HistoryList } from './historyList';
 import { RateScale } from './rateScale';
+import { RungTable } from './rungTable';
 import { TrialTable } from './trialTable';
 
 /** The User Timing measure of each redraw. */
@@ -63,6 +64,7 @@ export class Dashboard {
   private readonly heatmap?: HeatmapCard;
   private readonly controls?: Controls;
   private readonly table?: TrialTable;
+  private readonly rungs?: RungTable;
   private readonly history?: HistoryList;
   private readonly charts: HTMLElement;
   private readonly empty: HTMLElement;
@@ -96,6 +98,7 @@ export class Dashboard {
         this.persist();
         this.mark('table');
       }, () => this.colours);
+      this.rungs = new RungTable();
     } else {
       cards.push(this.rates.card.element);
       this.history = new HistoryList((dir) => host.post({ type: 'openSweep', dir }), (dir) => host.post({ type: 'resumeSweep', dir }));
@@ -104,7 +107,7 @@ export class Dashboard {
     this.empty = el('p', { class: 'empty-state', text: panel ? 'No sweep of this experiment yet. Run it to watch the loss of every dropout rate live.' : 'No sweep to show yet.' });
     root.classList.add(`view-${kind}`);
     root.replaceChildren(...[
-      this.header.element, this.controls?.element, this.empty, this.rateScale.element, this.charts, this.table?.element, this.history?.element,
+      this.header.element, this.controls?.element, this.empty, this.rateScale.element, this.charts, this.table?.element, this.rungs?.element, this.history?.element,
     ].filter((node): node is HTMLElement => node !== undefined));
 
     watchTheme(() => {
@@ -258,7 +261,10 @@ export class Dashboard {
       this.mc?.update(summarized[0]?.overlay === false ? summarized[0] : undefined, this.theme);
       this.heatmap?.update(primary && heatmapOf(primary, summarized[0]!.summaries));
     }
-    if (dirty.rebuild || dirty.table) this.table?.update(primary);
+    if (dirty.rebuild || dirty.table) {
+      this.table?.update(primary);
+      this.rungs?.update(primary);
+    }
     if (dirty.rebuild || dirty.header) {
       this.header.update(this.ui.experiment ?? primary?.experiment, primary, Date.now());
       this.controls?.setOverlayChoices(overlayChoices(this.data), this.ui.overlays);

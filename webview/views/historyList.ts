@@ -1,7 +1,7 @@
 /** The side view's recent sweeps: each a button that opens it in the experiment panel; interrupted ones can be resumed. */
 import type { SweepListItem } from '../../src/protocol/messages';
 import { el } from '../dom';
-import { configRateLabel, formatMetric, formatStartTime } from '../model/format';
+import { bestOfSweepText, formatStartTime } from '../model/format';
 import { stateLabel } from './statusText';
 
 const shownSweeps = 20;
@@ -31,7 +31,7 @@ export class HistoryList {
     }
     this.list.replaceChildren(...items.map((item) => {
       const when = formatStartTime(item.startedAt);
-      const best = item.best ? `best ${configRateLabel(item.best)} · ${formatMetric(item.best.val_loss)}` : 'no epochs';
+      const best = item.best ? `best ${bestOfSweepText(item.best)}` : 'no epochs';
       const button = el('button', {
         class: 'history-item',
         attrs: { type: 'button', 'data-dir': item.dir, 'aria-current': item.dir === currentDir ? 'true' : undefined, title: `${item.dir}\nOpen in the experiment panel` },

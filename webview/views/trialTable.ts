@@ -4,7 +4,7 @@ import { el } from '../dom';
 import { toCss, type Rgb } from '../model/colours';
 import { searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
 import { configRateLabel, formatMetric, formatPercent, formatRate } from '../model/format';
-import { sortRows, trialRows, type SortColumn, type TableSort, type TrialRow } from '../model/table';
+import { bestMeaning, sortRows, trialRows, type SortColumn, type TableSort, type TrialRow } from '../model/table';
 import { stateLabel } from './statusText';
 
 interface Column {
@@ -23,6 +23,8 @@ export class TrialTable {
   private readonly table = el('table', { class: 'trials-table' });
   private readonly head = el('thead');
   private readonly body = el('tbody');
+  private readonly caption = el('caption', { class: 'visually-hidden' });
+  private bestText = '';
   private readonly columns: Column[];
   private headerKey = '';
 
@@ -46,8 +48,12 @@ export class TrialTable {
       { id: 'gap', title: 'Gap', description: 'overfitting gap val_loss − train_loss at the last epoch', numeric: true, cell: (row) => formatMetric(row.gap) },
       { id: 'valAcc', title: 'val_acc', description: 'validation accuracy at the last epoch', numeric: true, cell: (row) => formatPercent(row.valAcc), shown: (sweep) => sweep.task === 'classification' },
       { id: 'mcValLoss', title: 'MC val_loss', description: 'validation loss of Monte-Carlo dropout at the last epoch', numeric: true, cell: (row) => formatMetric(row.mcValLoss), shown: (sweep) => sweep.mcSamples > 0 },
+      {
+        id: 'mcEntropy', title: 'MC entropy', numeric: true, cell: (row) => formatMetric(row.mcEntropy), shown: (sweep) => sweep.mcSamples > 0,
+        description: 'mean predictive entropy (nats) of the Monte-Carlo dropout prediction at the last epoch; regression: predictive variance',
+      },
     ];
-    this.table.append(el('caption', { class: 'visually-hidden', text: 'Trials of the sweep; the best trial has the lowest best val_loss' }), this.head, this.body);
+    this.table.append(this.caption, this.head, this.body);
     this.element = el('section', { class: 'trials', attrs: { 'aria-labelledby': 'trials-title' } }, [
       el('h2', { text: 'Trials', attrs: { id: 'trials-title' } }),
       el('div', { class: 'table-scroll' }, [this.table]),
@@ -63,6 +69,8 @@ export class TrialTable {
     this.element.hidden = !sweep;
     if (!sweep) return;
     const columns = this.columns.filter((column) => column.shown?.(sweep) ?? true);
+    this.bestText = `${bestMeaning(sweep)} of the sweep`;
+    this.caption.textContent = `Trials of the sweep; the best trial has the ${this.bestText}`;
     this.renderHead(columns);
     const rows = sortRows(trialRows(sweep), this.sort);
     this.body.replaceChildren(...rows.map((row) => {
@@ -103,7 +111,7 @@ export class TrialTable {
     const colour = this.colours().get(row.rate);
     if (colour) swatch.style.backgroundColor = toCss(colour);
     const cell = el('span', { class: 'rate-cell' }, [swatch, formatRate(row.rate)]);
-    if (row.isBest) cell.append(el('span', { class: 'best-mark', text: 'best', attrs: { title: 'lowest best val_loss of the sweep' } }));
+    if (row.isBest) cell.append(el('span', { class: 'best-mark', text: 'best', attrs: { title: this.bestText } }));
     return cell;
   }
 }

@@ -57,6 +57,11 @@ export interface CsvDataset extends SplitOptions {
 export type DatasetSpec = MoonsDataset | CirclesDataset | SpiralsDataset | MnistDataset | CsvDataset;
 export type DatasetType = DatasetSpec['type'];
 
+/** Only a CSV dataset can be a regression; the generated ones and MNIST are classification. */
+export function taskOf(dataset: DatasetSpec): Task {
+  return dataset.type === 'csv' ? dataset.task : 'classification';
+}
+
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu';
 
 /**

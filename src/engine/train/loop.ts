@@ -99,25 +99,29 @@ function disposeSplit(split: DeviceSplit): void {
   disposeTargets(split.targets);
 }
 
-/** [lossSum, correct] over a whole split, evaluated in chunks, with T stochastic passes when mode is sampled. */
+/**
+ * [lossSum, correct, uncertaintySum] over a whole split, evaluated in chunks, with T stochastic passes when mode is
+ * sampled (uncertaintySum: see monteCarloScores; 0 for the deterministic rule).
+ */
 function scoreSplit(mlp: Mlp, split: DeviceSplit, mode: DropoutMode, passes: number): tf.Tensor1D {
   return tf.tidy(() => {
-    let total: tf.Tensor1D = tf.zeros([2]);
+    let total: tf.Tensor1D = tf.zeros([3]);
     for (let start = 0; start < split.count; start += evaluationChunk) {
       const size = Math.min(evaluationChunk, split.count - start);
       const x = tf.slice(split.x, [start, 0], [size, -1]);
       const targets = sliceTargets(split.targets, start, size);
       let loss: tf.Scalar;
       let correct: tf.Scalar | undefined;
+      let uncertainty: tf.Scalar | undefined;
       if (mode.kind === 'sampled') {
         const outputs = Array.from({ length: passes }, () => forward(mlp, x, mode));
-        ({ lossSum: loss, correct } = monteCarloScores(outputs, targets));
+        ({ lossSum: loss, correct, uncertaintySum: uncertainty } = monteCarloScores(outputs, targets));
       } else {
         const outputs = forward(mlp, x, mode);
         loss = lossSum(outputs, targets);
         correct = targets.classes ? correctCount(outputs, targets) : undefined;
       }
-      total = tf.add(total, tf.stack([loss, correct ?? tf.scalar(0)])) as tf.Tensor1D;
+      total = tf.add(total, tf.stack([loss, correct ?? tf.scalar(0), uncertainty ?? tf.scalar(0)])) as tf.Tensor1D;
     }
     return total;
   });
@@ -257,12 +261,12 @@ async function fit(input: TrialInput, callbacks: TrialCallbacks, { mlp, optimize
       fitSums,
       scoreSplit(mlp, train, deterministic, 1),
       scoreSplit(mlp, validation, deterministic, 1),
-      mcSamples > 0 ? scoreSplit(mlp, validation, evaluationMasks, mcSamples) : tf.zeros([2]),
+      mcSamples > 0 ? scoreSplit(mlp, validation, evaluationMasks, mcSamples) : tf.zeros([3]),
     ]));
     fitSums.dispose();
     const values = await scores.data();
     scores.dispose();
-    const [fitLoss, fitCorrect, trainLoss, trainCorrect, valLoss, valCorrect, mcLoss, mcCorrect] = values;
+    const [fitLoss, fitCorrect, trainLoss, trainCorrect, , valLoss, valCorrect, , mcLoss, mcCorrect, mcUncertainty] = values;
     const metrics: EpochMetrics = {
       epoch,
       loss: fitLoss / train.count,
@@ -278,6 +282,7 @@ async function fit(input: TrialInput, callbacks: TrialCallbacks, { mlp, optimize
     if (mcSamples > 0) {
       metrics.mc_val_loss = mcLoss / validation.count;
       if (classification) metrics.mc_val_acc = mcCorrect / validation.count;
+      metrics.mc_entropy = mcUncertainty / validation.count;
     }
     final = metrics;
     callbacks.onEpoch(metrics);

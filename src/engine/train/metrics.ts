@@ -51,17 +51,25 @@ export function correctCount(scores: tf.Tensor2D, targets: Targets): tf.Scalar {
 /**
  * Monte-Carlo dropout: the prediction is the mean over T stochastic passes. For classification the mean of the
  * softmax probabilities, computed in log space: log p̄ = logsumexp_t(log p_t) − log T.
- * Returns the loss sum and (classification) the correct count of that averaged prediction.
+ * Returns the loss sum and (classification) the correct count of that averaged prediction, and the sum over samples
+ * of its predictive uncertainty: classification the entropy H[p̄] = −Σ_k p̄_k log p̄_k (nats); regression the
+ * variance of the T passes' predictions (divided by T, the spread of this ensemble itself).
  */
-export function monteCarloScores(passes: tf.Tensor2D[], targets: Targets): { lossSum: tf.Scalar; correct?: tf.Scalar } {
+export function monteCarloScores(passes: tf.Tensor2D[], targets: Targets): { lossSum: tf.Scalar; correct?: tf.Scalar; uncertaintySum: tf.Scalar } {
   if (targets.task === 'regression') {
-    const mean = tf.mean(tf.stack(passes), 0) as tf.Tensor2D;
-    return { lossSum: lossSum(mean, targets) };
+    const { mean, variance } = tf.moments(tf.stack(passes), 0);
+    return { lossSum: lossSum(mean as tf.Tensor2D, targets), uncertaintySum: tf.sum(variance) as tf.Scalar };
   }
   const logProbabilities = tf.stack(passes.map((logits) => tf.logSoftmax(logits)));
   const logMean = tf.sub(tf.logSumExp(logProbabilities, 0), Math.log(passes.length)) as tf.Tensor2D;
   return {
     lossSum: tf.neg(tf.sum(tf.mul(targets.values, logMean))) as tf.Scalar,
     correct: correctCount(logMean, targets),
+    uncertaintySum: entropySum(logMean),
   };
+}
+
+/** Σ over rows of the entropy −Σ_k p_k log p_k (nats) of the distributions given as log-probabilities [n, k]. */
+export function entropySum(logProbabilities: tf.Tensor2D): tf.Scalar {
+  return tf.neg(tf.sum(tf.mul(tf.exp(logProbabilities), logProbabilities))) as tf.Scalar;
 }
