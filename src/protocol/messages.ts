@@ -94,11 +94,12 @@ export interface BackendInfo {
 /**
  * `run` trains a trial from scratch; `resume` continues a paused one from its checkpoint. With `untilEpoch` the
  * trial stops after that epoch (a Hyperband rung); with `checkpointDir` (the sweep's folder) a trial that completes
- * leaves a checkpoint there, so any trainer can resume it.
+ * leaves a checkpoint there, so any trainer can resume it. With `modelDir` the trial's best epoch is saved there as
+ * a TF.js Layers model when it ends.
  */
 export type TrainerCommand =
-  | { type: 'run'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch?: number; checkpointDir?: string }
-  | { type: 'resume'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch: number; checkpointDir: string }
+  | { type: 'run'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch?: number; checkpointDir?: string; modelDir?: string }
+  | { type: 'resume'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch: number; checkpointDir: string; modelDir?: string }
   | { type: 'cancel' };
 
 // ---------------------------------------------------------------- trainer → runner
@@ -134,6 +135,7 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 const isMetric = (value: unknown): boolean => typeof value === 'number' || value === null;
 
 const isEpochCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
+const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
 
 export function isTrialPlan(value: unknown): value is TrialPlan {
   return isObject(value) && typeof value.id === 'string' && isFiniteNumber(value.rate) && isFiniteNumber(value.seed)
@@ -157,10 +159,10 @@ export function isTrainerCommand(value: unknown): value is TrainerCommand {
     case 'run':
       return isTrialPlan(value.trial) && isObject(value.spec) && typeof value.specDir === 'string'
         && (value.untilEpoch === undefined || isEpochCount(value.untilEpoch))
-        && (value.checkpointDir === undefined || typeof value.checkpointDir === 'string');
+        && (value.checkpointDir === undefined || typeof value.checkpointDir === 'string') && isOptionalString(value.modelDir);
     case 'resume':
       return isTrialPlan(value.trial) && isObject(value.spec) && typeof value.specDir === 'string'
-        && isEpochCount(value.untilEpoch) && typeof value.checkpointDir === 'string';
+        && isEpochCount(value.untilEpoch) && typeof value.checkpointDir === 'string' && isOptionalString(value.modelDir);
     case 'cancel':
       return true;
     default:

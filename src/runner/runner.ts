@@ -14,7 +14,8 @@ import {
   isTrainerEvent, type BackendChoice, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
   type TrialPlan, type TrialSummary,
 } from '../protocol/messages';
-import { checkpointPaths, defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
+import { chooseBestModel, publishBestModel } from '../store/bestModel';
+import { checkpointPaths, defaultRunsRoot, modelsDir, newSweepId, specHash, sweepDir, trialModelDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
 import { bestRate, comparedTrials, summarizeByRate } from '../store/summary';
 import { storeFormat } from '../store/types';
@@ -194,7 +195,7 @@ export function startSweep(options: SweepOptions): SweepRun {
     worker.trial = trial;
     worker.job = job;
     worker.epochs = 0;
-    const common = { trial, spec, specDir: path.dirname(specPath) };
+    const common = { trial, spec, specDir: path.dirname(specPath), modelDir: trialModelDir(dir, trial.id) };
     if (job.resume) send(worker, { type: 'resume', ...common, untilEpoch: job.untilEpoch!, checkpointDir: dir });
     else send(worker, { type: 'run', ...common, untilEpoch: job.untilEpoch, ...(job.checkpoint ? { checkpointDir: dir } : {}) });
   }
@@ -289,8 +290,17 @@ export function startSweep(options: SweepOptions): SweepRun {
     if (cancelled) status = 'cancelled';
     else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
     else status = 'completed';
-    const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
-    writer.update({ status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}) });
+    const stored = loadSweep(dir).trials;
+    const best = bestRate(summarizeByRate(comparedTrials(stored, spec)), spec.sweep.objective);
+    const bestModel = chooseBestModel(stored, spec);
+    const problem = bestModel ? publishBestModel(dir, writer.current, bestModel) : undefined;
+    if (problem) emit({ type: 'log', level: 'warn', message: `no best model: ${problem}` });
+    // Like checkpoints, the per-trial models serve the sweep only: best-model/ is what it keeps.
+    fs.rmSync(modelsDir(dir), { recursive: true, force: true });
+    writer.update({
+      status, endedAt: new Date().toISOString(), ...(best ? { best: { rate: best.rate, val_loss: best.bestValLoss.mean } } : {}),
+      ...(bestModel && !problem ? { bestModel } : {}),
+    });
     emit({ type: 'sweepEnded', status });
     resolveFinished(status);
   }

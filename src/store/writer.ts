@@ -1,15 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EpochMetrics, TrialPlan, TrialSummary } from '../protocol/messages';
+import { writeFileAtomically } from './atomic';
 import { manifestFile, trialFile } from './layout';
 import type { SweepManifest, TrialLine } from './types';
 
-/** Writes the manifest through a temporary file and a rename, so a reader never sees half of it. */
 function writeManifest(dir: string, manifest: SweepManifest): void {
-  const target = manifestFile(dir);
-  const temporary = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(manifest, null, 2)}\n`);
-  fs.renameSync(temporary, target);
+  writeFileAtomically(manifestFile(dir), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 export class SweepWriter {
