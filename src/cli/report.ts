@@ -1,6 +1,8 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
 import type { SweepObjective, SweepStrategy } from '../engine/spec/types';
 import type { BackendInfo, Rung } from '../protocol/messages';
+import type { BestModelChoice } from '../store/bestModel';
+import { bestModelDir } from '../store/layout';
 import {
   comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, type BestRateExplanation, type MeanStd, type RateSummary,
 } from '../store/summary';
@@ -19,6 +21,8 @@ export interface JsonSummary {
   objective: SweepObjective;
   /** Epochs trained over all trials (a resumed trial's earlier epochs count once): the sweep's cost. */
   epochsUsed: number;
+  /** The best trial's model at its best epoch, a TF.js Layers model (model.json + weights.bin) in `dir`. */
+  bestModel?: BestModelChoice & { dir: string };
   /** Hyperband: every round, who was promoted and who was stopped, at which cumulative epoch. */
   rungs?: Rung[];
   budgetExhausted?: 'maxTrials' | 'maxMinutes';
@@ -67,6 +71,7 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     rateConvention: 'drop',
     ...sweepSettings(record),
     epochsUsed: epochsUsed(record.trials),
+    ...(record.manifest.bestModel ? { bestModel: { ...record.manifest.bestModel, dir: bestModelDir(record.dir) } } : {}),
     ...(record.manifest.rungs ? { rungs: record.manifest.rungs } : {}),
     ...(record.manifest.budgetExhausted ? { budgetExhausted: record.manifest.budgetExhausted } : {}),
     trials: record.trials.map((trial) => {

@@ -7,6 +7,7 @@ import { bestEpochBy, objectiveValue } from '../engine/train/objective';
 import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
 import { writeFileAtomically } from './atomic';
 import { bestModelDir, modelFiles, trialModelDir } from './layout';
+import { readManifest } from './reader';
 import { comparedTrials } from './summary';
 import type { SweepManifest, TrialRecord } from './types';
 
@@ -66,4 +67,32 @@ export function publishBestModel(dir: string, manifest: Pick<SweepManifest, 'id'
   } catch (error) {
     return `cannot publish the best model of ${choice.trialId}: ${(error as Error).message}`;
   }
+}
+
+/** Where a stored sweep's best model is, or why it has none (what the CLI and the extension tell the user). */
+export function findBestModel(sweepDir: string): { dir: string; choice: BestModelChoice } | { problem: string } {
+  let manifest: SweepManifest;
+  try {
+    manifest = readManifest(sweepDir);
+  } catch (error) {
+    return { problem: `${sweepDir} is not a readable sweep folder (${(error as Error).message})` };
+  }
+  const dir = bestModelDir(sweepDir);
+  if (!manifest.bestModel || !fs.existsSync(modelFiles(dir).json)) {
+    const why = manifest.endedAt ? 'no trial saved a model (or the sweep predates model export)' : 'it has not ended (the best model is published at the end)';
+    return { problem: `sweep ${manifest.id} has no best model: ${why}` };
+  }
+  return { dir, choice: manifest.bestModel };
+}
+
+/**
+ * Copies a sweep's best model (model.json + weights.bin) into `toDir`. Throws when it has none, or when `toDir`
+ * already holds a model.json and `overwrite` is false.
+ */
+export function exportBestModel(sweepDir: string, toDir: string, overwrite = false): BestModelChoice {
+  const found = findBestModel(sweepDir);
+  if ('problem' in found) throw new Error(found.problem);
+  if (!overwrite && fs.existsSync(modelFiles(toDir).json)) throw new Error(`${modelFiles(toDir).json} already exists`);
+  copyModel(found.dir, toDir);
+  return found.choice;
 }

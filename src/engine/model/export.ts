@@ -77,14 +77,16 @@ export function buildLayersModel(
   if (weights.length !== 2 * sizes.length) throw new Error(`expected ${2 * sizes.length} weight tensors, got ${weights.length}`);
   const model = tf.sequential();
   const inputShape = [config.featureCount];
-  const values: tf.Tensor[] = [];
+  /** Per dense layer in model order: its kernel and bias (set layer by layer: a model lists frozen weights last). */
+  const values: [tf.layers.Layer, tf.Tensor[]][] = [];
   if (standardization) {
     const { mean, std } = standardization;
     const n = config.featureCount;
     const kernel = new Float32Array(n * n);
     for (let i = 0; i < n; i++) kernel[i * n + i] = 1 / std[i]!;
-    model.add(tf.layers.dense({ name: 'standardize', units: n, inputShape, trainable: false }));
-    values.push(tf.tensor2d(kernel, [n, n]), tf.tensor1d(mean.map((m, i) => -m / std[i]!)));
+    const layer = tf.layers.dense({ name: 'standardize', units: n, inputShape, trainable: false });
+    model.add(layer);
+    values.push([layer, [tf.tensor2d(kernel, [n, n]), tf.tensor1d(mean.map((m, i) => -m / std[i]!))]]);
   }
   const rates = dropoutRates(config);
   sizes.forEach((units, index) => {
@@ -94,15 +96,18 @@ export function buildLayersModel(
     }
     const output = index === sizes.length - 1;
     const activation = output ? (task === 'classification' ? 'softmax' : 'linear') : config.activation;
-    model.add(tf.layers.dense({
-      name: output ? 'output' : `dense_${index + 1}`, units, activation, ...firstShape(),
-    }));
+    const layer = tf.layers.dense({ name: output ? 'output' : `dense_${index + 1}`, units, activation, ...firstShape() });
+    model.add(layer);
     const [kernel, bias] = [weights[2 * index]!, weights[2 * index + 1]!];
-    values.push(tf.tensor2d(exportedKernel(config, index, kernel.values as Float32Array), kernel.shape as [number, number]));
-    values.push(tf.tensor1d(bias.values as Float32Array));
+    values.push([layer, [
+      tf.tensor2d(exportedKernel(config, index, kernel.values as Float32Array), kernel.shape as [number, number]),
+      tf.tensor1d(bias.values as Float32Array),
+    ]]);
   });
-  model.setWeights(values);
-  tf.dispose(values);
+  for (const [layer, tensors] of values) {
+    layer.setWeights(tensors);
+    tf.dispose(tensors);
+  }
   return model;
 }
 
