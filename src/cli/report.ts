@@ -1,12 +1,11 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
 import type { SweepObjective, SweepStrategy } from '../engine/spec/types';
 import type { BackendInfo, Rung } from '../protocol/messages';
-import type { BestModelChoice } from '../store/bestModel';
 import { bestModelDir } from '../store/layout';
 import {
   comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, type BestRateExplanation, type MeanStd, type RateSummary,
 } from '../store/summary';
-import type { SweepRecord } from '../store/types';
+import type { BestModelChoice, SweepRecord } from '../store/types';
 
 export interface JsonSummary {
   experiment: string;

@@ -260,6 +260,8 @@ export type WebviewMessage =
   /** Panel: add a stored sweep of this experiment to the charts. */
   | { type: 'loadSweep'; dir: string }
   | { type: 'exportCsv'; dir: string }
+  /** Panel: export this sweep's best model (the host asks where). */
+  | { type: 'exportModel'; dir: string }
   /** A chart as a PNG data URL (`data:image/png;base64,…`), to be saved where the user chooses. */
   | { type: 'savePng'; name: string; dataUrl: string };
 
@@ -276,6 +278,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'openSweep':
     case 'loadSweep':
     case 'exportCsv':
+    case 'exportModel':
       return isString(value.dir) && value.dir.length > 0;
     case 'savePng':
       return isString(value.name) && isString(value.dataUrl) && value.dataUrl.startsWith('data:image/png;base64,');

@@ -3,21 +3,13 @@
  * Plain file work (no TF.js): the trainer wrote each trial's model; the runner, the CLI and the extension copy.
  */
 import * as fs from 'node:fs';
-import { bestEpochBy, objectiveValue } from '../engine/train/objective';
-import type { ExperimentSpec, SweepObjective } from '../engine/spec/types';
+import { bestEpochBy, improves, objectiveValue } from '../engine/train/objective';
+import type { ExperimentSpec } from '../engine/spec/types';
 import { writeFileAtomically } from './atomic';
 import { bestModelDir, modelFiles, trialModelDir } from './layout';
 import { readManifest } from './reader';
 import { comparedTrials } from './summary';
-import type { SweepManifest, TrialRecord } from './types';
-
-export interface BestModelChoice {
-  trialId: string;
-  /** The epoch whose weights the model holds: the trial's best by the objective. */
-  epoch: number;
-  objective: SweepObjective;
-  value: number;
-}
+import type { BestModelChoice, SweepManifest, TrialRecord } from './types';
 
 /**
  * The single trial with the best objective value at its best epoch, among the trials the sweep compares
@@ -31,8 +23,7 @@ export function chooseBestModel(trials: TrialRecord[], spec: ExperimentSpec): Be
     const epoch = bestEpochBy(trial.epochs, objective);
     const value = epoch && objectiveValue(epoch, objective);
     if (value === undefined) continue;
-    const better = !best || (objective === 'val_acc' ? value > best.value : value < best.value);
-    if (better) best = { trialId: trial.plan.id, epoch: epoch!.epoch, objective, value };
+    if (improves(objective, value, best?.value)) best = { trialId: trial.plan.id, epoch: epoch!.epoch, objective, value };
   }
   return best;
 }

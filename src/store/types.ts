@@ -9,8 +9,7 @@
  * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
  */
 import type { BackendInfo, EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../protocol/messages';
-import type { ExperimentSpec, SweepStrategy } from '../engine/spec/types';
-import type { BestModelChoice } from './bestModel';
+import type { ExperimentSpec, SweepObjective, SweepStrategy } from '../engine/spec/types';
 
 export const storeFormat = 1;
 
@@ -46,6 +45,15 @@ export interface SweepManifest {
   rungs?: Rung[];
   /** Set when sweep.maxTrials or sweep.maxMinutes kept trials from starting. */
   budgetExhausted?: 'maxTrials' | 'maxMinutes';
+}
+
+/** The trial whose best epoch is the sweep's best model (chosen by store/bestModel.ts). */
+export interface BestModelChoice {
+  trialId: string;
+  /** The epoch whose weights the model holds: the trial's best by the objective. */
+  epoch: number;
+  objective: SweepObjective;
+  value: number;
 }
 
 export type TrialLine =

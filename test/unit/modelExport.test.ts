@@ -17,7 +17,7 @@ import { parseSpec } from '../../src/engine/spec/parse';
 import type { ExperimentSpec } from '../../src/engine/spec/types';
 import { readCheckpoint, writeCheckpoint } from '../../src/engine/train/checkpoint';
 import { trainTrial, type PausedTrial, type SavedTensor, type TrainedModel } from '../../src/engine/train/loop';
-import type { EpochMetrics, TrialPlan } from '../../src/protocol/messages';
+import { isTrainerCommand, isWebviewMessage, type EpochMetrics, type TrialPlan } from '../../src/protocol/messages';
 import { chooseBestModel } from '../../src/store/bestModel';
 import type { TrialRecord } from '../../src/store/types';
 import { enginePredictions, loadModelFolder, maxAbsDifference, modelPredictions } from '../support/models';
@@ -263,4 +263,14 @@ describe('the sweep\'s best model', () => {
     const trials = [record('short', 0, [0.1]), record('full', 0.5, [0.6, 0.5, 0.4])];
     assert.equal(chooseBestModel(trials, spec({ strategy: 'hyperband', maxEpochs: 3 }))?.trialId, 'full');
   });
+});
+
+test('messages: a trainer command may name a modelDir (a string); the panel may ask to export a named sweep\'s model', () => {
+  const run = { type: 'run', trial: { id: 'a', rate: 0.5, seed: 1, repeat: 0 }, spec: {}, specDir: '/' };
+  assert.ok(isTrainerCommand({ ...run, modelDir: '/s/models/a' }));
+  assert.equal(isTrainerCommand({ ...run, modelDir: 7 }), false);
+  assert.equal(isTrainerCommand({ ...run, type: 'resume', untilEpoch: 3, checkpointDir: '/s', modelDir: {} }), false);
+  assert.ok(isWebviewMessage({ type: 'exportModel', dir: '/w/.dropout/runs/m/1' }));
+  assert.equal(isWebviewMessage({ type: 'exportModel', dir: '' }), false);
+  assert.equal(isWebviewMessage({ type: 'exportModel' }), false);
 });
