@@ -152,6 +152,27 @@ describe('Dropout Lab in VS Code', () => {
     });
   });
 
+  test('Export Best Model (the panel button) copies the best trial\'s TF.js model into a folder the user picks', async () => {
+    await screenshotOnFailure(page, 'export-model', async () => {
+      const target = path.join(workspace, 'exported-model');
+      fs.mkdirSync(target, { recursive: true });
+      await (await panelFrame('moons')()).locator('vscode-button', { hasText: 'Export Best Model' }).click();
+      // code-server's folder dialog is a quick input holding a path, with the openLabel as its OK button.
+      const box = page.locator('.quick-input-widget .quick-input-box input');
+      await box.waitFor({ state: 'visible', timeout: 20_000 });
+      await box.fill(`${target}/`);
+      await page.waitForTimeout(1000);
+      await page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' }).click();
+      const files = ['model.json', 'weights.bin'];
+      await poll('the exported model', () => files.every((file) => fs.existsSync(path.join(target, file))), 30_000);
+      const [stored] = listSweeps(runsRoot()).filter((s) => s.experiment === 'moons');
+      for (const file of files) assert.deepEqual(fs.readFileSync(path.join(target, file)), fs.readFileSync(path.join(stored.dir, 'best-model', file)), file);
+      const metadata = JSON.parse(fs.readFileSync(path.join(target, 'model.json'), 'utf8')).userDefinedMetadata.dropoutLab;
+      assert.equal(metadata.trialId, loadSweep(stored.dir).manifest.bestModel?.trialId);
+      await poll('the confirmation', async () => (await notifications(page)).find((m) => /Exported the best model/.test(m)), 20_000);
+    });
+  });
+
   test('the side view lists the sweep and opens its panel', async () => {
     await screenshotOnFailure(page, 'side-view', async () => {
       await page.locator('.activitybar .action-item a[aria-label^="Dropout Lab"]').click();
