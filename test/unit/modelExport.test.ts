@@ -199,12 +199,12 @@ describe('the weights a trial exports', () => {
     const trial: TrialPlan = { id: 'rate-0_seed-2', rate: 0, seed: 2, repeat: 0 };
     const metadata = trialModelMetadata(model, { spec, dataset, trial });
     assert.deepEqual(
-      { ...metadata, metrics: undefined, objective: undefined },
+      { ...metadata, metrics: undefined, objective: undefined, inference: undefined },
       {
         format: 1, experiment: 'overfit', trialId: 'rate-0_seed-2', seed: 2,
         dataset: { spec: spec.dataset, description: dataset.description }, task: 'classification', featureCount: 2,
         classNames: ['0', '1'], dropoutStyle: 'inverted', rates: { input: 0, hidden: 0 }, keepFoldedIntoKernels: false,
-        epoch: model.epoch, metrics: undefined, objective: undefined,
+        epoch: model.epoch, metrics: undefined, objective: undefined, inference: undefined,
       },
     );
     assert.deepEqual(metadata.objective, { name: 'val_loss', value: model.metrics.val_loss });

@@ -43,6 +43,8 @@ export interface ModelMetadata {
   rates: { input: number; hidden: number };
   /** True for the standard style: kernels hold p·W, so the exported model's inference equals the engine's rule. */
   keepFoldedIntoKernels: boolean;
+  /** The same in words, for a person reading model.json. */
+  inference: string;
   /** The epoch whose weights these are: the trial's best by the objective (see loop.ts). */
   epoch: number;
   objective: { name: 'val_loss' | 'val_acc'; value: number };
@@ -156,6 +158,9 @@ export function trialModelMetadata(model: TrainedModel, { spec, dataset, trial }
     dropoutStyle: model.config.style,
     rates: { input: model.config.inputRate, hidden: model.config.hiddenRate },
     keepFoldedIntoKernels: model.config.style === 'standard',
+    inference: model.config.style === 'standard'
+      ? 'standard dropout (train x·m, test W·p): each kernel after a dropout layer holds p·W with p = 1 − rate, so predict() is the engine\'s deterministic rule and dropout in training mode (x·m/p)·(p·W) is the standard style\'s x·m·W'
+      : 'inverted dropout (Keras): predict() applies no dropout, as the engine\'s deterministic rule',
     epoch: model.epoch,
     objective: { name: objective, value: value as number },
     metrics: { val_loss: metrics.val_loss, train_loss: metrics.train_loss, ...(metrics.val_acc !== undefined ? { val_acc: metrics.val_acc } : {}) },
