@@ -13,13 +13,15 @@ import type { BestModelChoice, SweepManifest, TrialRecord } from './types';
 
 /**
  * The single trial with the best objective value at its best epoch, among the trials the sweep compares
- * (Hyperband: those trained to maxEpochs). Like keras-tuner's get_best_models: the best trial, not the best
- * rate's mean; with one seed per rate they agree. Ties go to the earlier trial of the plan.
+ * (Hyperband: those trained to maxEpochs) that did not fail (a failed trial saves no model). Like keras-tuner's
+ * get_best_models: the best trial, not the best rate's mean; with one seed per rate they agree. Ties go to the
+ * earlier trial of the plan.
  */
 export function chooseBestModel(trials: TrialRecord[], spec: ExperimentSpec): BestModelChoice | undefined {
   const objective = spec.sweep.objective;
   let best: BestModelChoice | undefined;
   for (const trial of comparedTrials(trials, spec)) {
+    if (trial.status !== 'completed' && trial.status !== 'cancelled') continue;
     const epoch = bestEpochBy(trial.epochs, objective);
     const value = epoch && objectiveValue(epoch, objective);
     if (value === undefined) continue;

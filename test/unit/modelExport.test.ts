@@ -238,9 +238,9 @@ test('CSV: the standardisation the dataset reports maps every standardised row b
 // ---------------------------------------------------------------------------------------------------------------
 // The sweep's best trial
 
-function record(id: string, rate: number, valLosses: number[], valAccs?: number[]): TrialRecord {
+function record(id: string, rate: number, valLosses: number[], valAccs?: number[], status: TrialRecord['status'] = 'completed'): TrialRecord {
   return {
-    plan: { id, rate, seed: 1, repeat: 0 }, status: 'completed',
+    plan: { id, rate, seed: 1, repeat: 0 }, status,
     epochs: valLosses.map((val_loss, i) => ({ epoch: i + 1, loss: 0, train_loss: 0, val_loss, ...(valAccs ? { val_acc: valAccs[i] } : {}), durationMs: 1 })),
   };
 }
@@ -262,6 +262,11 @@ describe('the sweep\'s best model', () => {
   test('hyperband: only trials trained to maxEpochs compete, as for the best rate', () => {
     const trials = [record('short', 0, [0.1]), record('full', 0.5, [0.6, 0.5, 0.4])];
     assert.equal(chooseBestModel(trials, spec({ strategy: 'hyperband', maxEpochs: 3 }))?.trialId, 'full');
+  });
+
+  test('a failed trial (diverged or crashed: it saved no model) never wins; a cancelled one may', () => {
+    const trials = [record('ok', 0, [0.5]), record('crashed', 0.5, [0.1], undefined, 'failed'), record('stopped', 0.5, [0.4], undefined, 'cancelled')];
+    assert.equal(chooseBestModel(trials, spec())?.trialId, 'stopped');
   });
 });
 
