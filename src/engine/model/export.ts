@@ -19,8 +19,9 @@ import { writeFileAtomically } from '../../store/atomic';
 import { modelFiles } from '../../store/layout';
 import type { TrialPlan } from '../../protocol/messages';
 import type { Dataset } from '../datasets/types';
-import type { ExperimentSpec } from '../spec/types';
+import type { ExperimentSpec, SweepObjective } from '../spec/types';
 import type { SavedTensor, TrainedModel } from '../train/loop';
+import { objectiveValue } from '../train/objective';
 import type { MlpConfig } from './mlp';
 
 /** What a model.json's userDefinedMetadata.dropoutLab says; everything needed to use the model on new data. */
@@ -47,7 +48,7 @@ export interface ModelMetadata {
   inference: string;
   /** The epoch whose weights these are: the trial's best by the objective (see loop.ts). */
   epoch: number;
-  objective: { name: 'val_loss' | 'val_acc'; value: number };
+  objective: { name: SweepObjective; value: number };
   metrics: { val_loss: number; val_acc?: number; train_loss: number };
   /** Filled in when the runner publishes the sweep's best model. */
   sweep?: { id: string; selectedBy: string };
@@ -142,7 +143,7 @@ export async function saveLayersModel(dir: string, model: tf.LayersModel, metada
 export function trialModelMetadata(model: TrainedModel, { spec, dataset, trial }: TrialModelSource): ModelMetadata {
   const objective = spec.sweep.objective;
   const { metrics } = model;
-  const value = objective === 'val_acc' ? metrics.val_acc : metrics.val_loss;
+  const value = objectiveValue(metrics, objective);
   const classification = dataset.task === 'classification';
   return {
     format: 1,
