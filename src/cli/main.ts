@@ -4,6 +4,7 @@
  *   dropout-lab validate <spec>
  *   dropout-lab list [DIR]
  *   dropout-lab resume <sweep dir> [--backend B] [--workers N] [--json]
+ *   dropout-lab export <sweep folder | spec> [--out DIR] [--force]
  * Exit codes: 0 success; 1 a trial or the sweep failed; 2 bad usage or an invalid spec; 130 cancelled (Ctrl-C).
  */
 import * as fs from 'node:fs';
@@ -16,7 +17,8 @@ import type { ExperimentSpec } from '../engine/spec/types';
 import { sweepConfigs } from '../engine/sweep/plan';
 import { backendChoices, type BackendChoice } from '../protocol/messages';
 import { resumeSweep, startSweep, unfinishedTrials, type PoolOptions, type SweepRun } from '../runner/runner';
-import { defaultRunsRoot } from '../store/layout';
+import { bestModelDir, defaultRunsRoot } from '../store/layout';
+import { exportBestModel, findBestModel } from '../store/bestModel';
 import { listSweeps, loadSweep } from '../store/reader';
 import type { SweepRecord } from '../store/types';
 import { StoreWriteError } from '../store/writer';
@@ -28,6 +30,9 @@ const usage = `Usage:
   dropout-lab validate <spec.dropout.json>
   dropout-lab list [RUNS_DIR]
   dropout-lab resume <SWEEP_DIR> [--backend auto|tensorflow|wasm|cpu] [--workers N] [--json]
+  dropout-lab export <SWEEP_DIR | spec.dropout.json> [--out DIR] [--force]
+      prints the folder of the sweep's best model (TF.js: model.json + weights.bin); --out copies it there.
+      A spec means its latest sweep with a best model (in --runs DIR, default .dropout/runs next to it).
 
 Rates are drop probabilities (Keras convention); the keep probability is p = 1 − rate.`;
 
@@ -112,7 +117,10 @@ async function followSweep(sweep: SweepRun, json: boolean): Promise<number> {
   const record = loadSweep(sweep.dir);
   printWarnings(record);
   if (json) process.stdout.write(`${JSON.stringify(jsonSummary(record), null, 2)}\n`);
-  else process.stdout.write(`\n${rateTable(record)}\n\nruns stored in ${sweep.dir}\n`);
+  else {
+    const model = record.manifest.bestModel ? `\nbest model (TF.js, trial ${record.manifest.bestModel.trialId}) in ${bestModelDir(sweep.dir)}` : '';
+    process.stdout.write(`\n${rateTable(record)}\n\nruns stored in ${sweep.dir}${model}\n`);
+  }
   if (status === 'cancelled') return 130;
   // Trials a budget kept from starting stay pending: that is the budget working, not a failure.
   const budgetSkipped = (state: string): boolean => state === 'pending' && record.manifest.budgetExhausted !== undefined;
@@ -180,6 +188,44 @@ function list(args: string[]): number {
   return 0;
 }
 
+/** The sweep folder `target` names: itself, or for a spec file its newest sweep that has a best model. */
+function sweepOfExportTarget(target: string, runsRoot: string | undefined): string {
+  if (!fs.existsSync(target)) throw new UsageError(`${target} does not exist`);
+  if (fs.statSync(target).isDirectory()) return path.resolve(target);
+  const specPath = path.resolve(target);
+  const sweeps = listSweeps(runsRoot ? path.resolve(runsRoot) : defaultRunsRoot(specPath))
+    .filter((sweep) => path.resolve(sweep.specPath) === specPath);
+  if (sweeps.length === 0) throw new UsageError(`${target} has no stored sweep`);
+  return (sweeps.find((sweep) => !('problem' in findBestModel(sweep.dir))) ?? sweeps[0]!).dir;
+}
+
+function exportModel(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { out: { type: 'string' }, runs: { type: 'string' }, force: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw new UsageError('export takes one sweep folder or spec file');
+  const sweep = sweepOfExportTarget(positionals[0]!, values.runs);
+  const found = findBestModel(sweep);
+  if ('problem' in found) {
+    process.stderr.write(`dropout-lab: ${found.problem}\n`);
+    return 1;
+  }
+  const { trialId, epoch, objective, value } = found.choice;
+  let dir = found.dir;
+  if (values.out) {
+    dir = path.resolve(values.out);
+    try {
+      exportBestModel(sweep, dir, values.force);
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}${values.force ? '' : ' (--force replaces it)'}`);
+    }
+  }
+  process.stderr.write(`best model: trial ${trialId}, epoch ${epoch}, ${objective} ${value.toFixed(4)}\n`);
+  process.stdout.write(`${dir}\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -188,6 +234,7 @@ async function main(argv: string[]): Promise<number> {
       case 'validate': return validate(rest);
       case 'list': return list(rest);
       case 'resume': return await resume(rest);
+      case 'export': return exportModel(rest);
       case '--help': case '-h': case 'help': case undefined:
         process.stdout.write(`${usage}\n`);
         return command === undefined ? 2 : 0;

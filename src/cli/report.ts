@@ -2,10 +2,11 @@
 import { taskOf, type ExperimentSpec, type SweepObjective, type SweepStrategy } from '../engine/spec/types';
 import { configOf, sameConfig, searchesInputRate } from '../engine/sweep/dropoutConfig';
 import type { BackendInfo, Rung } from '../protocol/messages';
+import { bestModelDir } from '../store/layout';
 import {
   comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary,
 } from '../store/summary';
-import type { SweepRecord } from '../store/types';
+import type { BestModelChoice, SweepRecord } from '../store/types';
 
 export interface JsonSummary {
   experiment: string;
@@ -20,6 +21,8 @@ export interface JsonSummary {
   objective: SweepObjective;
   /** Epochs trained over all trials (a resumed trial's earlier epochs count once): the sweep's cost. */
   epochsUsed: number;
+  /** The best trial's model at its best epoch, a TF.js Layers model (model.json + weights.bin) in `dir`. */
+  bestModel?: BestModelChoice & { dir: string };
   /** Hyperband: every round, who was promoted and who was stopped, at which cumulative epoch. */
   rungs?: Rung[];
   budgetExhausted?: 'maxTrials' | 'maxMinutes';
@@ -70,6 +73,7 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     ...sweepSettings(record.manifest.spec),
     epochsUsed: epochsUsed(record.trials),
     ...(inputRates ? { inputRates } : {}),
+    ...(record.manifest.bestModel ? { bestModel: { ...record.manifest.bestModel, dir: bestModelDir(record.dir) } } : {}),
     ...(record.manifest.rungs ? { rungs: record.manifest.rungs } : {}),
     ...(record.manifest.budgetExhausted ? { budgetExhausted: record.manifest.budgetExhausted } : {}),
     trials: record.trials.map((trial) => {

@@ -5,6 +5,7 @@ import { parseSpec } from '../engine/spec/parse';
 import type { SpecProblem } from '../engine/spec/types';
 import { experimentSlug } from '../store/layout';
 import type { SweepHistory } from './history';
+import { exportBestModelInteractively, sweepToExport } from './modelExport';
 import { findSpecFiles, isSpecUri, readSpecText } from './specFiles';
 import type { SweepService } from './sweepService';
 import { experimentTemplate } from './template';
@@ -15,6 +16,8 @@ export interface CommandContext {
   history: SweepHistory;
   log: vscode.LogOutputChannel;
   openPanel(specPath: string, dir?: string): void;
+  /** The sweep the active experiment panel shows, if a panel is active. */
+  activePanelSweep(): string | undefined;
 }
 
 /** The spec a command acts on: its argument, else the active editor's spec, else one the user picks. */
@@ -166,6 +169,10 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
         return;
       }
       await exportCsv(latest.dir);
+    }),
+    register('dropoutLab.exportBestModel', async (arg) => {
+      const dir = await sweepToExport(arg, context.history, context.activePanelSweep());
+      if (dir) await exportBestModelInteractively(dir);
     }),
     register('dropoutLab.newExperiment', async () => {
       const folder = vscode.workspace.workspaceFolders?.[0];

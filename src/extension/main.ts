@@ -15,7 +15,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Dropout Lab', { log: true });
   const sweeps = new SweepService(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath, nativeBackendRoot(context), log);
   const history = new SweepHistory();
-  const commandContext = { sweeps, history, log, openPanel: (specPath: string, dir?: string) => panels.open(specPath, dir) };
+  const commandContext = {
+    sweeps, history, log, openPanel: (specPath: string, dir?: string) => panels.open(specPath, dir), activePanelSweep: () => panels.activeSweep(),
+  };
   const viewContext: ViewContext = {
     extensionUri: context.extensionUri, log, sweeps, history,
     openPanel: commandContext.openPanel,

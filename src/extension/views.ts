@@ -74,6 +74,9 @@ async function handleCommonMessage(context: ViewContext, connection: ViewConnect
     case 'resumeSweep':
       await context.resumeSweep(message.dir);
       return;
+    case 'exportModel':
+      await vscode.commands.executeCommand('dropoutLab.exportBestModel', message.dir);
+      return;
     case 'savePng':
       await savePng(message.name, message.dataUrl);
       return;
@@ -110,6 +113,8 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
 export class ExperimentPanel extends DisposableObject {
   private readonly connection: ViewConnection;
   private focusDir: string | undefined;
+  /** The sweep the panel shows (what Export Best Model exports when the panel is active). */
+  shownDir: string | undefined;
 
   constructor(readonly panel: vscode.WebviewPanel, readonly specPath: string, private readonly context: ViewContext, focusDir?: string) {
     super();
@@ -145,6 +150,7 @@ export class ExperimentPanel extends DisposableObject {
     const history = await this.context.history.forSpec(this.specPath);
     const dir = this.context.sweeps.running(this.specPath)?.dir ?? this.focusDir ?? history[0]?.dir;
     const sweep = dir ? snapshot(this.context.log, dir) : undefined;
+    this.shownDir = sweep?.dir;
     const experiment = sweep?.experiment ?? history[0]?.experiment ?? path.basename(this.specPath, '.dropout.json');
     const message: HostMessage = { type: 'show', view: 'panel', experiment, specPath: this.specPath, sweeps: sweep ? [sweep] : [], history };
     this.connection.post(message);
@@ -159,6 +165,10 @@ export class ExperimentPanels extends DisposableObject implements vscode.Webview
     super();
     this.push(vscode.window.registerWebviewPanelSerializer(panelViewType, this));
     this.push({ dispose: () => this.panels.forEach((panel) => panel.dispose()) });
+  }
+
+  activeSweep(): string | undefined {
+    return [...this.panels.values()].find((panel) => panel.panel.active)?.shownDir;
   }
 
   open(specPath: string, focusDir?: string): void {

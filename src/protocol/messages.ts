@@ -104,11 +104,12 @@ export interface BackendInfo {
 /**
  * `run` trains a trial from scratch; `resume` continues a paused one from its checkpoint. With `untilEpoch` the
  * trial stops after that epoch (a Hyperband rung); with `checkpointDir` (the sweep's folder) a trial that completes
- * leaves a checkpoint there, so any trainer can resume it.
+ * leaves a checkpoint there, so any trainer can resume it. With `modelDir` the trial's best epoch is saved there as
+ * a TF.js Layers model when it ends.
  */
 export type TrainerCommand =
-  | { type: 'run'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch?: number; checkpointDir?: string }
-  | { type: 'resume'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch: number; checkpointDir: string }
+  | { type: 'run'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch?: number; checkpointDir?: string; modelDir?: string }
+  | { type: 'resume'; trial: TrialPlan; spec: ExperimentSpec; specDir: string; untilEpoch: number; checkpointDir: string; modelDir?: string }
   | { type: 'cancel' };
 
 // ---------------------------------------------------------------- trainer → runner
@@ -146,6 +147,7 @@ const isFiniteNumber = (value: unknown): value is number => typeof value === 'nu
 const isMetric = (value: unknown): boolean => typeof value === 'number' || value === null;
 
 const isEpochCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
+const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
 
 export function isTrialPlan(value: unknown): value is TrialPlan {
   return isObject(value) && typeof value.id === 'string' && isFiniteNumber(value.rate) && isFiniteNumber(value.seed)
@@ -169,10 +171,10 @@ export function isTrainerCommand(value: unknown): value is TrainerCommand {
     case 'run':
       return isTrialPlan(value.trial) && isObject(value.spec) && typeof value.specDir === 'string'
         && (value.untilEpoch === undefined || isEpochCount(value.untilEpoch))
-        && (value.checkpointDir === undefined || typeof value.checkpointDir === 'string');
+        && (value.checkpointDir === undefined || typeof value.checkpointDir === 'string') && isOptionalString(value.modelDir);
     case 'resume':
       return isTrialPlan(value.trial) && isObject(value.spec) && typeof value.specDir === 'string'
-        && isEpochCount(value.untilEpoch) && typeof value.checkpointDir === 'string';
+        && isEpochCount(value.untilEpoch) && typeof value.checkpointDir === 'string' && isOptionalString(value.modelDir);
     case 'cancel':
       return true;
     default:
@@ -288,6 +290,8 @@ export type WebviewMessage =
   | { type: 'exportCsv'; dir: string }
   /** Side view: run the unfinished trials of an interrupted sweep (the host asks the user first). */
   | { type: 'resumeSweep'; dir: string }
+  /** Panel: export this sweep's best model (the host asks where). */
+  | { type: 'exportModel'; dir: string }
   /** A chart as a PNG data URL (`data:image/png;base64,…`), to be saved where the user chooses. */
   | { type: 'savePng'; name: string; dataUrl: string };
 
@@ -305,6 +309,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'loadSweep':
     case 'exportCsv':
     case 'resumeSweep':
+    case 'exportModel':
       return isString(value.dir) && value.dir.length > 0;
     case 'savePng':
       return isString(value.name) && isString(value.dataUrl) && value.dataUrl.startsWith('data:image/png;base64,');

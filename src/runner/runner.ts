@@ -15,7 +15,8 @@ import {
   isTrainerEvent, type BackendChoice, type EpochMetrics, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
   type TrialPlan, type TrialSummary, tfjsNodePathEnv,
 } from '../protocol/messages';
-import { checkpointPaths, defaultRunsRoot, specHash } from '../store/layout';
+import { chooseBestModel, publishBestModel } from '../store/bestModel';
+import { checkpointPaths, defaultRunsRoot, modelsDir, specHash, trialModelDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
 import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../store/summary';
 import { storeFormat, type SweepRecord, type TrialRecord } from '../store/types';
@@ -286,7 +287,7 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
     worker.trial = trial;
     worker.job = job;
     worker.epochs = 0;
-    const common = { trial, spec, specDir: path.dirname(specPath) };
+    const common = { trial, spec, specDir: path.dirname(specPath), modelDir: trialModelDir(dir, trial.id) };
     if (job.resume) send(worker, { type: 'resume', ...common, untilEpoch: job.untilEpoch!, checkpointDir: dir });
     else send(worker, { type: 'run', ...common, untilEpoch: job.untilEpoch, ...(job.checkpoint ? { checkpointDir: dir } : {}) });
   }
@@ -392,11 +393,18 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
       if (cancelled) status = 'cancelled';
       else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
       else status = 'completed';
-      const best = bestRate(summarizeByRate(comparedTrials(loadSweep(dir).trials, spec)), spec.sweep.objective);
+      const stored = loadSweep(dir).trials;
+      const best = bestRate(summarizeByRate(comparedTrials(stored, spec)), spec.sweep.objective);
       const bestValue = best && objectiveOf(best, spec.sweep.objective)?.mean;
+      const bestModel = chooseBestModel(stored, spec);
+      const problem = bestModel ? publishBestModel(dir, writer.current, bestModel) : undefined;
+      if (problem) emit({ type: 'log', level: 'warn', message: `no best model: ${problem}` });
+      // Like checkpoints, the per-trial models serve the sweep only: best-model/ is what it keeps.
+      fs.rmSync(modelsDir(dir), { recursive: true, force: true });
       store(() => writer.update({
         status, endedAt: new Date().toISOString(),
         ...(best ? { best: { ...configOf(best), val_loss: best.bestValLoss.mean, ...(bestValue !== undefined ? { objective: { name: spec.sweep.objective, value: bestValue } } : {}) } } : {}),
+        ...(bestModel && !problem ? { bestModel } : {}),
       }));
     }
     if (storeError) {

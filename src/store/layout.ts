@@ -36,3 +36,18 @@ export function checkpointPaths(dir: string, trialId: string): { json: string; b
   const base = path.join(dir, 'checkpoints', trialId);
   return { json: `${base}.json`, bin: `${base}.bin` };
 }
+
+/** A trial's model at its best epoch, written by its trainer: `models/<trial id>/` (kept until the sweep ends). */
+export function trialModelDir(dir: string, trialId: string): string {
+  return path.join(modelsDir(dir), trialId);
+}
+
+export const modelsDir = (dir: string): string => path.join(dir, 'models');
+
+/** The sweep's best model, published by the runner when the sweep ends. */
+export const bestModelDir = (dir: string): string => path.join(dir, 'best-model');
+
+/** The files of a TF.js Layers model folder. */
+export function modelFiles(modelDir: string): { json: string; weights: string } {
+  return { json: path.join(modelDir, 'model.json'), weights: path.join(modelDir, 'weights.bin') };
+}

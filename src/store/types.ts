@@ -4,10 +4,12 @@
  *   <runs root>/<experiment slug>/<sweep id>/trials/<trial id>.jsonl one header line, one line per epoch, one summary line
  *     (a Hyperband trial appends a header, epochs and a summary per round it trains; readers take the last summary)
  *   <runs root>/<experiment slug>/<sweep id>/checkpoints/<trial id>.{json,bin} a paused Hyperband trial
+ *   <runs root>/<experiment slug>/<sweep id>/models/<trial id>/      a trial's best epoch as a TF.js model (until the end)
+ *   <runs root>/<experiment slug>/<sweep id>/best-model/             model.json + weights.bin of the sweep's best trial
  * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
  */
 import type { BackendInfo, BestOfSweep, EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../protocol/messages';
-import type { ExperimentSpec, SweepStrategy } from '../engine/spec/types';
+import type { ExperimentSpec, SweepObjective, SweepStrategy } from '../engine/spec/types';
 
 export const storeFormat = 1;
 
@@ -35,6 +37,8 @@ export interface SweepManifest {
   cancelRequestedAt?: string;
   /** Written when the sweep ends: the best configuration by the objective, its mean best val_loss and (newer sweeps) its objective value. */
   best?: BestOfSweep;
+  /** Written when the sweep ends: the trial whose best epoch is in `best-model/` (see store/bestModel.ts). */
+  bestModel?: BestModelChoice;
   /** spec.sweep.strategy, for readers that list sweeps without reading specs; absent in sweeps before it existed. */
   strategy?: SweepStrategy;
   /** Hyperband: every round decided so far, in order. */
@@ -45,6 +49,15 @@ export interface SweepManifest {
   resumedAt?: string[];
   /** Set when sweep.maxTrials or sweep.maxMinutes kept trials from starting. */
   budgetExhausted?: 'maxTrials' | 'maxMinutes';
+}
+
+/** The trial whose best epoch is the sweep's best model (chosen by store/bestModel.ts). */
+export interface BestModelChoice {
+  trialId: string;
+  /** The epoch whose weights the model holds: the trial's best by the objective. */
+  epoch: number;
+  objective: SweepObjective;
+  value: number;
 }
 
 export type TrialLine =

@@ -8,7 +8,8 @@ import { loadDataset } from '../engine/datasets';
 import type { Dataset } from '../engine/datasets/types';
 import type { ExperimentSpec } from '../engine/spec/types';
 import { readCheckpoint, writeCheckpoint } from '../engine/train/checkpoint';
-import { trainTrial, type PausedTrial } from '../engine/train/loop';
+import { trainTrial, type PausedTrial, type TrainedModel } from '../engine/train/loop';
+import { writeTrialModel } from '../engine/model/export';
 import { assertNever } from '../protocol/assertNever';
 import { backendChoices, isTrainerCommand, type BackendChoice, type TrainerCommand, type TrainerEvent } from '../protocol/messages';
 
@@ -41,7 +42,7 @@ let queue: Promise<void> = Promise.resolve();
 type TrainCommand = Extract<TrainerCommand, { type: 'run' | 'resume' }>;
 
 async function runTrial(command: TrainCommand): Promise<void> {
-  const { trial, spec, specDir, untilEpoch, checkpointDir } = command;
+  const { trial, spec, specDir, untilEpoch, checkpointDir, modelDir } = command;
   cancelled = false;
   const started = Date.now();
   try {
@@ -51,6 +52,7 @@ async function runTrial(command: TrainCommand): Promise<void> {
     const input = { spec, dataset, rate: trial.rate, inputRate: trial.inputRate, seed: trial.seed, untilEpoch, resumeFrom };
     const summary = await trainTrial(input, {
       ...(checkpointDir ? { onPause: (state: PausedTrial) => writeCheckpoint(checkpointDir, trial.id, state) } : {}),
+      ...(modelDir ? { onModel: (model: TrainedModel) => writeTrialModel(modelDir, model, { spec, dataset, trial }) } : {}),
       onStart: ({ parameterCount }) => void send({
         type: 'trialStarted', trialId: trial.id, parameterCount,
         trainSamples: dataset.train.count, validationSamples: dataset.validation.count,

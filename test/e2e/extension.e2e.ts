@@ -74,6 +74,10 @@ before(async () => {
   const moons = fs.readFileSync(path.join(workspace, 'moons.dropout.json'), 'utf8');
   fs.writeFileSync(path.join(workspace, 'slow.dropout.json'), moons.replace('"name": "moons"', '"name": "slow"').replace('"epochs": 150', '"epochs": 5000'));
   fs.writeFileSync(path.join(workspace, 'broken.dropout.json'), brokenSpec);
+  // A quick sweep whose best model is exported.
+  fs.writeFileSync(path.join(workspace, 'export.dropout.json'), JSON.stringify({
+    name: 'export', dataset: { type: 'moons', samples: 60 }, model: { hidden: [8], dropoutStyle: 'standard' }, training: { epochs: 5 }, sweep: { rates: [0, 0.5] },
+  }));
   fs.writeFileSync(path.join(workspace, 'xss.dropout.json'), JSON.stringify({
     name: hostileName, dataset: { type: 'moons', samples: 60 }, model: { hidden: [8] }, training: { epochs: 3 }, sweep: { rates: [0, 0.5] },
   }));
@@ -244,6 +248,33 @@ describe('Dropout Lab in VS Code', () => {
       }, 60_000);
       assert.match(messages, /could not reach registry\.npmjs\.org \(ECONNREFUSED\): this machine seems to be offline/);
       assert.match(messages, /keeps using the wasm backend/);
+    });
+  });
+
+  test('Export Best Model (the panel button) copies the best trial\'s TF.js model into a folder the user picks', async () => {
+    await screenshotOnFailure(page, 'export-model', async () => {
+      await focusEditor();
+      await openFile(page, 'export.dropout.json');
+      await clickCodeLens(page, 'Run experiment (2 rates × 1 seed)', 60_000);
+      await webviewFrame(page, 'Dropout Lab: export', 60_000);
+      const panel = panelFrame('export');
+      await poll('the sweep to end', async () => ((await sweepStatus(panel)) === 'completed' ? true : undefined), 240_000, 500);
+      const target = path.join(workspace, 'exported-model');
+      fs.mkdirSync(target, { recursive: true });
+      await (await panel()).locator('vscode-button', { hasText: 'Export Best Model' }).click();
+      // code-server's folder dialog is a quick input holding a path, with the openLabel as its OK button.
+      const box = page.locator('.quick-input-widget .quick-input-box input');
+      await box.waitFor({ state: 'visible', timeout: 20_000 });
+      await box.fill(`${target}/`);
+      await page.waitForTimeout(1000);
+      await page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' }).click();
+      const files = ['model.json', 'weights.bin'];
+      await poll('the exported model', () => files.every((file) => fs.existsSync(path.join(target, file))), 30_000);
+      const [stored] = listSweeps(runsRoot()).filter((s) => s.experiment === 'export');
+      for (const file of files) assert.deepEqual(fs.readFileSync(path.join(target, file)), fs.readFileSync(path.join(stored.dir, 'best-model', file)), file);
+      const metadata = JSON.parse(fs.readFileSync(path.join(target, 'model.json'), 'utf8')).userDefinedMetadata.dropoutLab;
+      assert.equal(metadata.trialId, loadSweep(stored.dir).manifest.bestModel?.trialId);
+      await poll('the confirmation', async () => (await notifications(page)).find((m) => /Exported the best model/.test(m)), 20_000);
     });
   });
 });

@@ -76,6 +76,7 @@ export class Dashboard {
       run: () => host.post({ type: 'run' }),
       stop: (dir) => host.post({ type: 'stop', dir }),
       exportCsv: (dir) => host.post({ type: 'exportCsv', dir }),
+      exportModel: (dir) => host.post({ type: 'exportModel', dir }),
     } : undefined);
     this.loss = new CurveChart(panel
       ? { kind: 'loss', title: 'Loss per epoch', subtitle: 'val_loss solid · train_loss dashed · inference rule', curveKinds: ['val_loss', 'train_loss'], onSavePng: save('loss') }

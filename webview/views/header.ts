@@ -1,4 +1,4 @@
-/** The view's header: experiment, status, backend, progress with ETA, and Run/Stop + Export CSV (panel). */
+/** The view's header: experiment, status, backend, progress with ETA, and Run/Stop, Export CSV, Export Best Model (panel). */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { SweepSnapshot } from '../../src/protocol/messages';
@@ -11,6 +11,7 @@ export interface HeaderActions {
   run(): void;
   stop(dir: string): void;
   exportCsv(dir: string): void;
+  exportModel(dir: string): void;
 }
 
 export class Header {
@@ -22,6 +23,9 @@ export class Header {
   private readonly progressText = el('span', { class: 'progress-text', attrs: { role: 'status', 'aria-live': 'off' } });
   private readonly runStop = el('vscode-button', { class: 'run-stop', text: 'Run' });
   private readonly exportButton = el('vscode-button', { text: 'Export CSV', attrs: { secondary: true, disabled: true } });
+  private readonly modelButton = el('vscode-button', {
+    text: 'Export Best Model', attrs: { secondary: true, disabled: true, title: 'Save the best trial as a TF.js model (model.json + weights.bin)' },
+  });
   private sweep: SweepSnapshot | undefined;
   /** Set between a Run/Stop click and the host's answer, so a double click does not start two sweeps. */
   private pendingAction: 'run' | 'stop' | undefined;
@@ -42,7 +46,8 @@ export class Header {
         }
       });
       this.exportButton.addEventListener('click', () => this.sweep && actions.exportCsv(this.sweep.dir));
-      top.append(el('div', { class: 'header-actions' }, [this.runStop, this.exportButton]));
+      this.modelButton.addEventListener('click', () => this.sweep && actions.exportModel(this.sweep.dir));
+      top.append(el('div', { class: 'header-actions' }, [this.runStop, this.exportButton, this.modelButton]));
     }
     const progress = el('div', { class: 'header-progress' }, [this.progressBar, this.progressText]);
     this.element = el('header', { class: compact ? 'view-header compact' : 'view-header' }, [top, progress]);
@@ -59,6 +64,8 @@ export class Header {
     this.status.dataset.status = sweep?.status ?? '';
     this.meta.textContent = sweep ? [sweep.backend && `backend ${sweep.backend}`, `started ${formatStartTime(sweep.startedAt)}`].filter(Boolean).join(' · ') : '';
     this.exportButton.toggleAttribute('disabled', !sweep);
+    // The best model is published when a sweep ends.
+    this.modelButton.toggleAttribute('disabled', !sweep || running);
     this.renderRunStop();
 
     this.progressBar.hidden = !sweep;

@@ -152,8 +152,12 @@ export function resolveCsvPath(relativePath: string, specDir: string): string {
   return resolved;
 }
 
-/** Centres and scales each feature of every split with the train split's mean and (population) std. */
-function standardizeWithTrainStatistics(train: Split, others: Split[], featureCount: number): void {
+/**
+ * Centres and scales each feature of every split with the train split's mean and (population) std; returns them
+ * (std 1 for a constant feature) so an exported model can apply the same step to new data.
+ */
+function standardizeWithTrainStatistics(train: Split, others: Split[], featureCount: number): { mean: number[]; std: number[] } {
+  const statistics = { mean: [] as number[], std: [] as number[] };
   for (let feature = 0; feature < featureCount; feature++) {
     let sum = 0;
     for (let row = 0; row < train.count; row++) sum += train.x[row * featureCount + feature];
@@ -163,6 +167,8 @@ function standardizeWithTrainStatistics(train: Split, others: Split[], featureCo
     const std = Math.sqrt(squares / train.count);
     // A constant feature carries no information; centring it is enough and avoids dividing by 0.
     const scale = std > 0 ? 1 / std : 1;
+    statistics.mean.push(mean);
+    statistics.std.push(1 / scale);
     for (const split of [train, ...others]) {
       for (let row = 0; row < split.count; row++) {
         const index = row * featureCount + feature;
@@ -170,6 +176,7 @@ function standardizeWithTrainStatistics(train: Split, others: Split[], featureCo
       }
     }
   }
+  return statistics;
 }
 
 /** Class indices in the order of the sorted unique target values: numerically if all are numbers. */
@@ -238,9 +245,12 @@ export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Datase
 
   const y = new Float32Array(rows.length);
   let classCount = 1;
+  let classNames: string[] | undefined;
   let targetDescription: string;
   if (spec.task === 'classification') {
-    const { classNames, indexOf } = classIndexer(targetCells);
+    const indexer = classIndexer(targetCells);
+    classNames = indexer.classNames;
+    const { indexOf } = indexer;
     if (classNames.length < 2) {
       throw new DatasetError(`classification needs at least 2 classes in "${spec.target}", found only ${JSON.stringify(classNames[0])}`, {
         file,
@@ -267,12 +277,15 @@ export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Datase
 
   const validation = validationCount(rows.length, spec.validationFraction);
   const splits = shuffleAndSplit(x, y, featureCount, validation, createRng(deriveSeed(deriveSeed(seed, 'dataset'), 'split')));
-  standardizeWithTrainStatistics(splits.train, [splits.validation], featureCount);
+  const inputStandardization = standardizeWithTrainStatistics(splits.train, [splits.validation], featureCount);
   return {
     description: `${path.basename(file)} (${rows.length} rows, ${featureCount} features, ${targetDescription})`,
     task: spec.task,
     featureCount,
     classCount,
     ...splits,
+    ...(classNames ? { classNames } : {}),
+    featureNames: featureColumns.map((column) => columns[column]!),
+    inputStandardization,
   };
 }

@@ -17,6 +17,15 @@ export interface Dataset {
   classCount: number;
   train: Split;
   validation: Split;
+  /** Classification: the name of each class index, when the data names them (CSV target values). */
+  classNames?: string[];
+  /** The feature names, when the data has them (CSV header). */
+  featureNames?: string[];
+  /**
+   * Set when the features were standardised (CSV): x' = (x − mean) / std per feature, with the training split's
+   * mean and population std (1 for a constant feature). A model trained on x' needs the same step on new data.
+   */
+  inputStandardization?: { mean: number[]; std: number[] };
 }
 
 /** An error in the data itself (missing file, bad cell…), with where it is. */

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomically } from '../../store/atomic';
 import { checkpointPaths } from '../../store/layout';
 import { isRngState, type RngState } from '../random';
 import type { PausedTrial, SavedTensor } from './loop';
@@ -21,24 +22,20 @@ interface TensorEntry {
   offset: number;
 }
 
-interface CheckpointJson extends Omit<PausedTrial, 'variables' | 'optimizer'> {
+interface CheckpointJson extends Omit<PausedTrial, 'variables' | 'optimizer' | 'bestModel'> {
   format: typeof checkpointFormat;
   variables: TensorEntry[];
   optimizer: TensorEntry[];
+  /** The best epoch's weights by the objective (what the trial exports), after the optimizer's in the .bin. */
+  bestModel?: Omit<NonNullable<PausedTrial['bestModel']>, 'variables'> & { variables: TensorEntry[] };
 }
 
 export { checkpointPaths };
 
-function writeAtomically(file: string, data: string | Uint8Array): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, data);
-  fs.renameSync(temporary, file);
-}
-
 export function writeCheckpoint(sweepDir: string, trialId: string, paused: PausedTrial): void {
   const { json, bin } = checkpointPaths(sweepDir, trialId);
   fs.mkdirSync(path.dirname(json), { recursive: true });
-  const tensors = [...paused.variables, ...paused.optimizer];
+  const tensors = [...paused.variables, ...paused.optimizer, ...(paused.bestModel?.variables ?? [])];
   const total = tensors.reduce((sum, tensor) => sum + tensor.values.length, 0);
   const buffer = Buffer.alloc(total * 4);
   let offset = 0;
@@ -51,10 +48,13 @@ export function writeCheckpoint(sweepDir: string, trialId: string, paused: Pause
     offset += tensor.values.length;
     return { name: tensor.name, shape: tensor.shape, dtype: tensor.dtype, offset: at };
   };
-  const { variables, optimizer, ...rest } = paused;
-  const document: CheckpointJson = { format: checkpointFormat, ...rest, variables: variables.map(entry), optimizer: optimizer.map(entry) };
-  writeAtomically(bin, buffer);
-  writeAtomically(json, JSON.stringify(document));
+  const { variables, optimizer, bestModel, ...rest } = paused;
+  const document: CheckpointJson = {
+    format: checkpointFormat, ...rest, variables: variables.map(entry), optimizer: optimizer.map(entry),
+    ...(bestModel ? { bestModel: { ...bestModel, variables: bestModel.variables.map(entry) } } : {}),
+  };
+  writeFileAtomically(bin, buffer);
+  writeFileAtomically(json, JSON.stringify(document));
 }
 
 function isTensorEntry(value: unknown): value is TensorEntry {
@@ -84,7 +84,9 @@ export function readCheckpoint(sweepDir: string, trialId: string): PausedTrial {
     && Array.isArray(document.optimizer) && document.optimizer.every(isTensorEntry)
     && typeof document.rng === 'object' && document.rng !== null && isRngState(document.rng.batches)
     && isStreams(document.rng.trainingMasks) && isStreams(document.rng.evaluationMasks)
-    && Number.isInteger(document.epochsSinceBest) && typeof document.durationMs === 'number';
+    && Number.isInteger(document.epochsSinceBest) && typeof document.durationMs === 'number'
+    && (document.bestModel === undefined || (Number.isInteger(document.bestModel.epoch) && typeof document.bestModel.metrics === 'object'
+      && Array.isArray(document.bestModel.variables) && document.bestModel.variables.every(isTensorEntry)));
   if (!valid) throw new Error(`${json} is not a valid checkpoint`);
   const tensor = (entry: TensorEntry): SavedTensor => {
     const length = entry.shape.reduce((product, n) => product * n, 1);
@@ -95,6 +97,9 @@ export function readCheckpoint(sweepDir: string, trialId: string): PausedTrial {
     }
     return { name: entry.name, shape: entry.shape, dtype: entry.dtype, values };
   };
-  const { format: _format, variables, optimizer, ...rest } = document;
-  return { ...rest, variables: variables.map(tensor), optimizer: optimizer.map(tensor) };
+  const { format: _format, variables, optimizer, bestModel, ...rest } = document;
+  return {
+    ...rest, variables: variables.map(tensor), optimizer: optimizer.map(tensor),
+    ...(bestModel ? { bestModel: { ...bestModel, variables: bestModel.variables.map(tensor) } } : {}),
+  };
 }

@@ -6,10 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BestEpoch, EpochMetrics, TrialSummary } from '../../protocol/messages';
 import type { Dataset, Split } from '../datasets/types';
-import { createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp } from '../model/mlp';
+import { createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp, type MlpConfig } from '../model/mlp';
 import { createRng, deriveSeed, permutation, type RngState } from '../random';
 import type { ExperimentSpec, OptimizerName } from '../spec/types';
 import { correctCount, disposeTargets, lossSum, makeTargets, monteCarloScores, sliceTargets, type Targets } from './metrics';
+import { improves, objectiveValue } from './objective';
 
 export interface TrialInput {
   spec: ExperimentSpec;
@@ -40,6 +41,26 @@ export interface TrialCallbacks {
    * promoted Hyperband trial). Omit it and nothing is read back from the device for it.
    */
   onPause?(state: PausedTrial): void | Promise<void>;
+  /**
+   * Called when a trial ends with at least one epoch (completed, stopped early or cancelled, not failed), with the
+   * weights of its best epoch by the sweep objective. Omit it and they are not read back.
+   */
+  onModel?(model: TrainedModel): void | Promise<void>;
+}
+
+/**
+ * The weights a trial exports: those of its best epoch by the sweep objective, not the last epoch's. The sweep
+ * ranks trials by their best epoch (the early-stopping optimum), so the model it hands out is the one that earned
+ * that rank, and its metrics are the ones reported; keras-tuner's get_best_models does the same (its
+ * SaveBestEpoch callback), and Keras's EarlyStopping(restore_best_weights=True). Keeping them costs one
+ * reference-counted clone of each variable per improving epoch, no copy and no host read-back until the end.
+ */
+export interface TrainedModel {
+  config: MlpConfig;
+  epoch: number;
+  metrics: EpochMetrics;
+  /** mlp.variables order: kernel and bias of each layer. */
+  weights: SavedTensor[];
 }
 
 /** A tensor as plain host data, in a fixed order. */
@@ -63,6 +84,8 @@ export interface PausedTrial {
   rng: { batches: RngState; trainingMasks: Record<number, RngState>; evaluationMasks: Record<number, RngState> };
   best?: BestEpoch;
   epochsSinceBest: number;
+  /** The best epoch so far by the sweep objective and its weights (what onModel will export). */
+  bestModel?: { epoch: number; metrics: EpochMetrics; variables: SavedTensor[] };
   /** Training time of the segments before, so the summary's duration covers the whole trial. */
   durationMs: number;
 }
@@ -182,13 +205,25 @@ async function saveTensor(name: string, tensor: tf.Tensor): Promise<SavedTensor>
   return { name, shape: [...tensor.shape], dtype, values: dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data) };
 }
 
-async function pause(mlp: Mlp, optimizer: tf.Optimizer, state: Omit<PausedTrial, 'variables' | 'optimizer'>): Promise<PausedTrial> {
-  const variables = await Promise.all(mlp.variables.map((variable, index) => saveTensor(`weight/${index}`, variable)));
+function saveWeights(weights: tf.Tensor[]): Promise<SavedTensor[]> {
+  return Promise.all(weights.map((weight, index) => saveTensor(`weight/${index}`, weight)));
+}
+
+/** The best epoch so far by the objective, its weights held on the device. */
+interface BestSnapshot {
+  epoch: number;
+  metrics: EpochMetrics;
+  weights: tf.Tensor[];
+}
+
+async function pause(mlp: Mlp, optimizer: tf.Optimizer, state: Omit<PausedTrial, 'variables' | 'optimizer' | 'bestModel'>, snapshot?: BestSnapshot): Promise<PausedTrial> {
+  const variables = await saveWeights(mlp.variables);
   const weights = await optimizer.getWeights();
   const slots = await Promise.all(weights.map((weight) => saveTensor(weight.name, weight.tensor)));
   // The first entry is a fresh scalar of the iteration count; the others are the optimizer's own variables.
   weights[0]?.tensor.dispose();
-  return { ...state, variables, optimizer: slots };
+  const bestModel = snapshot && { epoch: snapshot.epoch, metrics: snapshot.metrics, variables: await saveWeights(snapshot.weights) };
+  return { ...state, variables, optimizer: slots, ...(bestModel ? { bestModel } : {}) };
 }
 
 interface FitState {
@@ -198,8 +233,30 @@ interface FitState {
   validation: DeviceSplit;
 }
 
-async function fit(input: TrialInput, callbacks: TrialCallbacks, { mlp, optimizer, train, validation }: FitState): Promise<TrialSummary> {
+async function fit(input: TrialInput, callbacks: TrialCallbacks, state: FitState): Promise<TrialSummary> {
+  const saved = input.resumeFrom?.bestModel;
+  let snapshot: BestSnapshot | undefined = saved && {
+    epoch: saved.epoch, metrics: saved.metrics, weights: saved.variables.map((weight) => tf.tensor(weight.values, weight.shape, weight.dtype)),
+  };
+  try {
+    return await fitEpochs(input, callbacks, state, {
+      get: () => snapshot,
+      keep: (epoch, metrics) => {
+        tf.dispose(snapshot?.weights);
+        snapshot = { epoch, metrics, weights: state.mlp.variables.map((variable) => tf.clone(variable)) };
+      },
+    });
+  } finally {
+    tf.dispose(snapshot?.weights);
+  }
+}
+
+async function fitEpochs(
+  input: TrialInput, callbacks: TrialCallbacks, { mlp, optimizer, train, validation }: FitState,
+  bestSnapshot: { get(): BestSnapshot | undefined; keep(epoch: number, metrics: EpochMetrics): void },
+): Promise<TrialSummary> {
   const { spec, dataset, seed, resumeFrom } = input;
+  const objective = spec.sweep.objective;
   const started = Date.now();
   const classification = dataset.task === 'classification';
   const batchOrder = createRng(deriveSeed(seed, 'batches'), resumeFrom?.rng.batches);
@@ -286,6 +343,8 @@ async function fit(input: TrialInput, callbacks: TrialCallbacks, { mlp, optimize
     }
     final = metrics;
     callbacks.onEpoch(metrics);
+    const kept = bestSnapshot.get();
+    if (improves(objective, objectiveValue(metrics, objective), kept && objectiveValue(kept.metrics, objective))) bestSnapshot.keep(epoch, metrics);
 
     if (!Number.isFinite(metrics.loss)) {
       status = 'failed';
@@ -308,7 +367,11 @@ async function fit(input: TrialInput, callbacks: TrialCallbacks, { mlp, optimize
     await callbacks.onPause(await pause(mlp, optimizer, {
       epoch: final.epoch, best, epochsSinceBest, durationMs,
       rng: { batches: batchOrder.state(), trainingMasks: trainingStreams.states(), evaluationMasks: evaluationStreams.states() },
-    }));
+    }, bestSnapshot.get()));
+  }
+  const kept = bestSnapshot.get();
+  if (status !== 'failed' && kept && callbacks.onModel) {
+    await callbacks.onModel({ config: mlp.config, epoch: kept.epoch, metrics: kept.metrics, weights: await saveWeights(kept.weights) });
   }
   return {
     status,
