@@ -250,7 +250,9 @@ function isolatedEnv(root: string): NodeJS.ProcessEnv {
     https_proxy: DEAD_PROXY,
     HTTP_PROXY: DEAD_PROXY,
     HTTPS_PROXY: DEAD_PROXY,
-    // npm (the "Install Native TensorFlow Backend" command) honours the proxy; without this it retries for a minute.
+    // npm ("Install Native TensorFlow Backend") gets a dead registry, so it fails at once and the same way on any
+    // machine (it does not go through the proxy variables above).
+    npm_config_registry: `${DEAD_PROXY}/`,
     npm_config_fetch_retries: '0',
     no_proxy: '127.0.0.1,localhost',
     NO_PROXY: '127.0.0.1,localhost',

@@ -46,7 +46,9 @@ describe('per-layer rates through the runner', () => {
     assert.deepEqual(summary.rates.map((r) => [r.inputRate, r.rate, r.seeds]), [[0, 0, 1], [0, 0.5, 1], [0.3, 0, 1], [0.3, 0.5, 1]]);
     assert.deepEqual(summary.trials.map((t) => [t.id, t.inputRate, t.rate]), layers.manifest.trials.map((t) => [t.id, t.inputRate, t.rate]));
     const lowest = [...summary.rates].sort((a, b) => a.bestValLoss.mean - b.bestValLoss.mean)[0]!;
-    assert.deepEqual(layers.manifest.best, { inputRate: lowest.inputRate, rate: lowest.rate, val_loss: lowest.bestValLoss.mean });
+    assert.deepEqual(layers.manifest.best, {
+      inputRate: lowest.inputRate, rate: lowest.rate, val_loss: lowest.bestValLoss.mean, objective: { name: 'val_loss', value: lowest.bestValLoss.mean },
+    });
     assert.deepEqual([summary.best?.inputRate, summary.best?.rate], [lowest.inputRate, lowest.rate]);
     assert.match(summary.best!.explanation, new RegExp(`^input rate ${lowest.inputRate}, rate ${lowest.rate}: val_loss`));
     const table = rateTable(layers).split('\n');
