@@ -9,7 +9,7 @@ import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepEvent, SweepStatus } from '../protocol/messages';
 import { startSweep, type SweepRun } from '../runner/runner';
 import { DisposableObject } from './disposable';
-import { backendSetting, maxParallelTrainers, runsRootFor } from './settings';
+import { backendSetting, maxParallelTrainers, resourceLimits, runsRootFor } from './settings';
 
 export interface LiveSweep {
   specPath: string;
@@ -65,6 +65,7 @@ export class SweepService extends DisposableObject {
       runsRoot: runsRootFor(specPath),
       backend: backendSetting(),
       workers: maxParallelTrainers(),
+      maxMemoryMB: resourceLimits().maxMemoryMB,
       trainerPath: this.trainerPath,
       cancelGraceMs: stopGraceMs,
       versions: { vscode: vscode.version },
