@@ -258,7 +258,8 @@ export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Datase
     const cellOf = (column: number): string => {
       const cell = record.cells[column] ?? '';
       if (cell === '') {
-        throw new DatasetError(`missing value in column "${columns[column]}"`, at(record, column));
+        const short = column >= record.cells.length ? `: the row has ${record.cells.length} of the header's ${columns.length} fields` : '';
+        throw new DatasetError(`missing value in column "${columns[column]}"${short}`, at(record, column));
       }
       return cell;
     };

@@ -77,6 +77,17 @@ export function loadedDatasetShape(dataset: Dataset): DatasetShape {
   };
 }
 
+/** "2 → 8192 × 32 → 2": the widths from input to output, repeats counted. */
+function layersText(sizes: readonly number[]): string {
+  const runs: Array<{ size: number; times: number }> = [];
+  for (const size of sizes) {
+    const last = runs.at(-1);
+    if (last?.size === size) last.times++;
+    else runs.push({ size, times: 1 });
+  }
+  return runs.map(({ size, times }) => (times > 1 ? `${size} × ${times}` : String(size))).join(' → ');
+}
+
 /** Layer widths from input to output. */
 function layerSizes(spec: ExperimentSpec, shape: DatasetShape): number[] {
   return [shape.featureCount, ...spec.model.hidden, shape.outputUnits];
@@ -143,7 +154,7 @@ export function checkLimits(spec: ExperimentSpec, shape: DatasetShape, limits: R
   if (estimate.parameters > limits.maxParameters) {
     problems.push({
       path: ['model', 'hidden'],
-      message: `the model has ${count(estimate.parameters)} parameters (layers ${layerSizes(spec, shape).join(' → ')}), more than the limit of ${count(limits.maxParameters)}; use smaller layers or raise the limit (--max-parameters, setting dropoutLab.limits.maxParameters)`,
+      message: `the model has ${count(estimate.parameters)} parameters (layers ${layersText(layerSizes(spec, shape))}), more than the limit of ${count(limits.maxParameters)}; use smaller layers or raise the limit (--max-parameters, setting dropoutLab.limits.maxParameters)`,
     });
   }
   const limitBytes = limits.maxMemoryMB * MIB;

@@ -254,9 +254,17 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'invalid character in a string',
 };
 
-function syntaxMessage(error: ParseError): string {
+/** `body` is the parsed text: an unexpected character is quoted, and a text that stops short says so. */
+function syntaxMessage(error: ParseError, body: string): string {
   const code = printParseErrorCode(error.error);
-  return `syntax error: ${SYNTAX_MESSAGES[code] ?? 'invalid JSON'} (${code})`;
+  let what = SYNTAX_MESSAGES[code] ?? 'invalid JSON';
+  if (code === 'InvalidSymbol') {
+    const found = body.slice(error.offset, error.offset + Math.min(error.length, 20));
+    what += ` ${quote(found)}${found.startsWith("'") ? ': strings and property names take double quotes' : ''}`;
+  } else if (error.offset >= body.trimEnd().length && code !== 'UnexpectedEndOfComment') {
+    what = `the text ends too early: ${what}`;
+  }
+  return `syntax error: ${what} (${code})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -724,7 +732,7 @@ function parse(text: string): ParsedSpec {
   }
   const errors: ParseError[] = [];
   const tree = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false });
-  for (const e of errors) c.error(e, '', syntaxMessage(e));
+  for (const e of errors) c.error(e, '', syntaxMessage(e, body));
   if (!tree) {
     if (errors.length === 0) c.error({ offset: 0, length: text.length }, '', 'expected an object');
     return { problems: c.problems };
