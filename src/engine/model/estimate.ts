@@ -158,7 +158,13 @@ export function checkLimits(spec: ExperimentSpec, shape: DatasetShape, limits: R
     });
   }
   const limitBytes = limits.maxMemoryMB * MIB;
-  if (estimate.bytes.total > limitBytes) {
+  if (estimate.bytes.runtime >= limitBytes) {
+    // No spec fits: the limit is about the setting, so the problem is on the whole document.
+    problems.push({
+      path: [],
+      message: `the memory limit of ${formatBytes(limitBytes)} is below what a trainer needs before any model or data (${formatBytes(estimate.bytes.runtime)}); raise it (--max-memory-mb, setting dropoutLab.limits.maxMemoryMB)`,
+    });
+  } else if (estimate.bytes.total > limitBytes) {
     const { bytes } = estimate;
     const field = memoryField(spec, shape, estimate);
     problems.push({
