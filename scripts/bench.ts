@@ -9,7 +9,8 @@
  *     --cpu-models small     models measured on the cpu backend (default: small only; it runs 1 step/s on the wide ones)
  *     --reps N               interleaved repetitions per measurement (default 3; median and range reported)
  *     --epochs N             epochs per training run (default 3; the cpu backend runs 1)
- *     --sweep-epochs N       epochs per trial of the sweep measurement (default 30); --no-sweep skips it
+ *     --sweep-epochs N       epochs per trial of the sweep measurement (default: the example's 150); --no-sweep skips it
+ *     --no-ui                skip the webview measurement (a live 50-trial × 500-epoch sweep in headless Chromium)
  *     --no-torch             skip the PyTorch reference; --no-extension skips the activation measurement
  *     --ab NAME              A/B of an engine change instead of the report (see `abVariants`)
  *
@@ -45,8 +46,9 @@ interface Options {
   cpuModels: ModelName[];
   reps: number;
   epochs: number;
-  sweepEpochs: number;
+  sweepEpochs?: number;
   sweep: boolean;
+  ui: boolean;
   torch: boolean;
   extension: boolean;
   ab?: string;
@@ -66,8 +68,9 @@ function parseOptions(argv: string[]): Options {
     cpuModels: list('--cpu-models', 'small') as ModelName[],
     reps: Number(value('--reps') ?? 3),
     epochs: Number(value('--epochs') ?? 3),
-    sweepEpochs: Number(value('--sweep-epochs') ?? 30),
+    sweepEpochs: value('--sweep-epochs') === undefined ? undefined : Number(value('--sweep-epochs')),
     sweep: !argv.includes('--no-sweep'),
+    ui: !argv.includes('--no-ui'),
     torch: !argv.includes('--no-torch'),
     extension: !argv.includes('--no-extension'),
     ab: value('--ab'),
@@ -375,7 +378,7 @@ async function timeSweep(spec: ExperimentSpec, workers: number, runsRoot: string
 
 async function measureSweep(options: Options): Promise<SweepFigures> {
   const example = parseSpec(fs.readFileSync(path.join(root, 'examples', 'moons.dropout.json'), 'utf8')).spec!;
-  const spec: ExperimentSpec = { ...example, training: { ...example.training, epochs: options.sweepEpochs } };
+  const spec: ExperimentSpec = { ...example, training: { ...example.training, epochs: options.sweepEpochs ?? example.training.epochs } };
   const runsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-bench-'));
   const one: number[] = [];
   const two: number[] = [];
@@ -426,6 +429,31 @@ function measureExtension(): ExtensionFigures {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Webview: a long live sweep in the panel
+
+interface UiFigures {
+  trials: number;
+  epochs: number;
+  curvePointsDrawn: number;
+  replaySeconds: number;
+  batches: number;
+  eventsPerBatch: number;
+  handlerMs: { median: number; p95: number; max: number };
+  redraws: number;
+  redrawMs: { median: number; p95: number; max: number };
+  lastRedrawMs: number;
+  mainThreadBusy: number;
+  openCompleteMs: number;
+}
+
+function measureUi(): UiFigures | { error: string } {
+  const out = spawnSync(process.execPath, [path.join(__dirname, 'webview-preview.mjs'), '--ui-bench', '50x500'], { encoding: 'utf8', cwd: root, timeout: 600_000 });
+  const line = out.stdout.split('\n').find((text) => text.startsWith('UI_BENCH '));
+  if (!line) return { error: (out.stderr.trim().split('\n').pop() ?? '') || `exit ${out.status}` };
+  return JSON.parse(line.slice('UI_BENCH '.length)) as UiFigures;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // PyTorch reference
 
 interface TorchFigures {
@@ -433,19 +461,29 @@ interface TorchFigures {
   reason?: string;
   python?: string;
   version?: string;
+  /** The BLAS library torch's process mapped after a matmul (Debian's torch uses the libblas.so.3 alternative). */
+  blas?: string;
   /** model → threads → steps/s (median of reps). */
   stepsPerSecond?: Record<string, Record<string, number>>;
 }
 
-function findTorchPython(): { python: string; version: string } | { reason: string } {
+const torchProbe = `
+import os, torch
+torch.ones(64, 64) @ torch.ones(64, 64)
+blas = sorted({os.path.realpath(line.split()[-1]) for line in open('/proc/self/maps') if 'blas' in line.lower() and '/' in line})
+print(torch.__version__)
+print(', '.join(blas) or 'unknown')
+`;
+
+function findTorchPython(): { python: string; version: string; blas: string } | { reason: string } {
   // pyenv shims may shadow the system interpreter that Debian's python3-torch installs into.
   for (const python of ['python3', '/usr/bin/python3']) {
     try {
-      const version = execFileSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      return { python, version };
+      const [version, blas] = execFileSync(python, ['-c', torchProbe], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+      return { python, version, blas };
     } catch { /* try the next */ }
   }
-  return { reason: 'no python3 here imports torch (Debian: apt-get install python3-torch)' };
+  return { reason: 'no python3 here imports torch (Debian: apt-get install python3-torch libopenblas0-pthread)' };
 }
 
 function measureTorch(options: Options): TorchFigures {
@@ -461,7 +499,7 @@ function measureTorch(options: Options): TorchFigures {
       stepsPerSecond[model][String(threads)] = JSON.parse(out.trim().split('\n').pop()!).stepsPerSecond;
     }
   }
-  return { available: true, python: found.python, version: found.version, stepsPerSecond };
+  return { available: true, python: found.python, version: found.version, blas: found.blas, stepsPerSecond };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -475,6 +513,7 @@ interface Report {
   sweep?: SweepFigures | { error: string };
   extension?: ExtensionFigures;
   torch?: TorchFigures;
+  ui?: UiFigures | { error: string };
 }
 
 const fmt = (value: number | undefined, digits = 0): string => (value === undefined ? '–' : value.toFixed(digits));
@@ -512,12 +551,18 @@ function printTable(report: Report): void {
   lines.push(...unavailable);
   lines.push('');
   if (report.torch && !report.torch.available) lines.push(`PyTorch reference: not run (${report.torch.reason}).`);
-  else if (report.torch) lines.push(`PyTorch reference: torch ${report.torch.version} (${report.torch.python}), OMP_NUM_THREADS 1 and 2, same shapes, Adam, dropout.`);
+  else if (report.torch) lines.push(`PyTorch reference: torch ${report.torch.version} (${report.torch.python}, BLAS ${report.torch.blas}), OMP_NUM_THREADS 1 and 2, same shapes, Adam, dropout.`);
   const sweep = report.sweep;
   if (sweep && 'error' in sweep) lines.push(`Sweep: failed: ${sweep.error}`);
   else if (sweep) {
     lines.push(`Sweep (moons example, ${sweep.rates} rates × ${sweep.epochsPerTrial} epochs, wasm): 1 trainer ${range(sweep.oneTrainerSeconds, 1)} s, 2 trainers ${range(sweep.twoTrainersSeconds, 1)} s, ratio ${range(sweep.scalingRatio, 2)} (target ≤ 0.60)`);
     lines.push(`Epoch end → runner listener: median ${fmt(sweep.epochToListenerMs.median, 2)} ms, p95 ${fmt(sweep.epochToListenerMs.p95, 2)} ms, max ${fmt(sweep.epochToListenerMs.max, 2)} ms (n = ${sweep.epochToListenerMs.n})`);
+  }
+  const ui = report.ui;
+  if (ui && 'error' in ui) lines.push(`Webview: not measured: ${ui.error}`);
+  else if (ui) {
+    lines.push(`Webview, live sweep of ${ui.trials} trials × ${ui.epochs} epochs (${ui.curvePointsDrawn} loss-curve points at the end) replayed in ${fmt(ui.replaySeconds, 1)} s, ${ui.batches} batches of ~${fmt(ui.eventsPerBatch)} events:`);
+    lines.push(`  message handling median ${fmt(ui.handlerMs.median, 1)} ms (p95 ${fmt(ui.handlerMs.p95, 1)}, max ${fmt(ui.handlerMs.max, 1)}); ${ui.redraws} redraws, median ${fmt(ui.redrawMs.median, 1)} ms (p95 ${fmt(ui.redrawMs.p95, 1)}, max ${fmt(ui.redrawMs.max, 1)}), last ${fmt(ui.lastRedrawMs, 1)} ms; main thread busy ${fmt(100 * ui.mainThreadBusy)}%; opening the complete sweep ${fmt(ui.openCompleteMs, 1)} ms`);
   }
   const ext = report.extension;
   if (ext) {
@@ -580,6 +625,7 @@ async function main(): Promise<void> {
     }
   }
   if (options.extension) report.extension = measureExtension();
+  if (options.ui) report.ui = measureUi();
   if (options.saveJson) fs.writeFileSync(options.saveJson, `${JSON.stringify(report, null, 2)}\n`);
   if (options.json) console.log(JSON.stringify(report, null, 2));
   else printTable(report);

@@ -2,11 +2,16 @@
 // side view in Chromium, under the CSP the extension serves, and screenshots them in light and dark themes.
 //
 //   node scripts/webview-preview.mjs [SWEEP_DIR] [--fresh] [--no-screenshots]
+//   node scripts/webview-preview.mjs --ui-bench [TRIALSxEPOCHS] [--json]
 //
 // Without SWEEP_DIR it runs examples/moons.dropout.json with the CLI (about 40 s), after a shorter earlier sweep of
 // the same experiment (3 rates × 3 seeds) so that there is one to overlay; the runs are kept in
 // test-results/webview-preview/runs and reused until --fresh. With SWEEP_DIR it reads that sweep, and every sweep
 // of the same experiment beside it becomes history.
+//
+// --ui-bench (used by `npm run bench`) measures instead: a synthetic stored sweep (default 50 trials × 500 epochs) is
+// replayed live into the panel over 20 s, each batch of events delivered as the host does (every 50 ms), and the
+// page times each update: the message handler, then the frame that redraws the charts; then opening it complete.
 //
 // Writes test-results/webview-preview/{panel,side}.html (open them from a server rooted at the repository, or let
 // this script serve them) and *.png screenshots. Exits non-zero when a page logs an error or a check fails.
@@ -22,7 +27,9 @@ const outDir = join(root, 'test-results', 'webview-preview');
 const args = process.argv.slice(2);
 const fresh = args.includes('--fresh');
 const screenshots = !args.includes('--no-screenshots');
-const sweepArg = args.find((arg) => !arg.startsWith('--'));
+const uiBenchIndex = args.indexOf('--ui-bench');
+const uiBench = uiBenchIndex >= 0 ? (/^(\d+)x(\d+)$/.exec(args[uiBenchIndex + 1] ?? '') ?? [null, '50', '500']).slice(1).map(Number) : undefined;
+const sweepArg = uiBench ? undefined : args.find((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--ui-bench');
 
 // ---------------------------------------------------------------- build if needed
 
@@ -74,7 +81,16 @@ function generateSweeps() {
   return dir;
 }
 
-const sweepDir = resolve(sweepArg ?? generateSweeps());
+function syntheticSweep([trials, epochs]) {
+  const { writeSyntheticSweep } = syntheticModule;
+  const runs = join(outDir, 'synthetic');
+  rmSync(runs, { recursive: true, force: true });
+  const rateCount = Math.min(10, trials);
+  const rates = Array.from({ length: rateCount }, (_, i) => Math.round((0.9 * i) / Math.max(1, rateCount - 1) * 100) / 100);
+  return writeSyntheticSweep({ runsRoot: runs, rates, repeats: Math.ceil(trials / rateCount), epochs });
+}
+const syntheticModule = uiBench ? await tsImport(join(root, 'scripts/synthetic-sweep.ts'), import.meta.url) : undefined;
+const sweepDir = resolve(uiBench ? syntheticSweep(uiBench) : sweepArg ?? generateSweeps());
 const finalSweep = toSnapshot(reader.loadSweep(sweepDir));
 const runsRoot = dirname(dirname(sweepDir));
 const history = reader.listSweeps(runsRoot)
@@ -212,6 +228,16 @@ const hostJs = String.raw`(() => {
   const sent = (window.__sent = []);
   window.__status = 'waiting';
   const post = (message) => window.postMessage(JSON.parse(JSON.stringify(message)), '*');
+  // measure=1: deliver synchronously and time the handler; the view times its own redraws (User Timing).
+  const measure = params.get('measure') === '1';
+  const updates = (window.__updates = []);
+  const deliver = (message) => {
+    if (!measure) return post(message);
+    const data = JSON.parse(JSON.stringify(message));
+    const t0 = performance.now();
+    window.dispatchEvent(new MessageEvent('message', { data }));
+    updates.push({ type: message.type, events: message.events?.length ?? 0, at: t0, handlerMs: performance.now() - t0 });
+  };
   let acquired = false;
   window.acquireVsCodeApi = () => {
     if (acquired) throw new Error('acquireVsCodeApi called twice');
@@ -247,7 +273,7 @@ const hostJs = String.raw`(() => {
       const now = (Date.now() - startedAt) / scale;
       const batch = [];
       while (next < replay.events.length && replay.events[next].at <= Math.min(now, pauseAt * total)) batch.push(replay.events[next++].event);
-      if (batch.length) post({ type: 'sweepEvents', dir: replay.started.dir, events: batch });
+      if (batch.length) deliver({ type: 'sweepEvents', dir: replay.started.dir, events: batch });
       if (now >= pauseAt * total) {
         clearInterval(timer);
         window.__status = 'paused';
@@ -256,8 +282,9 @@ const hostJs = String.raw`(() => {
         post({ type: 'history', history: replay.historyAfter });
         // Then what a reopened view gets: the stored sweep, complete.
         setTimeout(() => {
-          post({ type: 'show', view, experiment: replay.final.experiment, specPath: replay.final.specPath, sweeps: [replay.final], history: replay.historyAfter });
-          window.__status = 'done';
+          deliver({ type: 'show', view, experiment: replay.final.experiment, specPath: replay.final.specPath, sweeps: [replay.final], history: replay.historyAfter });
+          // Let the measured frame land before saying done.
+          setTimeout(() => (window.__status = 'done'), 300);
         }, 200);
       }
     }, 50);
@@ -330,6 +357,63 @@ const browser = await playwright.launch({
   executablePath: chromium,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
 });
+
+if (uiBench) {
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+    const tab = await context.newPage();
+    const errors = [];
+    tab.on('pageerror', (error) => errors.push(error.message));
+    // --profile: a CPU profile of the live replay, summarised by self time per function (build unminified to read it).
+    const profiler = args.includes('--profile') ? await context.newCDPSession(tab) : undefined;
+    if (profiler) await profiler.send('Profiler.enable');
+    if (profiler) await profiler.send('Profiler.start');
+    await tab.goto(`${base}/panel.html?theme=dark&mode=live&measure=1&duration=20000`);
+    await tab.waitForFunction(() => window.__status === 'done', null, { timeout: 180_000 });
+    if (profiler) {
+      const { profile } = await profiler.send('Profiler.stop');
+      const selfMs = new Map();
+      const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+      profile.samples.forEach((id, index) => {
+        const node = byId.get(id);
+        const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`;
+        selfMs.set(name, (selfMs.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
+      });
+      const top = [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 25);
+      for (const [name, ms] of top) console.log(`${ms.toFixed(0).padStart(7)} ms  ${name}`);
+    }
+    const updates = await tab.evaluate(() => window.__updates);
+    const redraws = await tab.evaluate(() => performance.getEntriesByName('dropout-lab:redraw').map((entry) => ({ at: entry.startTime, ms: entry.duration })));
+    const points = await tab.$eval('[data-chart="loss"]', (element) => JSON.parse(element.dataset.series ?? '[]').reduce((sum, entry) => sum + entry.points, 0));
+    await context.close();
+    if (errors.length) throw new Error(`page errors: ${errors.join(' | ')}`);
+    const live = updates.filter((update) => update.type === 'sweepEvents');
+    const open = updates.find((update) => update.type === 'show');
+    const liveRedraws = redraws.filter((redraw) => redraw.at < open.at);
+    const openRedraw = redraws.find((redraw) => redraw.at >= open.at);
+    const stats = (values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+      return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
+    };
+    const liveSpan = open.at - live[0].at;
+    const busy = live.reduce((sum, update) => sum + update.handlerMs, 0) + liveRedraws.reduce((sum, redraw) => sum + redraw.ms, 0);
+    const result = {
+      trials: uiBench[0], epochs: uiBench[1], curvePointsDrawn: points, replaySeconds: liveSpan / 1000,
+      batches: live.length, eventsPerBatch: stats(live.map((update) => update.events)).median,
+      handlerMs: stats(live.map((update) => update.handlerMs)),
+      redraws: liveRedraws.length, redrawMs: stats(liveRedraws.map((redraw) => redraw.ms)),
+      lastRedrawMs: liveRedraws.at(-1)?.ms,
+      mainThreadBusy: busy / liveSpan,
+      openCompleteMs: open.handlerMs + (openRedraw?.ms ?? NaN),
+    };
+    console.log(`UI_BENCH ${JSON.stringify(result)}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  process.exit(0);
+}
 
 const failures = [];
 const check = (condition, message) => {

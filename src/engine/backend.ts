@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node build registers no gradients; the umbrella package's build does (and brings the cpu backend).
 import '@tensorflow/tfjs';
-import type { BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
+import { tfjsNodePathEnv, type BackendChoice, type BackendInfo, type BackendName } from '../protocol/messages';
 
 const preference: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
@@ -15,7 +15,7 @@ function registerBackend(name: BackendName): string {
   switch (name) {
     case 'tensorflow': {
       // A user may have installed tfjs-node outside our node_modules (the extension's global storage).
-      const modulePath = process.env.DROPOUT_LAB_TFJS_NODE ?? '@tensorflow/tfjs-node';
+      const modulePath = process.env[tfjsNodePathEnv] || '@tensorflow/tfjs-node';
       require(modulePath);
       return require(`${modulePath}/package.json`).version as string;
     }

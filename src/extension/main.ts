@@ -6,13 +6,14 @@ import * as vscode from 'vscode';
 import { SpecCodeLensProvider } from './codeLens';
 import { registerCommands, runExperiment } from './commands';
 import { SpecDiagnostics } from './diagnostics';
+import { nativeBackendRoot, registerNativeBackendCommand } from './nativeBackendCommand';
 import { SweepHistory } from './history';
 import { SweepService } from './sweepService';
 import { ExperimentPanels, SweepsSideView, type ViewContext } from './views';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Dropout Lab', { log: true });
-  const sweeps = new SweepService(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath, log);
+  const sweeps = new SweepService(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath, nativeBackendRoot(context), log);
   const history = new SweepHistory();
   const diagnostics = new SpecDiagnostics();
   const commandContext = { sweeps, history, diagnostics, log, openPanel: (specPath: string, dir?: string) => panels.open(specPath, dir) };
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.type === 'sweepStarted' || event.type === 'sweepEnded') history.invalidate();
     }),
     ...registerCommands(commandContext),
+    registerNativeBackendCommand(context, log),
   );
   log.info(`Dropout Lab activated (VS Code ${vscode.version})`);
 }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ExperimentSpec } from '../engine/spec/types';
 import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepEvent, SweepStatus } from '../protocol/messages';
+import { findInstalledTfjsNode } from '../runner/nativeBackend';
 import { startSweep, type SweepRun } from '../runner/runner';
 import { DisposableObject } from './disposable';
 import { backendSetting, maxParallelTrainers, resourceLimits, runsRootFor } from './settings';
@@ -41,7 +42,8 @@ export class SweepService extends DisposableObject {
   /** Fired for every runner event of every sweep, after the run store has it on disk. */
   readonly onDidEvent = this.emitter.event;
 
-  constructor(private readonly trainerPath: string, private readonly log: vscode.LogOutputChannel) {
+  /** `nativeBackendRoot`: where "Install Native TensorFlow Backend" puts tfjs-node. */
+  constructor(private readonly trainerPath: string, private readonly nativeBackendRoot: string, private readonly log: vscode.LogOutputChannel) {
     super();
     this.statusBar.name = 'Dropout Lab sweep';
     this.statusBar.command = 'dropoutLab.showResults';
@@ -67,6 +69,7 @@ export class SweepService extends DisposableObject {
       workers: maxParallelTrainers(),
       maxMemoryMB: resourceLimits().maxMemoryMB,
       trainerPath: this.trainerPath,
+      tfjsNodePath: findInstalledTfjsNode(this.nativeBackendRoot)?.modulePath,
       cancelGraceMs: stopGraceMs,
       versions: { vscode: vscode.version },
       // Runner events start on a later tick, when `sweep` below exists.

@@ -10,6 +10,8 @@ import type { ExperimentSpec } from '../engine/spec/types';
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 export const backendChoices: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+/** Set by the runner for its trainers: the folder of a tfjs-node installed outside node_modules. */
+export const tfjsNodePathEnv = 'DROPOUT_LAB_TFJS_NODE';
 
 /** One model to train: one rate × one seed. */
 export interface TrialPlan {

@@ -13,7 +13,7 @@ import type { ExperimentSpec } from '../engine/spec/types';
 import { assertNever } from '../protocol/assertNever';
 import {
   isTrainerEvent, type BackendChoice, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
-  type TrialPlan, type TrialSummary,
+  type TrialPlan, type TrialSummary, tfjsNodePathEnv,
 } from '../protocol/messages';
 import { checkpointPaths, defaultRunsRoot, newSweepId, specHash, sweepDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
@@ -36,6 +36,8 @@ export interface SweepOptions {
   workers?: number;
   /** Run only these rates of the sweep. */
   rates?: number[];
+  /** A tfjs-node installed outside node_modules (see nativeBackend.ts), handed to the trainers. */
+  tfjsNodePath?: string;
   /** The bundled trainer entry; default: `trainer.js` next to this bundle. */
   trainerPath?: string;
   /** How long cancel waits for trainers to stop at a batch boundary before killing them. */
@@ -89,6 +91,7 @@ export function startSweep(options: SweepOptions): SweepRun {
   const trainerPath = options.trainerPath ?? path.join(__dirname, 'trainer.js');
   const backend = options.backend ?? 'auto';
   const emit = (event: SweepEvent): void => options.onEvent?.(event);
+  const trainerEnv = options.tfjsNodePath ? { ...process.env, [tfjsNodePathEnv]: options.tfjsNodePath } : process.env;
 
   const writer = SweepWriter.create(dir, {
     format: storeFormat, id, experiment: options.spec.name, specPath, specHash: specHash(options.specText),
@@ -265,7 +268,7 @@ export function startSweep(options: SweepOptions): SweepRun {
   function spawnWorker(): void {
     const worker: Worker = {
       index: spawned++,
-      child: fork(trainerPath, [backend], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] }),
+      child: fork(trainerPath, [backend], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [], env: trainerEnv }),
       ready: false,
       epochs: 0,
     };

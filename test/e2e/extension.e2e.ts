@@ -238,4 +238,18 @@ describe('Dropout Lab in VS Code', () => {
       assert.notEqual(await frame.title(), 'pwned');
     });
   });
+
+  test('Install Native TensorFlow Backend, offline: a clear error, and sweeps keep training on wasm', async () => {
+    await screenshotOnFailure(page, 'native-backend-offline', async () => {
+      await focusEditor();
+      await runCommand(page, 'Dropout Lab: Install Native TensorFlow Backend');
+      // The harness sends all HTTP(S) to a dead proxy: npm cannot reach the registry.
+      const messages = await poll('the install error', async () => {
+        const shown = await notifications(page);
+        return shown.find((m) => /could not install the native TensorFlow backend/.test(m));
+      }, 60_000);
+      assert.match(messages, /could not reach registry\.npmjs\.org \(ECONNREFUSED\): this machine seems to be offline/);
+      assert.match(messages, /keeps using the wasm backend/);
+    });
+  });
 });

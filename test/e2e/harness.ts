@@ -241,6 +241,8 @@ function isolatedEnv(root: string): NodeJS.ProcessEnv {
     https_proxy: DEAD_PROXY,
     HTTP_PROXY: DEAD_PROXY,
     HTTPS_PROXY: DEAD_PROXY,
+    // npm (the "Install Native TensorFlow Backend" command) honours the proxy; without this it retries for a minute.
+    npm_config_fetch_retries: '0',
     no_proxy: '127.0.0.1,localhost',
     NO_PROXY: '127.0.0.1,localhost',
     // The extension gallery is a loopback address too, so no lookup of open-vsx is ever attempted.

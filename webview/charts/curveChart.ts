@@ -146,6 +146,9 @@ export class CurveChart {
         y: yAxis,
       },
       plugins: {
+        // Long series (more points than 4× the plot's width in pixels) are drawn from each pixel column's first,
+        // last, min and max points: spikes and divergences stay visible, the work stays bounded.
+        decimation: { enabled: true, algorithm: 'min-max' as const },
         tooltip: {
           ...tooltipStyle(theme),
           callbacks: {

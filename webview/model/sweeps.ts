@@ -95,6 +95,9 @@ export function toTrialRecord(trial: TrialSnapshot): TrialRecord {
 
 function withNaNForNull(metrics: EpochMetrics): EpochMetrics {
   const values = metrics as unknown as Record<string, unknown>;
-  if (!Object.values(values).includes(null)) return metrics;
+  // Called for every epoch on every summary: look without allocating, copy only the rare diverged epoch.
+  let hasNull = false;
+  for (const key in values) if (values[key] === null) hasNull = true;
+  if (!hasNull) return metrics;
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value === null ? NaN : value])) as unknown as EpochMetrics;
 }

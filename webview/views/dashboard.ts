@@ -1,6 +1,8 @@
 /**
  * A view (experiment panel or side view): holds the sweeps, applies the host's messages, and redraws what changed
- * at most once per animation frame — live batches only mark parts dirty.
+ * at most once per animation frame — live batches only mark parts dirty. Live redraws are spaced by twice the cost
+ * of the last one, so a large sweep (50 trials × 500 epochs redraws ~75,000 points) never takes more than a third of
+ * the main thread and input stays responsive; user actions (settings, overlays) redraw on the next frame.
  */
 import { assertNever } from '../../src/protocol/assertNever';
 import type { HostMessage, SweepSnapshot, ViewKind, WebviewMessage } from '../../src/protocol/messages';
@@ -21,6 +23,9 @@ import { Header } from './header';
 import { HistoryList } from './historyList';
 import { RateScale } from './rateScale';
 import { TrialTable } from './trialTable';
+
+/** The User Timing measure of each redraw. */
+export const redrawMeasure = 'dropout-lab:redraw';
 
 export interface Host {
   post(message: WebviewMessage): void;
@@ -43,6 +48,10 @@ export class Dashboard {
   private colours: Map<number, Rgb> = new Map();
   private dirty: Dirty = { rebuild: true, curves: true, rates: true, table: true, header: true };
   private frame: number | undefined;
+  private throttle: ReturnType<typeof setTimeout> | undefined;
+  /** performance.now() before which a live redraw waits. */
+  private nextRedrawAt = 0;
+  private redraws = 0;
   private readonly header: Header;
   private readonly rateScale = new RateScale();
   private readonly loss: CurveChart;
@@ -188,10 +197,31 @@ export class Dashboard {
 
   private mark(part: keyof Dirty): void {
     this.dirty[part] = true;
-    this.frame ??= requestAnimationFrame(() => this.flush());
+    if (this.frame !== undefined) return;
+    const wait = part === 'rebuild' ? 0 : this.nextRedrawAt - performance.now();
+    if (wait <= 0) {
+      clearTimeout(this.throttle);
+      this.throttle = undefined;
+      this.frame = requestAnimationFrame(() => this.flush());
+    } else {
+      this.throttle ??= setTimeout(() => {
+        this.throttle = undefined;
+        this.frame ??= requestAnimationFrame(() => this.flush());
+      }, wait);
+    }
   }
 
   private flush(): void {
+    const started = performance.now();
+    this.redraw();
+    const ended = performance.now();
+    this.nextRedrawAt = ended + 2 * (ended - started);
+    // User Timing, read by `npm run bench` (scripts/webview-preview.mjs --ui-bench); bounded for long sessions.
+    if (++this.redraws % 1000 === 0) performance.clearMeasures(redrawMeasure);
+    performance.measure(redrawMeasure, { start: started, end: ended });
+  }
+
+  private redraw(): void {
     this.frame = undefined;
     const dirty = this.dirty;
     this.dirty = { rebuild: false, curves: false, rates: false, table: false, header: false };
