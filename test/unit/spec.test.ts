@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_TYPES, MAX_NESTING, MAX_RATES, RATE_BOUNDS, SPEC_SHAPES, parseSpec, type Field, type Shape } from '../../src/engine/spec/parse';
+import { DATASET_TYPES, MAX_NESTING, MAX_RATES, RATE_BOUNDS, SPEC_SHAPES, parseSpec, problemAt, type Field, type Shape } from '../../src/engine/spec/parse';
 import { expandRateRange, formatProblem } from '../../src/engine/spec/format';
 import type { ExperimentSpec, SpecProblem } from '../../src/engine/spec/types';
 import { createRng } from '../../src/engine/random';
@@ -517,6 +517,18 @@ describe('parseSpec: warnings', () => {
     expectProblem(doc((s) => { s.training = { epochs: 10, earlyStopping: { patience: 10 } }; }), {
       path: 'training.earlyStopping.patience', severity: 'warning', message: 'patience 10 ≥ epochs 10: early stopping can never trigger', at: ['"patience": 10', '10'],
     });
+  });
+});
+
+describe('problemAt', () => {
+  test('at the value, else at the key of the nearest object the text has, else at the root brace', () => {
+    const text = '\uFEFF{\n  "model": { "hidden": [16] },\n  "training": { "epochs": 3 }\n}';
+    const at = (path: string[]) => { const p = problemAt(text, path, 'm'); return [p.path, p.line, p.column]; };
+    assert.deepEqual(at(['model', 'hidden']), ['model.hidden', 2, 23]);
+    assert.deepEqual(at(['training', 'batchSize']), ['training.batchSize', 3, 3], 'defaulted: the key "training"');
+    assert.deepEqual(at(['evaluation', 'mcSamples']), ['evaluation.mcSamples', 1, 1], 'no evaluation object: the root brace');
+    assert.deepEqual(at([]), ['', 1, 1]);
+    assert.equal(problemAt(text, [], 'm').length, 1, 'the root brace, not the whole document');
   });
 });
 

@@ -786,7 +786,8 @@ export function problemAt(text: string, path: readonly string[], message: string
   const { body, bom } = withoutBom(text);
   const c = new Collector(text, bom);
   const tree = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
-  let at: Span | undefined = tree && findNodeAtLocation(tree, [...path]);
+  // The whole document (an empty path) is pointed at by its opening brace, not underlined entirely.
+  let at: Span | undefined = tree && path.length > 0 ? findNodeAtLocation(tree, [...path]) : undefined;
   for (let depth = path.length - 1; !at && depth > 0; depth--) {
     const owner = tree && findNodeAtLocation(tree, path.slice(0, depth));
     if (owner) at = ownerSpan(owner);
