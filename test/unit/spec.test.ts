@@ -524,7 +524,7 @@ describe('problemAt', () => {
   test('at the value, else at the key of the nearest object the text has, else at the root brace', () => {
     const text = '\uFEFF{\n  "model": { "hidden": [16] },\n  "training": { "epochs": 3 }\n}';
     const at = (path: string[]) => { const p = problemAt(text, path, 'm'); return [p.path, p.line, p.column]; };
-    assert.deepEqual(at(['model', 'hidden']), ['model.hidden', 2, 23]);
+    assert.deepEqual(at(['model', 'hidden']), ['model.hidden', 2, 24]);
     assert.deepEqual(at(['training', 'batchSize']), ['training.batchSize', 3, 3], 'defaulted: the key "training"');
     assert.deepEqual(at(['evaluation', 'mcSamples']), ['evaluation.mcSamples', 1, 1], 'no evaluation object: the root brace');
     assert.deepEqual(at([]), ['', 1, 1]);
