@@ -1,7 +1,8 @@
 /**
  * `dropout-lab`: the engine from a terminal.
- *   dropout-lab run <spec> [--out DIR] [--backend B] [--workers N] [--rates 0,0.5] [--json]
- *   dropout-lab validate <spec>
+ *   dropout-lab run <spec> [--out DIR] [--backend B] [--workers N] [--rates 0,0.5] [--json] [limits]
+ *   dropout-lab validate <spec> [limits]
+ *   limits: [--max-parameters N] [--max-memory-mb N]
  *   dropout-lab list [DIR]
  *   dropout-lab resume <sweep dir> [--backend B] [--workers N] [--json]
  *   dropout-lab export <sweep folder | spec> [--out DIR] [--force]
@@ -10,7 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatasetError, resolveCsvPath } from '../engine/datasets';
+import { DEFAULT_LIMITS, type ResourceLimits } from '../engine/model/estimate';
+import { preflight } from '../engine/preflight';
 import { formatProblem } from '../engine/spec/format';
 import { parseSpec } from '../engine/spec/parse';
 import type { ExperimentSpec } from '../engine/spec/types';
@@ -26,19 +28,23 @@ import { ProgressReporter } from './progress';
 import { jsonSummary, rateTable } from './report';
 
 const usage = `Usage:
-  dropout-lab run <spec.dropout.json> [--out DIR] [--backend auto|tensorflow|wasm|cpu] [--workers N] [--rates 0,0.5] [--json]
-  dropout-lab validate <spec.dropout.json>
+  dropout-lab run <spec.dropout.json> [--out DIR] [--backend auto|tensorflow|wasm|cpu] [--workers N] [--rates 0,0.5] [--json] [LIMITS]
+  dropout-lab validate <spec.dropout.json> [LIMITS]
   dropout-lab list [RUNS_DIR]
   dropout-lab resume <SWEEP_DIR> [--backend auto|tensorflow|wasm|cpu] [--workers N] [--json]
   dropout-lab export <SWEEP_DIR | spec.dropout.json> [--out DIR] [--force]
       prints the folder of the sweep's best model (TF.js: model.json + weights.bin); --out copies it there.
       A spec means its latest sweep with a best model (in --runs DIR, default .dropout/runs next to it).
 
+LIMITS: --max-parameters N (default ${DEFAULT_LIMITS.maxParameters}), --max-memory-mb N (default ${DEFAULT_LIMITS.maxMemoryMB}):
+  a spec whose model or estimated memory is larger is refused; a trainer using more memory is stopped.
+
 Rates are drop probabilities (Keras convention); the keep probability is p = 1 − rate.`;
 
 class UsageError extends Error {}
 
-function readSpec(file: string): { spec: ExperimentSpec; text: string } | undefined {
+/** The spec, or undefined after printing every problem: in the text, in its data, against the limits. */
+function readSpec(file: string, limits: ResourceLimits): { spec: ExperimentSpec; text: string } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -48,17 +54,25 @@ function readSpec(file: string): { spec: ExperimentSpec; text: string } | undefi
   const { spec, problems } = parseSpec(text);
   for (const problem of problems) process.stderr.write(`${formatProblem(file, problem)}\n`);
   if (!spec) return undefined;
-  if (spec.dataset.type === 'csv') {
-    // Fail here, once, rather than in every trainer.
-    try {
-      const csvPath = resolveCsvPath(spec.dataset.path, path.dirname(path.resolve(file)));
-      if (!fs.existsSync(csvPath)) throw new DatasetError(`the CSV file ${csvPath} does not exist`);
-    } catch (error) {
-      process.stderr.write(`${file}: dataset.path: ${(error as Error).message}\n`);
-      return undefined;
-    }
-  }
-  return { spec, text };
+  // Here, once, rather than as a failed trial in every trainer.
+  const late = preflight(spec, file, text, limits);
+  for (const problem of late) process.stderr.write(`${formatProblem(problem.file, problem)}\n`);
+  return late.length === 0 ? { spec, text } : undefined;
+}
+
+const limitOptions = { 'max-parameters': { type: 'string' }, 'max-memory-mb': { type: 'string' } } as const;
+
+function parseLimits(values: { 'max-parameters'?: string; 'max-memory-mb'?: string }): ResourceLimits {
+  const positive = (flag: string, value: string | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!(Number.isFinite(n) && n > 0)) throw new UsageError(`--${flag} takes a number > 0, got "${value}"`);
+    return n;
+  };
+  return {
+    maxParameters: positive('max-parameters', values['max-parameters'], DEFAULT_LIMITS.maxParameters),
+    maxMemoryMB: positive('max-memory-mb', values['max-memory-mb'], DEFAULT_LIMITS.maxMemoryMB),
+  };
 }
 
 function parseRates(value: string | undefined): number[] | undefined {
@@ -68,14 +82,14 @@ function parseRates(value: string | undefined): number[] | undefined {
   return rates;
 }
 
-/** Options `run` and `resume` share: how the trainers run and how the result is printed. */
-const poolArgs = { backend: { type: 'string', default: 'auto' }, workers: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
+/** Options `run` and `resume` share: how the trainers run, their memory limit, and how the result is printed. */
+const poolArgs = { backend: { type: 'string', default: 'auto' }, workers: { type: 'string' }, json: { type: 'boolean', default: false }, ...limitOptions } as const;
 
-function poolOptions(values: { backend?: string; workers?: string }): Pick<PoolOptions, 'backend' | 'workers'> {
+function poolOptions(values: { backend?: string; workers?: string; 'max-parameters'?: string; 'max-memory-mb'?: string }): Pick<PoolOptions, 'backend' | 'workers' | 'maxMemoryMB'> {
   if (!backendChoices.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${backendChoices.join(', ')}`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers takes a whole number ≥ 1');
-  return { backend: values.backend as BackendChoice, workers };
+  return { backend: values.backend as BackendChoice, workers, maxMemoryMB: parseLimits(values).maxMemoryMB };
 }
 
 /** Starts a sweep with live progress on stderr; a store that cannot be written is an error (exit 1), not a usage error. */
@@ -135,7 +149,7 @@ async function run(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('run takes one spec file');
   const file = positionals[0];
   const pool = poolOptions(values);
-  const loaded = readSpec(file);
+  const loaded = readSpec(file, parseLimits(values));
   if (!loaded) return 2;
   const sweep = started(values.json, (onEvent) => startSweep({
     spec: loaded.spec, specPath: file, specText: loaded.text, runsRoot: values.out ? path.resolve(values.out) : undefined,
@@ -168,12 +182,13 @@ async function resume(args: string[]): Promise<number> {
 }
 
 function validate(args: string[]): number {
-  if (args.length !== 1) throw new UsageError('validate takes one spec file');
-  const loaded = readSpec(args[0]);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: limitOptions });
+  if (positionals.length !== 1) throw new UsageError('validate takes one spec file');
+  const loaded = readSpec(positionals[0], parseLimits(values));
   if (loaded) {
     const { sweep } = loaded.spec;
     const what = sweep.inputRates ? `${sweepConfigs(sweep).length} (input rate, rate) pairs` : `${sweep.rates.length} rates`;
-    process.stderr.write(`${args[0]}: valid (${what} × ${sweep.repeats} seeds)\n`);
+    process.stderr.write(`${positionals[0]}: valid (${what} × ${sweep.repeats} seeds)\n`);
   }
   return loaded ? 0 : 2;
 }

@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { preflight, type FileProblem } from '../engine/preflight';
 import { parseSpec } from '../engine/spec/parse';
-import type { SpecProblem } from '../engine/spec/types';
 import { experimentSlug } from '../store/layout';
+import { problemSelection, type SpecDiagnostics } from './diagnostics';
 import type { SweepHistory } from './history';
 import { exportBestModelInteractively, sweepToExport } from './modelExport';
+import { resourceLimits } from './settings';
 import { findSpecFiles, isSpecUri, readSpecText } from './specFiles';
 import type { SweepService } from './sweepService';
 import { experimentTemplate } from './template';
@@ -14,6 +16,7 @@ import { exportCsv } from './views';
 export interface CommandContext {
   sweeps: SweepService;
   history: SweepHistory;
+  diagnostics: SpecDiagnostics;
   log: vscode.LogOutputChannel;
   openPanel(specPath: string, dir?: string): void;
   /** The sweep the active experiment panel shows, if a panel is active. */
@@ -39,10 +42,10 @@ async function resolveSpec(arg: unknown, purpose: string): Promise<vscode.Uri | 
   return picked?.uri;
 }
 
-async function revealProblem(uri: vscode.Uri, problem: SpecProblem): Promise<void> {
-  const document = await vscode.workspace.openTextDocument(uri);
+async function revealProblem(problem: FileProblem): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(problem.file));
   const editor = await vscode.window.showTextDocument(document);
-  const range = new vscode.Range(document.positionAt(problem.offset), document.positionAt(problem.offset + Math.max(1, problem.length)));
+  const range = problemSelection(problem.file, problem);
   editor.selection = new vscode.Selection(range.start, range.end);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   await vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -69,13 +72,16 @@ export async function runExperiment(context: CommandContext, uri: vscode.Uri, ra
   }
   const text = readSpecText(uri);
   const { spec, problems } = parseSpec(text);
-  const errors = problems.filter((problem) => problem.severity === 'error');
+  const errors: FileProblem[] = problems.filter((problem) => problem.severity === 'error').map((problem) => ({ file: specPath, ...problem }));
+  // The data and the limits, checked here so that a bad CSV cell or a model too large never reaches a trainer.
+  if (spec && errors.length === 0) errors.push(...preflight(spec, specPath, text, resourceLimits()));
+  context.diagnostics.showPreflight(uri, spec ? errors : []);
   if (!spec || errors.length > 0) {
     const [first] = errors;
-    const where = first ? `${first.line}:${first.column}${first.path ? ` ${first.path}` : ''}: ${first.message}` : 'the spec is invalid';
+    const where = first ? `${path.basename(first.file)}:${first.line}:${first.column}${first.path ? ` ${first.path}` : ''}: ${first.message}` : 'the spec is invalid';
     const choice = await vscode.window.showErrorMessage(
       `Cannot run ${path.basename(specPath)}: ${errors.length} problem${errors.length === 1 ? '' : 's'}. First at ${where}`, 'Show Problem');
-    if (choice && first) await revealProblem(uri, first);
+    if (choice && first) await revealProblem(first);
     return;
   }
   try {

@@ -15,8 +15,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Dropout Lab', { log: true });
   const sweeps = new SweepService(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath, nativeBackendRoot(context), log);
   const history = new SweepHistory();
+  const diagnostics = new SpecDiagnostics();
   const commandContext = {
-    sweeps, history, log, openPanel: (specPath: string, dir?: string) => panels.open(specPath, dir), activePanelSweep: () => panels.activeSweep(),
+    sweeps, history, diagnostics, log, openPanel: (specPath: string, dir?: string) => panels.open(specPath, dir), activePanelSweep: () => panels.activeSweep(),
   };
   const viewContext: ViewContext = {
     extensionUri: context.extensionUri, log, sweeps, history,
@@ -28,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log, sweeps, history, panels,
     new SweepsSideView(viewContext),
-    new SpecDiagnostics(),
+    diagnostics,
     new SpecCodeLensProvider(sweeps, history),
     sweeps.onDidEvent(({ event }) => {
       if (event.type === 'sweepStarted' || event.type === 'sweepEnded') history.invalidate();

@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { DEFAULT_LIMITS, type ResourceLimits } from '../engine/model/estimate';
 import { backendChoices, type BackendChoice } from '../protocol/messages';
 import { resolveRunsRoot } from './runsFolder';
 
@@ -14,6 +15,19 @@ export function backendSetting(): BackendChoice {
 export function maxParallelTrainers(): number {
   const value = vscode.workspace.getConfiguration(section).get<number>('maxParallelTrainers', 0);
   return Number.isInteger(value) && value > 0 ? value : os.availableParallelism();
+}
+
+/** `dropoutLab.limits.*`; a value that is not a positive number falls back to the default. */
+export function resourceLimits(): ResourceLimits {
+  const configuration = vscode.workspace.getConfiguration(section);
+  const positive = (key: string, fallback: number): number => {
+    const value = configuration.get<number>(key, fallback);
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  return {
+    maxParameters: positive('limits.maxParameters', DEFAULT_LIMITS.maxParameters),
+    maxMemoryMB: positive('limits.maxMemoryMB', DEFAULT_LIMITS.maxMemoryMB),
+  };
 }
 
 export function codeLensEnabled(): boolean {

@@ -20,10 +20,13 @@ export function parseDocument(document: vscode.TextDocument): ParsedSpec {
   return parsed;
 }
 
-/** The spec's current text: the open editor's (saved or not), else the file's. */
+/**
+ * A file's current text as the editor holds it: the open editor's (saved or not), else the file's without its BOM
+ * (an editor does not keep the BOM in the text, so offsets agree either way).
+ */
 export function readSpecText(uri: vscode.Uri): string {
   const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-  return open ? open.getText() : fs.readFileSync(uri.fsPath, 'utf8');
+  return open ? open.getText() : fs.readFileSync(uri.fsPath, 'utf8').replace(/^\uFEFF/, '');
 }
 
 export async function findSpecFiles(): Promise<vscode.Uri[]> {

@@ -11,7 +11,7 @@ import { findInstalledTfjsNode } from '../runner/nativeBackend';
 import { resumeSweep, startSweep, type PoolOptions, type SweepRun } from '../runner/runner';
 import { readManifest } from '../store/reader';
 import { DisposableObject } from './disposable';
-import { backendSetting, maxParallelTrainers, runsRootFor } from './settings';
+import { backendSetting, maxParallelTrainers, resourceLimits, runsRootFor } from './settings';
 
 export interface LiveSweep {
   specPath: string;
@@ -72,7 +72,7 @@ export class SweepService extends DisposableObject {
 
   private poolOptions(onEvent: PoolOptions['onEvent']): PoolOptions {
     return {
-      backend: backendSetting(), workers: maxParallelTrainers(), trainerPath: this.trainerPath, cancelGraceMs: stopGraceMs,
+      backend: backendSetting(), workers: maxParallelTrainers(), maxMemoryMB: resourceLimits().maxMemoryMB, trainerPath: this.trainerPath, cancelGraceMs: stopGraceMs,
       tfjsNodePath: findInstalledTfjsNode(this.nativeBackendRoot)?.modulePath, versions: { vscode: vscode.version }, onEvent,
     };
   }

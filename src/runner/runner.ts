@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { configOf } from '../engine/sweep/dropoutConfig';
+import { formatBytes } from '../engine/model/estimate';
 import { maxTrialEpochs, planHyperband, planTrials } from '../engine/sweep/plan';
 import type { ExperimentSpec } from '../engine/spec/types';
 import { assertNever } from '../protocol/assertNever';
@@ -22,6 +23,7 @@ import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../store
 import { storeFormat, type SweepRecord, type TrialRecord } from '../store/types';
 import { StoreWriteError, SweepWriter, type StoreFileSystem, type TrialWriter } from '../store/writer';
 import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
+import { residentBytes } from './memoryWatch';
 import { version as dropoutLabVersion } from '../../package.json';
 
 /** How a sweep's trainers run, whether it starts or resumes. */
@@ -35,6 +37,10 @@ export interface PoolOptions {
   trainerPath?: string;
   /** How long cancel waits for trainers to stop at a batch boundary before killing them. */
   cancelGraceMs?: number;
+  /** A trainer whose resident memory exceeds this while it trains is killed and its trial fails; default: no limit. */
+  maxMemoryMB?: number;
+  /** How often the trainers' memory is sampled. */
+  memoryPollMs?: number;
   /** Extra versions recorded in the manifest (e.g. the extension's). */
   versions?: Record<string, string>;
   onEvent?: (event: SweepEvent) => void;
@@ -76,6 +82,8 @@ interface Worker {
   epochs: number;
   /** The last error a trainer reported before exiting. */
   fatal?: string;
+  /** Why the runner killed it for its memory: the failed trial's error. */
+  overMemory?: string;
 }
 
 /** What the pool of trainers works on: a new sweep, or the unfinished trials of an interrupted one. */
@@ -170,6 +178,7 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
   const ended = new Map<string, TrialSummary>();
   let cancelled = false;
   let killTimer: NodeJS.Timeout | undefined;
+  const memoryTimer = options.maxMemoryMB === undefined ? undefined : setInterval(checkMemory, options.memoryPollMs ?? 500);
   let spawned = 0;
   let resolveFinished!: (status: SweepStatus) => void;
   const finished = new Promise<SweepStatus>((resolve) => (resolveFinished = resolve));
@@ -249,6 +258,21 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
     const { json, bin } = checkpointPaths(dir, trialId);
     fs.rmSync(json, { force: true });
     fs.rmSync(bin, { force: true });
+  }
+
+  /** Kills every trainer whose resident memory is over the limit while it trains; its exit fails the trial. */
+  function checkMemory(): void {
+    const limitBytes = options.maxMemoryMB! * 2 ** 20;
+    for (const worker of workers) {
+      const pid = worker.child.pid;
+      if (!worker.trial || pid === undefined || worker.overMemory) continue;
+      void residentBytes(pid).then((bytes) => {
+        if (bytes === undefined || bytes <= limitBytes || !worker.trial || worker.overMemory) return;
+        worker.overMemory = `trainer used ${formatBytes(bytes)}, limit ${formatBytes(limitBytes)}; it was stopped (raise --max-memory-mb or the setting dropoutLab.limits.maxMemoryMB)`;
+        emit({ type: 'log', level: 'error', message: `trainer ${worker.index} (pid ${pid}): ${worker.overMemory}` });
+        worker.child.kill('SIGKILL');
+      });
+    }
   }
 
   /** Whether a budget forbids this job now; a trial already started may always be resumed under maxTrials. */
@@ -367,7 +391,7 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
     if (worker.trial) {
       endTrial(worker, {
         status: cancelled ? 'cancelled' : 'failed', epochs: worker.epochs, stoppedEarly: false, durationMs: 0,
-        error: `the trainer process ${how}${worker.fatal ? `: ${worker.fatal}` : ''}`,
+        error: worker.overMemory ?? `the trainer process ${how}${worker.fatal ? `: ${worker.fatal}` : ''}`,
       });
     }
     if (!worker.ready && moreToDo() && ![...workers].some((other) => other.ready)) {
@@ -378,13 +402,14 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
         endTrial(worker, { status: 'failed', epochs: 0, stoppedEarly: false, durationMs: 0, error: `the trainer could not start: ${worker.fatal ?? how}` });
       }
     } else if (worker.ready && moreToDo()) {
-      spawnWorker(); // replace a trainer that crashed mid-sweep
+      spawnWorker(); // replace a trainer that crashed (or was stopped for its memory) mid-sweep
     }
     if (workers.size === 0) finish();
   }
 
   function finish(): void {
     clearTimeout(killTimer);
+    clearInterval(memoryTimer);
     let status: SweepStatus = 'failed';
     if (!storeError) {
       // Checkpoints only serve promotions within this sweep; the run keeps its JSONL curves.

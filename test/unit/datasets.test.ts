@@ -287,20 +287,23 @@ describe('csv', () => {
     const error = errorOf(() => loadCsv(csv(file), 1, specDir));
     assert.equal(error.location?.line, 4);
     assert.equal(error.location?.column, 'b');
+    assert.equal(error.location?.character, 3, '"abc" starts at the 3rd character of "3,abc,y"');
     assert.match(error.message, /:4: .*"b".*"abc"/);
   });
 
   test('a missing cell (empty or a short row) names its line and column', () => {
     const empty = errorOf(() => loadCsv(csv(write('empty-cell.csv', 'a,b,label\n1,2,x\n3,,y\n')), 1, specDir));
-    assert.deepEqual([empty.location?.line, empty.location?.column], [3, 'b']);
+    assert.deepEqual([empty.location?.line, empty.location?.column, empty.location?.character], [3, 'b', 3]);
     const short = errorOf(() => loadCsv(csv(write('short-row.csv', 'a,b,label\r\n1,2,x\r\n3,4,y\r\n5\r\n')), 1, specDir));
-    assert.deepEqual([short.location?.line, short.location?.column], [4, 'b']);
+    // The row "5" ends after its 1st character: the missing cell would start at the 2nd.
+    assert.deepEqual([short.location?.line, short.location?.column, short.location?.character], [4, 'b', 2]);
     assert.match(short.message, /missing value in column "b"/);
   });
 
   test('line numbers count line breaks inside quoted cells', () => {
     const error = errorOf(() => loadCsv(csv(write('multiline.csv', 'a,label\n"1",x\n2,"two\nlines"\nzz,y\n')), 1, specDir));
     assert.equal(error.location?.line, 5);
+    assert.equal(error.location?.character, 1);
   });
 
   test('a missing target column lists the columns and suggests the closest', () => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_TYPES, MAX_RATES, RATE_BOUNDS, SPEC_SHAPES, parseSpec, type Field, type Shape } from '../../src/engine/spec/parse';
+import { DATASET_TYPES, MAX_NESTING, MAX_RATES, RATE_BOUNDS, SPEC_SHAPES, parseSpec, problemAt, type Field, type Shape } from '../../src/engine/spec/parse';
 import { expandRateRange, formatProblem } from '../../src/engine/spec/format';
 import type { ExperimentSpec, SpecProblem } from '../../src/engine/spec/types';
 import { createRng } from '../../src/engine/random';
@@ -172,9 +172,24 @@ describe('parseSpec: syntax', () => {
     const text = doc().replace(/\}\s*$/, '');
     const problem = parseSpec(text).problems.find((p) => p.message.includes('CloseBraceExpected'));
     assert.ok(problem);
-    assert.equal(problem.message, "syntax error: expected '}' (CloseBraceExpected)");
+    assert.equal(problem.message, "syntax error: the text ends too early: expected '}' (CloseBraceExpected)");
     assert.equal(problem.offset, text.length);
     assert.deepEqual({ line: problem.line, column: problem.column }, lineCol(text, text.length));
+  });
+
+  test('an unexpected character is quoted; a single quote is explained', () => {
+    const problem = parseSpec("{ 'name': 1 }").problems.find((p) => p.message.startsWith('syntax error'));
+    assert.equal(problem!.message, `syntax error: unexpected character "'name'": strings and property names take double quotes (InvalidSymbol)`);
+    assert.deepEqual([problem!.line, problem!.column], [1, 3]);
+  });
+
+  test('nesting deeper than MAX_NESTING is one positioned problem, not a stack overflow', () => {
+    const text = `{ "name": ${'['.repeat(100_000)}${']'.repeat(100_000)} }`;
+    const { spec, problems } = parseSpec(text);
+    assert.equal(spec, undefined);
+    assert.equal(problems.length, 1);
+    // The root brace is level 1, so the bracket opening level 65 is the 64th "[" at column 11 + 63.
+    assert.deepEqual([problems[0]!.line, problems[0]!.column, problems[0]!.message], [1, 74, `nested more than ${MAX_NESTING} levels deep: a spec is an object of a few levels`]);
   });
 
   test('an empty document is one problem at 1:1', () => {
@@ -502,6 +517,18 @@ describe('parseSpec: warnings', () => {
     expectProblem(doc((s) => { s.training = { epochs: 10, earlyStopping: { patience: 10 } }; }), {
       path: 'training.earlyStopping.patience', severity: 'warning', message: 'patience 10 ≥ epochs 10: early stopping can never trigger', at: ['"patience": 10', '10'],
     });
+  });
+});
+
+describe('problemAt', () => {
+  test('at the value, else at the key of the nearest object the text has, else at the root brace', () => {
+    const text = '\uFEFF{\n  "model": { "hidden": [16] },\n  "training": { "epochs": 3 }\n}';
+    const at = (path: string[]) => { const p = problemAt(text, path, 'm'); return [p.path, p.line, p.column]; };
+    assert.deepEqual(at(['model', 'hidden']), ['model.hidden', 2, 24]);
+    assert.deepEqual(at(['training', 'batchSize']), ['training.batchSize', 3, 3], 'defaulted: the key "training"');
+    assert.deepEqual(at(['evaluation', 'mcSamples']), ['evaluation.mcSamples', 1, 1], 'no evaluation object: the root brace');
+    assert.deepEqual(at([]), ['', 1, 1]);
+    assert.equal(problemAt(text, [], 'm').length, 1, 'the root brace, not the whole document');
   });
 });
 

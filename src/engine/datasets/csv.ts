@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import type { CsvDataset } from '../spec/types';
 import { createRng, deriveSeed } from '../random';
 import { shuffleAndSplit, validationCount } from './split';
-import { DatasetError, type Dataset, type Split } from './types';
+import { DatasetError, type Dataset, type DatasetErrorLocation, type Split } from './types';
 
-/** One CSV record with the 1-based line it starts on. */
+/** One CSV record with the 1-based line it starts on and the offset of that line in the text (BOM removed). */
 export interface CsvRecord {
   line: number;
+  offset: number;
   cells: string[];
 }
 
@@ -21,7 +22,7 @@ export interface CsvRecord {
  * around a quoted cell. Quoted cells may hold commas, "" and line breaks.
  */
 export function parseCsv(text: string, file: string): CsvRecord[] {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const source = withoutBom(text);
   const records: CsvRecord[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -29,6 +30,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
   let recordHasQuotes = false;
   let line = 1;
   let recordLine = 1;
+  let recordOffset = 0;
 
   const endCell = (): void => {
     cells.push(cellWasQuoted ? cell : cell.trim());
@@ -38,7 +40,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
   const endRecord = (): void => {
     endCell();
     const blank = cells.length === 1 && cells[0] === '' && !recordHasQuotes;
-    if (!blank) records.push({ line: recordLine, cells });
+    if (!blank) records.push({ line: recordLine, offset: recordOffset, cells });
     cells = [];
     recordHasQuotes = false;
   };
@@ -79,6 +81,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
       endRecord();
       line++;
       recordLine = line;
+      recordOffset = i + 1;
     } else {
       cell += char;
     }
@@ -86,6 +89,39 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
   }
   if (cell !== '' || cells.length > 0 || cellWasQuoted) endRecord();
   return records;
+}
+
+/** An editor does not show the BOM, so positions are counted without it. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The 1-based line and character where cell `index` of `record` starts (its first non-blank character), or where
+ * the record ends when the row has fewer cells. Only computed for an error, so records carry one offset, not one per cell.
+ */
+export function cellPosition(source: string, record: CsvRecord, index: number): { line: number; character: number; offset: number } {
+  let line = record.line;
+  let lineStart = record.offset;
+  let cell = 0;
+  let cellStart = record.offset;
+  let quoted = false;
+  let i = record.offset;
+  for (; i < source.length && cell < index; i++) {
+    const char = source[i];
+    if (char === '"') quoted = !quoted;
+    else if (quoted && char === '\n') {
+      line++;
+      lineStart = i + 1;
+    } else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && char === ',') {
+      cell++;
+      cellStart = i + 1;
+    }
+  }
+  let at = cell === index ? cellStart : i;
+  while (cell === index && (source[at] === ' ' || source[at] === '\t')) at++;
+  return { line, character: at - lineStart + 1, offset: at };
 }
 
 const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -136,18 +172,18 @@ export function resolveCsvPath(relativePath: string, specDir: string): string {
   const folder = path.resolve(specDir);
   const resolved = path.resolve(folder, relativePath);
   if (!isInside(folder, resolved)) {
-    throw new DatasetError(`the CSV path must stay inside the spec's folder ${folder}`, { file: resolved });
+    throw new DatasetError(`the CSV path must stay inside the spec's folder ${folder}`, { file: resolved, specField: 'path' });
   }
   if (!fs.existsSync(resolved)) {
-    throw new DatasetError(`file not found: ${resolved}`, { file: resolved });
+    throw new DatasetError(`file not found: ${resolved}`, { file: resolved, specField: 'path' });
   }
   const realFolder = fs.realpathSync(folder);
   const realFile = fs.realpathSync(resolved);
   if (!isInside(realFolder, realFile)) {
-    throw new DatasetError(`the CSV path leads outside the spec's folder ${folder} (to ${realFile})`, { file: resolved });
+    throw new DatasetError(`the CSV path leads outside the spec's folder ${folder} through a symbolic link (to ${realFile})`, { file: resolved, specField: 'path' });
   }
   if (!fs.statSync(realFile).isFile()) {
-    throw new DatasetError(`not a file: ${resolved}`, { file: resolved });
+    throw new DatasetError(`not a file: ${resolved}`, { file: resolved, specField: 'path' });
   }
   return resolved;
 }
@@ -194,20 +230,26 @@ function classIndexer(values: string[]): { classNames: string[]; indexOf: (value
 
 export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Dataset {
   const file = resolveCsvPath(spec.path, specDir);
-  const records = parseCsv(fs.readFileSync(file, 'utf8'), file);
+  const source = withoutBom(fs.readFileSync(file, 'utf8'));
+  const records = parseCsv(source, file);
+  const columns = records[0]?.cells ?? [];
+  /** Where cell `column` of `record` is, for an error about it. */
+  const at = (record: CsvRecord, column: number): DatasetErrorLocation => {
+    const { line, character, offset } = cellPosition(source, record, column);
+    return { file, line, character, offset, ...(column < columns.length ? { column: columns[column] } : {}) };
+  };
   if (records.length === 0) throw new DatasetError('the file is empty; a header row is required', { file });
   const [header, ...rows] = records;
-  const columns = header.cells;
   columns.forEach((name, index) => {
-    if (name === '') throw new DatasetError(`header column ${index + 1} has no name`, { file, line: header.line });
-    if (columns.indexOf(name) !== index) throw new DatasetError(`duplicate column "${name}"`, { file, line: header.line });
+    if (name === '') throw new DatasetError(`header column ${index + 1} has no name`, at(header, index));
+    if (columns.indexOf(name) !== index) throw new DatasetError(`duplicate column "${name}"`, at(header, index));
   });
   const targetColumn = columns.indexOf(spec.target);
   if (targetColumn < 0) {
     const suggestion = closestName(spec.target, columns);
     throw new DatasetError(
       `no column "${spec.target}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; the columns are: ${columns.join(', ')}`,
-      { file, line: header.line, column: spec.target },
+      { file, line: header.line, column: spec.target, specField: 'target' },
     );
   }
   const featureColumns = columns.map((_, index) => index).filter((index) => index !== targetColumn);
@@ -219,12 +261,13 @@ export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Datase
   const targetCells: string[] = [];
   rows.forEach((record, rowIndex) => {
     if (record.cells.length > columns.length) {
-      throw new DatasetError(`${record.cells.length} fields, but the header has ${columns.length}`, { file, line: record.line });
+      throw new DatasetError(`${record.cells.length} fields, but the header has ${columns.length}`, at(record, columns.length));
     }
     const cellOf = (column: number): string => {
       const cell = record.cells[column] ?? '';
       if (cell === '') {
-        throw new DatasetError(`missing value in column "${columns[column]}"`, { file, line: record.line, column: columns[column] });
+        const short = column >= record.cells.length ? `: the row has ${record.cells.length} of the header's ${columns.length} fields` : '';
+        throw new DatasetError(`missing value in column "${columns[column]}"${short}`, at(record, column));
       }
       return cell;
     };
@@ -232,11 +275,7 @@ export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Datase
       const cell = cellOf(column);
       const value = parseNumber(cell);
       if (value === undefined) {
-        throw new DatasetError(`column "${columns[column]}": ${JSON.stringify(cell)} is not a number`, {
-          file,
-          line: record.line,
-          column: columns[column],
-        });
+        throw new DatasetError(`column "${columns[column]}": ${JSON.stringify(cell)} is not a number`, at(record, column));
       }
       x[rowIndex * featureCount + feature] = value;
     });
@@ -255,6 +294,7 @@ export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Datase
       throw new DatasetError(`classification needs at least 2 classes in "${spec.target}", found only ${JSON.stringify(classNames[0])}`, {
         file,
         column: spec.target,
+        specField: 'target',
       });
     }
     targetCells.forEach((cell, row) => (y[row] = indexOf(cell)));
@@ -264,11 +304,7 @@ export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Datase
     targetCells.forEach((cell, row) => {
       const value = parseNumber(cell);
       if (value === undefined) {
-        throw new DatasetError(`regression target "${spec.target}": ${JSON.stringify(cell)} is not a number`, {
-          file,
-          line: rows[row].line,
-          column: spec.target,
-        });
+        throw new DatasetError(`regression target "${spec.target}": ${JSON.stringify(cell)} is not a number`, at(rows[row], targetColumn));
       }
       y[row] = value;
     });

@@ -28,14 +28,28 @@ export interface Dataset {
   inputStandardization?: { mean: number[]; std: number[] };
 }
 
+/** Where a data problem is: a file and, where known, a 1-based line, a column name and a 1-based character. */
+export interface DatasetErrorLocation {
+  file: string;
+  line?: number;
+  /** The CSV column's header name. */
+  column?: string;
+  /** 1-based character in `line` where the bad cell starts (or would start), as an editor counts it. */
+  character?: number;
+  /** 0-based offset of `character` in the text, BOM removed (as an editor holds it). */
+  offset?: number;
+  /** The dataset field of the spec the problem is about, when the spec rather than the data has to change. */
+  specField?: 'path' | 'target';
+}
+
 /** An error in the data itself (missing file, bad cell…), with where it is. */
 export class DatasetError extends Error {
   constructor(
-    message: string,
-    /** The file and, where known, the 1-based line. */
-    readonly location?: { file: string; line?: number; column?: string },
+    /** What is wrong, without the location (which `message` prefixes). */
+    readonly detail: string,
+    readonly location?: DatasetErrorLocation,
   ) {
-    super(location ? `${location.file}${location.line !== undefined ? `:${location.line}` : ''}: ${message}` : message);
+    super(location ? `${location.file}${location.line !== undefined ? `:${location.line}` : ''}: ${detail}` : detail);
     this.name = 'DatasetError';
   }
 }

@@ -5,7 +5,7 @@
  * default. The walker below reads a jsonc-parser tree against that table, so every problem carries the offset of the
  * node it is about. `schemas/dropout.schema.json` mirrors the table; a unit test keeps the two in agreement.
  */
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
 import { assertNever } from '../../protocol/assertNever';
 import { distinctRates, drawConfigs, drawRates, type RateSpace } from '../sweep/randomSearch';
 import type { DropoutConfig } from '../sweep/dropoutConfig';
@@ -256,9 +256,17 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'invalid character in a string',
 };
 
-function syntaxMessage(error: ParseError): string {
+/** `body` is the parsed text: an unexpected character is quoted, and a text that stops short says so. */
+function syntaxMessage(error: ParseError, body: string): string {
   const code = printParseErrorCode(error.error);
-  return `syntax error: ${SYNTAX_MESSAGES[code] ?? 'invalid JSON'} (${code})`;
+  let what = SYNTAX_MESSAGES[code] ?? 'invalid JSON';
+  if (code === 'InvalidSymbol') {
+    const found = body.slice(error.offset, error.offset + Math.min(error.length, 20));
+    what += ` ${quote(found)}${found.startsWith("'") ? ': strings and property names take double quotes' : ''}`;
+  } else if (error.offset >= body.trimEnd().length && code !== 'UnexpectedEndOfComment') {
+    what = `the text ends too early: ${what}`;
+  }
+  return `syntax error: ${what} (${code})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -727,18 +735,44 @@ function warn(spec: ExperimentSpec, c: Collector, rootSpan: Span): void {
   }
 }
 
-function parse(text: string): ParsedSpec {
+/** A spec is a few levels deep; jsonc-parser builds its tree recursively, so a hostile depth would overflow the stack. */
+export const MAX_NESTING = 64;
+
+/** The bracket that opens level MAX_NESTING + 1, if any (the scanner is iterative and skips strings and comments). */
+function tooDeep(body: string): Span | undefined {
+  const scanner = createScanner(body, true);
+  let depth = 0;
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_NESTING) return { offset: scanner.getTokenOffset(), length: 1 };
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
+/** The text the tree is read from: a space in place of the BOM keeps every offset relative to the original text. */
+function withoutBom(text: string): { body: string; bom: number } {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return { body: bom ? ` ${text.slice(1)}` : text, bom };
+}
+
+function parse(text: string): ParsedSpec {
+  const { body, bom } = withoutBom(text);
   const c = new Collector(text, bom);
-  // A space in place of the BOM keeps every offset relative to the original text.
-  const body = bom ? ` ${text.slice(1)}` : text;
   if (body.trim() === '') {
     c.error({ offset: bom, length: 0 }, '', 'the document is empty: expected an object with "name", "dataset", "model" and "sweep"');
     return { problems: c.problems };
   }
+  const deep = tooDeep(body);
+  if (deep) {
+    c.error(deep, '', `nested more than ${MAX_NESTING} levels deep: a spec is an object of a few levels`);
+    return { problems: c.problems };
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false });
-  for (const e of errors) c.error(e, '', syntaxMessage(e));
+  for (const e of errors) c.error(e, '', syntaxMessage(e, body));
   if (!tree) {
     if (errors.length === 0) c.error({ offset: 0, length: text.length }, '', 'expected an object');
     return { problems: c.problems };
@@ -781,4 +815,23 @@ export function parseSpec(text: string): ParsedSpec {
     const message = `internal error while reading the spec: ${e instanceof Error ? e.message : String(e)}`;
     return { problems: [{ path: '', message, severity: 'error', offset: 0, length: 0, line: 1, column: 1 }] };
   }
+}
+
+/**
+ * A problem found after validation (in the data, or against the resource limits), positioned like the validator's:
+ * on the value at `path` (e.g. `['training', 'batchSize']`), or, when that field was left to its default, on the key
+ * of the nearest object the text has. `text` must be a spec `parseSpec` accepted.
+ */
+export function problemAt(text: string, path: readonly string[], message: string): SpecProblem {
+  const { body, bom } = withoutBom(text);
+  const c = new Collector(text, bom);
+  const tree = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
+  // The whole document (an empty path) is pointed at by its opening brace, not underlined entirely.
+  let at: Span | undefined = tree && path.length > 0 ? findNodeAtLocation(tree, [...path]) : undefined;
+  for (let depth = path.length - 1; !at && depth > 0; depth--) {
+    const owner = tree && findNodeAtLocation(tree, path.slice(0, depth));
+    if (owner) at = ownerSpan(owner);
+  }
+  c.error(at ?? { offset: tree?.offset ?? bom, length: 1 }, path.join('.'), message);
+  return c.problems[0]!;
 }
