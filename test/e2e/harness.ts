@@ -471,19 +471,23 @@ async function openQuickInput(page: Page, key: string, expectedPrefix: string): 
 async function pickQuickInputRow(page: Page, query: string, matches: (label: string) => boolean, what: string, timeoutMs: number): Promise<void> {
   await quickInputBox(page).fill(query);
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  const index = await poll(
-    what,
-    async () => {
-      const labels = (await rows.locator('.label-name').allInnerTexts()).map(normalize);
-      const found = labels.findIndex(matches);
-      return found >= 0 ? found + 1 : undefined; // +1: 0 is falsy
-    },
-    timeoutMs,
-    150,
-  );
-  const row = rows.nth(index - 1);
-  await row.click();
-  await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 });
+  for (let attempt = 1; ; attempt++) {
+    const label = await poll(
+      what,
+      async () => (await rows.locator('.label-name').allInnerTexts()).map(normalize).find(matches),
+      timeoutMs,
+      150,
+    );
+    // Located by its text when clicked, not by its index: the list re-renders while results arrive.
+    const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[\\s\\u00a0]+')}\\s*$`);
+    await rows.filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click({ timeout: 10_000 });
+    try {
+      await quickInput(page).waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Runs a command by its palette title, e.g. 'View: Toggle Problems' or 'Dropout Lab: Show Results'. */

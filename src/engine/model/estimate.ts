@@ -28,7 +28,10 @@ export const TRAINER_RUNTIME_BYTES = 128 * MIB;
 const OPTIMIZER_SLOTS: Record<OptimizerName, number> = { adam: 2, rmsprop: 2, sgd: 0 };
 /** Per unit and sample of a training step: the dropout mask, the masked input, the layer's output and its gradient. */
 const TRAINING_COPIES = 4;
-/** Per unit, sample and pass when a split is scored: mask, masked input, output (all kept until the split is done). */
+/**
+ * Per unit, sample and pass when a split is scored: mask, masked input, output. The loop frees them per chunk of
+ * 2048 rows; the estimate counts the whole split, an upper bound that stays right if chunking changes.
+ */
 const EVALUATION_COPIES = 3;
 /** The rows of the data: host arrays, device tensors, and each epoch's shuffled copy of the training split. */
 const DATA_COPIES = 3;

@@ -127,9 +127,10 @@ function disposeSplit(split: DeviceSplit): void {
  * sampled (uncertaintySum: see monteCarloScores; 0 for the deterministic rule).
  */
 function scoreSplit(mlp: Mlp, split: DeviceSplit, mode: DropoutMode, passes: number): tf.Tensor1D {
-  return tf.tidy(() => {
-    let total: tf.Tensor1D = tf.zeros([3]);
-    for (let start = 0; start < split.count; start += evaluationChunk) {
+  let total: tf.Tensor1D = tf.zeros([3]);
+  for (let start = 0; start < split.count; start += evaluationChunk) {
+    // A tidy per chunk: a chunk's activations (× the MC passes) are freed before the next chunk is scored.
+    const next = tf.tidy(() => {
       const size = Math.min(evaluationChunk, split.count - start);
       const x = tf.slice(split.x, [start, 0], [size, -1]);
       const targets = sliceTargets(split.targets, start, size);
@@ -144,10 +145,12 @@ function scoreSplit(mlp: Mlp, split: DeviceSplit, mode: DropoutMode, passes: num
         loss = lossSum(outputs, targets);
         correct = targets.classes ? correctCount(outputs, targets) : undefined;
       }
-      total = tf.add(total, tf.stack([loss, correct ?? tf.scalar(0), uncertainty ?? tf.scalar(0)])) as tf.Tensor1D;
-    }
-    return total;
-  });
+      return tf.add(total, tf.stack([loss, correct ?? tf.scalar(0), uncertainty ?? tf.scalar(0)])) as tf.Tensor1D;
+    });
+    total.dispose();
+    total = next;
+  }
+  return total;
 }
 
 export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): Promise<TrialSummary> {
