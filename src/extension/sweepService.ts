@@ -83,7 +83,7 @@ export class SweepService extends DisposableObject {
     const run = begin((event) => this.onRunnerEvent(sweep, event));
     const sweep: LiveSweep = {
       specPath, dir: run.dir, experiment: spec.name, run, epochsPlanned: maxTrialEpochs(spec),
-      trialsTotal: run.trials.length, trialsDone: 0, epoch: 0, epochsDone: 0,
+      trialsTotal: run.trialsToRun, trialsDone: 0, epoch: 0, epochsDone: 0,
     };
     this.live.set(specPath, sweep);
     this.log.info(`${spec.name}: sweep ${run.id} ${verb}, ${run.trials.length} trials → ${run.dir}`);

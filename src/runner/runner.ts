@@ -63,6 +63,8 @@ export interface SweepRun {
   readonly id: string;
   readonly dir: string;
   readonly trials: readonly TrialPlan[];
+  /** How many of `trials` this run trains: all of them, or a resumed sweep's unfinished ones. */
+  readonly trialsToRun: number;
   /** Graceful: trainers stop at the next batch and keep what they trained; stragglers are killed after a grace period. */
   cancel(): void;
   /** Resolves when every trainer has exited and the manifest holds the final status. */
@@ -168,6 +170,8 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
   const backend = options.backend ?? 'auto';
   const emit = (event: SweepEvent): void => options.onEvent?.(event);
   const trainerEnv = options.tfjsNodePath ? { ...process.env, [tfjsNodePathEnv]: options.tfjsNodePath } : process.env;
+  // Hyperband queues each round as the last one ends; otherwise the queue starts with every trial this run trains.
+  const trialsToRun = scheduler ? trials.length : queue.length;
 
   const workers = new Set<Worker>();
   /** Hyperband: trainers waiting for the round in flight to end before there is more to do. */
@@ -452,7 +456,7 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
   });
 
   return {
-    id, dir, trials, finished,
+    id, dir, trials, trialsToRun, finished,
     get error() {
       return storeError?.message;
     },

@@ -29,6 +29,7 @@ describe('runner', () => {
     const run = startSweep(options);
     assert.equal(await run.finished, 'completed');
     assert.deepEqual(run.trials.map((t) => t.id), ['rate-0_seed-3', 'rate-0_seed-4', 'rate-0.5_seed-3', 'rate-0.5_seed-4']);
+    assert.equal(run.trialsToRun, 4);
     assert.equal(run.dir, path.join(path.dirname(options.specPath), '.dropout', 'runs', 'tiny', run.id));
 
     const record = loadSweep(run.dir);
