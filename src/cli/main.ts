@@ -137,8 +137,7 @@ async function followSweep(sweep: SweepRun, json: boolean): Promise<number> {
   }
   if (status === 'cancelled') return 130;
   // Trials a budget kept from starting stay pending: that is the budget working, not a failure.
-  const budgetSkipped = (state: string): boolean => state === 'pending' && record.manifest.budgetExhausted !== undefined;
-  return status === 'completed' && record.trials.every((trial) => trial.status === 'completed' || budgetSkipped(trial.status)) ? 0 : 1;
+  return status === 'completed' && unfinishedTrials(record).length === 0 ? 0 : 1;
 }
 
 async function run(args: string[]): Promise<number> {

@@ -68,7 +68,7 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
     lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: `$(play) ${runTitle(spec)}` });
   } else {
     const errors = parsed.problems.filter((problem) => problem.severity === 'error').length;
-    lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: `$(error) ${errors} problem${errors === 1 ? '' : 's'} to fix before running` });
+    lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: `$(error) ${count(errors, 'problem')} to fix before running` });
   }
   if (state.last) {
     const when = timeAgo(state.last.endedAt ?? state.last.startedAt, now);

@@ -8,10 +8,8 @@
  */
 import type { PlannedBracket, HyperbandPlan } from '../engine/sweep/plan';
 import type { SweepObjective } from '../engine/spec/types';
-import { assertNever } from '../protocol/assertNever';
+import { improves, objectiveDirection, objectiveValue } from '../engine/train/objective';
 import type { EpochMetrics, Rung, TrialPlan } from '../protocol/messages';
-
-export type { Rung };
 
 export interface SweepJob {
   trial: TrialPlan;
@@ -28,15 +26,6 @@ export interface RoundOutcome {
   rung?: Rung;
 }
 
-/** Lower is better for losses, higher for accuracies. */
-export function objectiveDirection(objective: SweepObjective): 'min' | 'max' {
-  switch (objective) {
-    case 'val_loss': return 'min';
-    case 'val_acc': return 'max';
-    default: return assertNever(objective, 'objective');
-  }
-}
-
 export class HyperbandScheduler {
   private bracketIndex = -1;
   private round = 0;
@@ -46,7 +35,6 @@ export class HyperbandScheduler {
   private readonly scores = new Map<string, number>();
   private readonly trials: Map<string, TrialPlan>;
   private stopped = false;
-  readonly rungs: Rung[] = [];
 
   constructor(private readonly plan: HyperbandPlan, private readonly objective: SweepObjective) {
     this.trials = new Map(plan.trials.map((trial) => [trial.id, trial]));
@@ -68,15 +56,8 @@ export class HyperbandScheduler {
 
   /** Keeps the trial's score: the best objective value over its epochs so far. */
   epoch(trialId: string, metrics: EpochMetrics): void {
-    const value = metrics[this.objective];
-    if (value === undefined || !Number.isFinite(value)) return;
-    const previous = this.scores.get(trialId);
-    const better = objectiveDirection(this.objective) === 'min' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
-    if (previous === undefined || better(value, previous)) this.scores.set(trialId, value);
-  }
-
-  score(trialId: string): number | undefined {
-    return this.scores.get(trialId);
+    const value = objectiveValue(metrics, this.objective);
+    if (improves(this.objective, value, this.scores.get(trialId))) this.scores.set(trialId, value!);
   }
 
   /** A job ended; `completed` false for a failed, cancelled or skipped one (it is not ranked). */
@@ -104,7 +85,6 @@ export class HyperbandScheduler {
       promoted, stopped: next ? candidates.filter((id) => !promoted.includes(id)) : [],
       unranked: this.roundTrials.filter((id) => !candidates.includes(id)),
     };
-    this.rungs.push(rung);
     if (promoted.length > 0 && next) {
       this.round += 1;
       return { rung, jobs: this.startRound(promoted, next.epochs, true) };

@@ -114,7 +114,7 @@ export function startSweep(options: SweepOptions): SweepRun {
   const scheduler = hyperband ? new HyperbandScheduler(hyperband, spec.sweep.objective) : undefined;
   // Hyperband never has more trials in flight than its largest round.
   const parallelTrials = hyperband ? Math.max(...hyperband.brackets.map((bracket) => bracket.rounds[0]!.trials)) : trials.length;
-  const workerCount = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), parallelTrials));
+  const workerCount = poolSize(options, parallelTrials);
   const writer = SweepWriter.createUnique(options.runsRoot ?? defaultRunsRoot(specPath), spec.name, (id) => ({
     format: storeFormat, id, experiment: spec.name, specPath, specHash: specHash(options.specText),
     spec, trials, workers: workerCount,
@@ -124,6 +124,11 @@ export function startSweep(options: SweepOptions): SweepRun {
   }), options.storeFileSystem);
   const queue: SweepJob[] = scheduler ? scheduler.start() : trials.map((trial) => ({ trial, resume: false, checkpoint: false }));
   return runPool({ spec, specPath, writer, trials, queue, scheduler, workerCount, storedEpochs: new Map() }, options);
+}
+
+/** Trainer processes for `trials` trials in flight: the option, else one per core; never more than the trials. */
+function poolSize(options: PoolOptions, trials: number): number {
+  return Math.max(1, Math.min(options.workers ?? os.availableParallelism(), trials));
 }
 
 /** The trials `resume` runs: all but the completed ones and those a budget kept from starting (the budget's decision). */
@@ -150,7 +155,7 @@ export function resumeSweep(dir: string, options: PoolOptions = {}): SweepRun {
   }, options.storeFileSystem);
   for (const trial of unfinished) writer.trimTornLine(trial.plan);
   const storedEpochs = new Map(unfinished.map((trial) => [trial.plan.id, new Map(trial.epochs.map((epoch) => [epoch.epoch, epoch]))]));
-  const workerCount = Math.max(1, Math.min(options.workers ?? os.availableParallelism(), unfinished.length));
+  const workerCount = poolSize(options, unfinished.length);
   const queue = unfinished.map((trial): SweepJob => ({ trial: trial.plan, resume: false, checkpoint: false }));
   return runPool({ spec: manifest.spec, specPath: manifest.specPath, writer, trials: manifest.trials, queue, workerCount, storedEpochs }, options);
 }

@@ -140,14 +140,14 @@ export function objectiveOf(rate: RateSummary, objective: SweepObjective): MeanS
 }
 
 /** Configurations from best to worst by the objective; those without a finite value for it are left out. */
-export function rankRates(rates: RateSummary[], objective: SweepObjective = 'val_loss'): RateSummary[] {
+export function rankRates(rates: readonly RateSummary[], objective: SweepObjective = 'val_loss'): RateSummary[] {
   const sign = objective === 'val_acc' ? -1 : 1;
   return rates.filter((rate) => Number.isFinite(objectiveOf(rate, objective)?.mean))
     .sort((a, b) => sign * (objectiveOf(a, objective)!.mean - objectiveOf(b, objective)!.mean));
 }
 
 /** The best configuration by the objective (default: the lowest mean best validation loss). */
-export function bestRate(rates: RateSummary[], objective: SweepObjective = 'val_loss'): RateSummary | undefined {
+export function bestRate(rates: readonly RateSummary[], objective: SweepObjective = 'val_loss'): RateSummary | undefined {
   return rankRates(rates, objective)[0];
 }
 

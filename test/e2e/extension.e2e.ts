@@ -55,6 +55,20 @@ async function sweepStatus(frame: FrameRef): Promise<string> {
   return (await (await frame()).locator('.status-badge').first().getAttribute('data-status', { timeout: 10_000 })) ?? '';
 }
 
+/** Waits until the panel shows its sweep with `status`. */
+async function untilStatus(panel: FrameRef, status: string, what: string, timeoutMs: number, intervalMs?: number): Promise<void> {
+  await poll(what, async () => ((await sweepStatus(panel)) === status ? true : undefined), timeoutMs, intervalMs);
+}
+
+/** Opens a spec, runs it from the command palette and waits for its panel. */
+async function runFromPalette(file: string, experiment: string): Promise<FrameRef> {
+  await focusEditor();
+  await openFile(page, file);
+  await runCommand(page, 'Dropout Lab: Run Dropout Experiment');
+  await webviewFrame(page, `Dropout Lab: ${experiment}`, 60_000);
+  return panelFrame(experiment);
+}
+
 /** Keyboard shortcuts typed while a webview has focus never reach the workbench: give it back first. */
 async function focusEditor(): Promise<void> {
   await page.locator('.part.editor .monaco-editor .view-lines').first().click();
@@ -167,11 +181,7 @@ describe('Dropout Lab in VS Code', () => {
 
   test('Run from the command palette, then Stop: trainers end within 2 s and the history keeps the sweep', async () => {
     await screenshotOnFailure(page, 'palette-stop', async () => {
-      await focusEditor();
-      await openFile(page, 'slow.dropout.json');
-      await runCommand(page, 'Dropout Lab: Run Dropout Experiment');
-      await webviewFrame(page, 'Dropout Lab: slow', 60_000);
-      const panel = panelFrame('slow');
+      const panel = await runFromPalette('slow.dropout.json', 'slow');
       await poll('epochs on the loss chart', async () => ((await series(panel, 'loss')).some((s) => s.points >= 3) ? true : undefined), 90_000);
       assert.equal(await sweepStatus(panel), 'running');
       await focusEditor();
@@ -188,7 +198,7 @@ describe('Dropout Lab in VS Code', () => {
       const manifest = loadSweep(sweep.dir).manifest;
       const trainersMs = Date.parse(manifest.endedAt!) - Date.parse(manifest.cancelRequestedAt!);
       assert.ok(trainersMs < 2000, `trainers took ${trainersMs} ms to stop`);
-      await poll('the panel to show it stopped', async () => ((await sweepStatus(panel)) === 'cancelled' ? true : undefined), 10_000);
+      await untilStatus(panel, 'cancelled', 'the panel to show it stopped', 10_000);
       const record = loadSweep(sweep.dir);
       assert.ok(record.trials.some((t) => t.epochs.length >= 3), 'the trained epochs are kept');
       // The history (side view) lists the stopped sweep.
@@ -224,12 +234,8 @@ describe('Dropout Lab in VS Code', () => {
 
   test('names from a spec are shown as text, never inserted as HTML', async () => {
     await screenshotOnFailure(page, 'hostile-name', async () => {
-      await focusEditor();
-      await openFile(page, 'xss.dropout.json');
-      await runCommand(page, 'Dropout Lab: Run Dropout Experiment');
-      await webviewFrame(page, 'Dropout Lab: xss', 60_000);
-      const panel = panelFrame('xss');
-      await poll('the sweep to end', async () => ((await sweepStatus(panel)) === 'completed' ? true : undefined), 120_000);
+      const panel = await runFromPalette('xss.dropout.json', 'xss');
+      await untilStatus(panel, 'completed', 'the sweep to end', 120_000);
       const frame = await panel();
       assert.equal(await frame.locator('.experiment-name').first().textContent(), hostileName);
       assert.equal(await frame.locator('img, b').count(), 0, 'no element was created from the name');
@@ -258,7 +264,7 @@ describe('Dropout Lab in VS Code', () => {
       await clickCodeLens(page, 'Run experiment (2 rates × 1 seed)', 60_000);
       await webviewFrame(page, 'Dropout Lab: export', 60_000);
       const panel = panelFrame('export');
-      await poll('the sweep to end', async () => ((await sweepStatus(panel)) === 'completed' ? true : undefined), 240_000, 500);
+      await untilStatus(panel, 'completed', 'the sweep to end', 240_000, 500);
       const target = path.join(workspace, 'exported-model');
       fs.mkdirSync(target, { recursive: true });
       await (await panel()).locator('vscode-button', { hasText: 'Export Best Model' }).click();

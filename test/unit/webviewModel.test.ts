@@ -4,7 +4,8 @@ import type { EpochMetrics, HostMessage, Rung, SweepEvent, SweepSnapshot, TrialP
 import { mixColours, parseCssColour, rateColours, type Rgb } from '../../webview/model/colours';
 import { bestOfSweepText, formatDuration, keepOf, rateLabel } from '../../webview/model/format';
 import { estimateRemainingMs, sweepProgress } from '../../webview/model/progress';
-import { bestRateOf, compareMonteCarlo, compareRates, emptyComparisonNote, inferenceRuleChart, summarizeSweep } from '../../webview/model/rates';
+import { bestRate } from '../../src/store/summary';
+import { compareMonteCarlo, compareRates, emptyComparisonNote, inferenceRuleChart, summarizeSweep } from '../../webview/model/rates';
 import { hyperbandBrackets, outcomeLabel } from '../../webview/model/rungs';
 import { accuracyCurves, appendEpoch, emaNext, lossCurves, smoothValues, trialCurve } from '../../webview/model/series';
 import { applySweepEvent, applySweepEvents, choosePrimary } from '../../webview/model/sweeps';
@@ -170,7 +171,7 @@ describe('webview model: rate comparison', () => {
     close(rates[1].bestValLoss.std, Math.sqrt(0.00125));
     close(rates[1].finalTrainLoss.mean, 0.425);
     close(rates[1].gap.mean, 0.05);
-    assert.equal(bestRateOf(summarizeSweep(fourTrials()), 'val_loss')?.rate, 0.5);
+    assert.equal(bestRate(summarizeSweep(fourTrials()), 'val_loss')?.rate, 0.5);
   });
 
   test('a single seed has std 0, so its band is the mean itself; trials without epochs are left out', () => {
@@ -225,8 +226,8 @@ describe('webview model: the best rate follows the objective', () => {
   test('val_loss: lowest mean best val_loss; val_acc: highest mean best val_acc — in the rate summary and the trials table', () => {
     const byLoss = sweep(trials);
     const byAccuracy = sweep(trials, { objective: 'val_acc' });
-    assert.equal(bestRateOf(summarizeSweep(byLoss), byLoss.objective)?.rate, 0.5);
-    assert.equal(bestRateOf(summarizeSweep(byAccuracy), byAccuracy.objective)?.rate, 0);
+    assert.equal(bestRate(summarizeSweep(byLoss), byLoss.objective)?.rate, 0.5);
+    assert.equal(bestRate(summarizeSweep(byAccuracy), byAccuracy.objective)?.rate, 0);
     assert.deepEqual(trialRows(byLoss).filter((row) => row.isBest).map((row) => row.trialId), ['rate-0.5_seed-1']);
     assert.deepEqual(trialRows(byAccuracy).filter((row) => row.isBest).map((row) => row.trialId), ['rate-0_seed-1']);
     assert.equal(trialRows(byAccuracy)[0].bestValAcc, 0.95);
@@ -242,12 +243,12 @@ describe('webview model: the best rate follows the objective', () => {
       trial(0.7, 1, { val: [0.7, 0.6, 0.5], train: [0.6, 0.5, 0.4] }),
     ], { strategy: 'hyperband', hyperband: { maxEpochs: 3, factor: 3, rungs: [] } });
     assert.deepEqual(summarizeSweep(hyperband).map((rate) => rate.rate), [0.4, 0.7]);
-    assert.equal(bestRateOf(summarizeSweep(hyperband), 'val_loss')?.rate, 0.4);
+    assert.equal(bestRate(summarizeSweep(hyperband), 'val_loss')?.rate, 0.4);
     assert.deepEqual(trialRows(hyperband).filter((row) => row.isBest).map((row) => row.trialId), ['rate-0.4_seed-1']);
     assert.equal(bestMeaning(hyperband), 'lowest best val_loss of the trials trained to maxEpochs');
     assert.match(emptyComparisonNote(sweep([trial(0.1, 1, { val: [0.3], train: [0.3] })], { strategy: 'hyperband', hyperband: { maxEpochs: 3, factor: 3, rungs: [] } })), /maxEpochs \(3\)/);
     // The same trials as a grid: all compared, the one-epoch trial wins.
-    assert.equal(bestRateOf(summarizeSweep(sweep(hyperband.trials)), 'val_loss')?.rate, 0.1);
+    assert.equal(bestRate(summarizeSweep(sweep(hyperband.trials)), 'val_loss')?.rate, 0.1);
   });
 });
 
@@ -434,7 +435,7 @@ describe('webview model: untrusted input', () => {
     const rates = compareRates(summarizeSweep(s));
     assert.equal(rates[0].bestValLoss.mean, 0.6, 'the best finite epoch, not 0');
     assert.ok(Number.isNaN(rates[0].finalValLoss.mean), 'the last epoch diverged');
-    assert.equal(bestRateOf(summarizeSweep(s), 'val_loss')?.rate, 0.1);
+    assert.equal(bestRate(summarizeSweep(s), 'val_loss')?.rate, 0.1);
     const [row] = trialRows(s);
     assert.deepEqual([row.bestValLoss, row.bestEpoch, row.finalValLoss, row.gap], [0.6, 2, undefined, undefined]);
   });

@@ -6,6 +6,7 @@
  * the per-configuration figure the sweep's objective ranks by (mean over seeds of each trial's best val_loss or best
  * val_acc), and the best cell is the store's `bestRate` for that objective: the same one the CLI names.
  */
+import { objectiveDirection } from '../../src/engine/train/objective';
 import type { SweepObjective } from '../../src/engine/spec/types';
 import { sameConfig, searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
 import type { SweepSnapshot } from '../../src/protocol/messages';
@@ -53,7 +54,7 @@ export function heatmapOf(sweep: SweepSnapshot, summaries: readonly RateSummary[
   const ascending = (values: number[]): number[] => [...new Set(values)].sort((a, b) => a - b);
   const inputRates = ascending(plans.map((plan) => plan.inputRate!));
   const rates = ascending(plans.map((plan) => plan.rate));
-  const best = bestRate([...summaries], objective);
+  const best = bestRate(summaries, objective);
   const values = summaries.map((summary) => objectiveOf(summary, objective)?.mean).filter((value): value is number => Number.isFinite(value));
   const range = values.length > 0 ? { low: Math.min(...values), high: Math.max(...values) } : undefined;
   let bestCell: HeatmapCell | undefined;
@@ -81,7 +82,7 @@ export function goodnessOf(objective: SweepObjective, value: number, range: { lo
   const span = range.high - range.low;
   if (!(span > 0)) return 1;
   const fraction = (value - range.low) / span;
-  return objective === 'val_acc' ? fraction : 1 - fraction;
+  return objectiveDirection(objective) === 'max' ? fraction : 1 - fraction;
 }
 
 export function formatObjective(objective: SweepObjective, value: number): string {

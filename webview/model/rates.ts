@@ -1,5 +1,4 @@
 /** Per-rate comparisons of one sweep, from the store's `summarizeByRate` (one definition of every aggregate). */
-import type { SweepObjective } from '../../src/engine/spec/types';
 import type { SweepSnapshot } from '../../src/protocol/messages';
 import { bestRate, summarizeByRate, type MeanStd, type RateSummary } from '../../src/store/summary';
 import { configOf, searchesInputRate, type DropoutConfig } from '../../src/engine/sweep/dropoutConfig';
@@ -90,7 +89,7 @@ export function compareMonteCarlo(sweep: SweepSnapshot, summaries: readonly Rate
 
 /** The input rate the inference-rule chart shows: the best configuration's, when the sweep searched input rates. */
 export function inferenceInputRate(sweep: SweepSnapshot, summaries: readonly RateSummary[]): number | undefined {
-  return summaries.some(searchesInputRate) ? bestRateOf(summaries, sweep.objective)?.inputRate : undefined;
+  return summaries.some(searchesInputRate) ? bestRate(summaries, sweep.objective)?.inputRate : undefined;
 }
 
 /** Comparisons grouped by input rate, ascending: one group (key undefined) for a sweep of one rate. */
@@ -100,11 +99,6 @@ export function byInputRate(rows: readonly RateComparison[]): Map<number | undef
     groups.set(row.inputRate, [...(groups.get(row.inputRate) ?? []), row]);
   }
   return groups;
-}
-
-/** The best rate by the sweep's objective: lowest mean best val_loss, or highest mean best val_acc. */
-export function bestRateOf(summaries: readonly RateSummary[], objective: SweepObjective): RateSummary | undefined {
-  return bestRate([...summaries], objective);
 }
 
 /** What the inference-rule chart draws: per rate, the mean over seeds of each series (missing values left out). */

@@ -4,7 +4,7 @@
  */
 import { assertNever } from '../../src/protocol/assertNever';
 import type { Rung, SweepSnapshot, TrialSnapshot } from '../../src/protocol/messages';
-import { objectiveDirection } from '../../src/runner/hyperbandScheduler';
+import { objectiveDirection } from '../../src/engine/train/objective';
 import { keepOf } from './format';
 
 /** completed: trained in a bracket's last round (nobody is promoted or stopped there); unranked: failed, cancelled or never run. */

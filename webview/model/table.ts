@@ -2,7 +2,7 @@
 import { compareConfigs, configOf } from '../../src/engine/sweep/dropoutConfig';
 import type { SweepObjective } from '../../src/engine/spec/types';
 import type { SweepSnapshot, TrialSnapshot, TrialState } from '../../src/protocol/messages';
-import { objectiveDirection } from '../../src/runner/hyperbandScheduler';
+import { objectiveDirection } from '../../src/engine/train/objective';
 import { isFiniteNumber, keepOf } from './format';
 import { comparedOf } from './sweeps';
 

@@ -3,6 +3,7 @@
  * cell a text value, a focus stop and a label for screen readers. The arrow keys move between cells (one tab stop
  * for the whole grid); Home and End go to the ends of a row.
  */
+import { objectiveDirection } from '../../src/engine/train/objective';
 import { el } from '../dom';
 import { toCss } from '../model/colours';
 import { formatRate } from '../model/format';
@@ -76,7 +77,7 @@ export class HeatmapCard {
       return;
     }
     const { low, high } = heatmap.range;
-    const [worst, best] = heatmap.objective === 'val_acc' ? [low, high] : [high, low];
+    const [worst, best] = objectiveDirection(heatmap.objective) === 'max' ? [low, high] : [high, low];
     const ramp = el('span', { class: 'heatmap-ramp', attrs: { 'aria-hidden': 'true' } });
     ramp.append(...[0, 0.25, 0.5, 0.75, 1].map((goodness) => {
       const stop = el('span', { class: 'heatmap-ramp-stop' });

@@ -9,6 +9,7 @@ import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, Synt
 import { assertNever } from '../../protocol/assertNever';
 import { distinctRates, drawConfigs, drawRates, type RateSpace } from '../sweep/randomSearch';
 import type { DropoutConfig } from '../sweep/dropoutConfig';
+import { maxTrialEpochs } from '../sweep/plan';
 import { expandRateRange, rateRangeCount } from './format';
 import { SWEEP_OBJECTIVES, SWEEP_STRATEGIES } from './types';
 import type {
@@ -728,7 +729,7 @@ function warn(spec: ExperimentSpec, c: Collector, rootSpan: Span): void {
       `MC dropout with ${mc} samples changes nothing: every rate is 0 and ${input}, so each pass equals the deterministic prediction`);
   }
   const patience = spec.training.earlyStopping?.patience;
-  const epochs = spec.sweep.strategy === 'hyperband' ? spec.sweep.maxEpochs! : spec.training.epochs;
+  const epochs = maxTrialEpochs(spec);
   if (patience !== undefined && patience >= epochs) {
     c.warn(at('training.earlyStopping.patience'), 'training.earlyStopping.patience',
       `patience ${patience} ≥ epochs ${epochs}: early stopping can never trigger`);

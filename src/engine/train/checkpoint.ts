@@ -30,7 +30,6 @@ interface CheckpointJson extends Omit<PausedTrial, 'variables' | 'optimizer' | '
   bestModel?: Omit<NonNullable<PausedTrial['bestModel']>, 'variables'> & { variables: TensorEntry[] };
 }
 
-export { checkpointPaths };
 
 export function writeCheckpoint(sweepDir: string, trialId: string, paused: PausedTrial): void {
   const { json, bin } = checkpointPaths(sweepDir, trialId);

@@ -2,8 +2,18 @@
  * The sweep objective on one epoch's metrics: `val_loss` is minimised, `val_acc` maximised. One rule for the
  * trainer (which epoch's weights a trial keeps) and the runner (which trial is the sweep's best model).
  */
+import { assertNever } from '../../protocol/assertNever';
 import type { EpochMetrics } from '../../protocol/messages';
 import type { SweepObjective } from '../spec/types';
+
+/** Lower is better for losses, higher for accuracies. */
+export function objectiveDirection(objective: SweepObjective): 'min' | 'max' {
+  switch (objective) {
+    case 'val_loss': return 'min';
+    case 'val_acc': return 'max';
+    default: return assertNever(objective, 'objective');
+  }
+}
 
 /** The objective's value at an epoch; undefined when missing or not finite (a diverged loss is stored as null). */
 export function objectiveValue(metrics: Pick<EpochMetrics, 'val_loss' | 'val_acc'>, objective: SweepObjective): number | undefined {
@@ -15,7 +25,7 @@ export function objectiveValue(metrics: Pick<EpochMetrics, 'val_loss' | 'val_acc
 export function improves(objective: SweepObjective, candidate: number | undefined, best: number | undefined): boolean {
   if (candidate === undefined) return false;
   if (best === undefined) return true;
-  return objective === 'val_acc' ? candidate > best : candidate < best;
+  return objectiveDirection(objective) === 'max' ? candidate > best : candidate < best;
 }
 
 /** The epoch with the best objective value (the first of equals), or undefined when no epoch has one. */
