@@ -18,6 +18,7 @@
  * engine's loop and `model.fit` interleaved (A B A B …) so that load from other processes hits both alike.
  * Needs `npm run build` first (the sweep forks dist/trainer.js, activation loads dist/extension.js).
  */
+import { workspaceFiles } from '../src/workspace/dataFiles';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,10 +28,10 @@ import { initBackend } from '../src/engine/backend';
 import { loadDataset, type Dataset } from '../src/engine/datasets';
 import { useDenseGradient } from '../src/engine/model/dense';
 import { parseSpec } from '../src/engine/spec/parse';
-import type { ExperimentSpec } from '../src/engine/spec/types';
+import type { ExperimentSpec } from '../src/core/spec';
 import { trainTrial } from '../src/engine/train/loop';
 import { createRng } from '../src/engine/random';
-import type { BackendName } from '../src/protocol/messages';
+import type { BackendName } from '../src/core/backend';
 import { startSweep } from '../src/runner/runner';
 
 const root = path.resolve(__dirname, '..');
@@ -133,7 +134,7 @@ function modelCase(name: ModelName, epochs: number): ModelCase {
       const file = path.join(root, 'examples', 'mnist.dropout.json');
       const parsed = parseSpec(fs.readFileSync(file, 'utf8')).spec!;
       const spec: ExperimentSpec = { ...parsed, training: { ...parsed.training, epochs } };
-      const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, specDir: path.dirname(file) });
+      const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, files: workspaceFiles(path.dirname(file)) });
       const hidden = spec.model.hidden.join('-');
       return {
         name, title: `MNIST example 784-${hidden}-10, batch ${spec.training.batchSize}`, spec, dataset,

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { parseSpec } from '../src/engine/spec/parse';
 import { planTrials } from '../src/engine/sweep/plan';
 import { createRng } from '../src/engine/random';
-import type { EpochMetrics } from '../src/protocol/messages';
+import type { EpochMetrics } from '../src/core/trial';
 import { newSweepId, specHash, sweepDir } from '../src/store/layout';
-import { storeFormat } from '../src/store/types';
+import { storeFormat } from '../src/core/records';
 import { SweepWriter } from '../src/store/writer';
 
 export interface SyntheticSweepOptions {

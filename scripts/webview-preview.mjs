@@ -52,7 +52,7 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(...sources.map(ne
 const { tsImport } = await import('tsx/esm/api');
 const reader = await tsImport(join(root, 'src/store/reader.ts'), import.meta.url);
 const { toSnapshot } = await tsImport(join(root, 'src/store/snapshot.ts'), import.meta.url);
-const { bestRate, summarizeByRate } = await tsImport(join(root, 'src/store/summary.ts'), import.meta.url);
+const { bestRate, summarizeByRate } = await tsImport(join(root, 'src/core/summary.ts'), import.meta.url);
 
 function runCli(spec, out, extra = []) {
   console.log(`running ${relative(root, spec)} ${extra.join(' ')} (this takes a while) …`);

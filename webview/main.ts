@@ -2,7 +2,7 @@
  * The webviews' entry (dist/webview.js): the experiment panel (`<body data-view="panel">`) or the side view
  * (`data-view="side"`). The host answers `ready` with `show`, then streams the running sweep.
  */
-import { isHostMessage } from '../src/protocol/messages';
+import { isHostMessage } from '../src/protocol/webview';
 import { restoreUiState } from './model/uiState';
 import { vscodeApi } from './vscodeApi';
 import { Dashboard } from './views/dashboard';

@@ -1,5 +1,5 @@
 /** The webview's side of the channel to the extension host. */
-import type { WebviewMessage } from '../src/protocol/messages';
+import type { WebviewMessage } from '../src/protocol/webview';
 import type { UiState } from './model/uiState';
 
 export interface VsCodeApi {

@@ -2,8 +2,9 @@
  * Live progress on stderr. On a terminal: one line per running trial, redrawn in place at most 10 times a second.
  * Elsewhere (CI logs, pipes): one line per finished trial.
  */
-import { configLabel } from '../engine/sweep/dropoutConfig';
-import type { SweepEvent, TrialPlan } from '../protocol/messages';
+import { configLabel } from '../core/dropoutConfig';
+import type { SweepEvent } from '../protocol/sweepEvents';
+import type { TrialPlan } from '../core/trial';
 
 interface Running {
   plan: TrialPlan;

@@ -1,12 +1,11 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
-import { taskOf, type ExperimentSpec, type SweepObjective, type SweepStrategy } from '../engine/spec/types';
-import { configOf, sameConfig, searchesInputRate } from '../engine/sweep/dropoutConfig';
-import type { BackendInfo, Rung } from '../protocol/messages';
+import { taskOf, type ExperimentSpec, type SweepObjective, type SweepStrategy } from '../core/spec';
+import { configOf, sameConfig, searchesInputRate } from '../core/dropoutConfig';
+import type { BackendInfo } from '../core/backend';
+import type { Rung } from '../core/trial';
 import { bestModelDir } from '../store/layout';
-import {
-  comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary,
-} from '../store/summary';
-import type { BestModelChoice, SweepRecord } from '../store/types';
+import { comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary } from '../core/summary';
+import type { BestModelChoice, SweepRecord } from '../core/records';
 
 export interface JsonSummary {
   experiment: string;

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node build registers no gradients; the umbrella package's build does (and brings the cpu backend).
 import '@tensorflow/tfjs';
-import { tfjsNodePathEnv, type BackendChoice, type BackendInfo, type BackendName } from '../protocol/messages';
+import { tfjsNodePathEnv } from '../protocol/trainer';
+import { type BackendChoice, type BackendInfo, type BackendName } from '../core/backend';
 
 const preference: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 

@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import { loadCsv } from './datasets/csv';
-import { DatasetError } from './datasets/types';
+import { DatasetError, type DataFiles } from './datasets/types';
 import { checkLimits, loadedDatasetShape, specDatasetShape, type DatasetShape, type ResourceLimits } from './model/estimate';
 import { problemAt } from './spec/parse';
-import type { CsvDataset, ExperimentSpec, SpecProblem } from './spec/types';
+import type { CsvDataset, ExperimentSpec, SpecProblem } from '../core/spec';
 
 /** A problem in the spec file or in a data file it names. */
 export interface FileProblem extends SpecProblem {
@@ -32,11 +32,11 @@ function dataProblem(error: DatasetError, dataset: CsvDataset, specFile: string,
 }
 
 /** Every problem that stops the spec from running; [] when a sweep may start. */
-export function preflight(spec: ExperimentSpec, specFile: string, specText: string, limits: ResourceLimits): FileProblem[] {
+export function preflight(spec: ExperimentSpec, specFile: string, specText: string, limits: ResourceLimits, files: DataFiles): FileProblem[] {
   let shape: DatasetShape | undefined = specDatasetShape(spec);
   if (spec.dataset.type === 'csv') {
     try {
-      shape = loadedDatasetShape(loadCsv(spec.dataset, spec.training.seed, path.dirname(path.resolve(specFile))));
+      shape = loadedDatasetShape(loadCsv(spec.dataset, spec.training.seed, files));
     } catch (error) {
       if (error instanceof DatasetError) return [dataProblem(error, spec.dataset, specFile, specText)];
       // A file the system refuses to read (permissions, a directory named like a file…).

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { configOf } from '../engine/sweep/dropoutConfig';
+import { configOf } from '../core/dropoutConfig';
 import { codeLenses, type LensState } from './codeLensModel';
 import { DisposableObject } from './disposable';
 import type { SweepHistory } from './history';

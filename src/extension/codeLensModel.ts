@@ -3,10 +3,10 @@
  * Kept free of `vscode` so it is unit-tested directly.
  */
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
-import type { ExperimentSpec, ParsedSpec } from '../engine/spec/types';
-import { configLabel, type DropoutConfig } from '../engine/sweep/dropoutConfig';
+import type { ExperimentSpec, ParsedSpec } from '../core/spec';
+import { configLabel, type DropoutConfig } from '../core/dropoutConfig';
 import { sweepConfigs } from '../engine/sweep/plan';
-import { assertNever } from '../protocol/assertNever';
+import { assertNever } from '../core/assertNever';
 
 export interface RunningProgress {
   epoch: number;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { preflight, type FileProblem } from '../engine/preflight';
+import { workspaceFiles } from '../workspace/dataFiles';
 import { parseSpec } from '../engine/spec/parse';
 import { experimentSlug } from '../store/layout';
 import { problemSelection, type SpecDiagnostics } from './diagnostics';
@@ -74,7 +75,7 @@ export async function runExperiment(context: CommandContext, uri: vscode.Uri, ra
   const { spec, problems } = parseSpec(text);
   const errors: FileProblem[] = problems.filter((problem) => problem.severity === 'error').map((problem) => ({ file: specPath, ...problem }));
   // The data and the limits, checked here so that a bad CSV cell or a model too large never reaches a trainer.
-  if (spec && errors.length === 0) errors.push(...preflight(spec, specPath, text, resourceLimits()));
+  if (spec && errors.length === 0) errors.push(...preflight(spec, specPath, text, resourceLimits(), workspaceFiles(path.dirname(specPath))));
   context.diagnostics.showPreflight(uri, spec ? errors : []);
   if (!spec || errors.length > 0) {
     const [first] = errors;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileProblem } from '../engine/preflight';
-import type { SpecProblem } from '../engine/spec/types';
+import type { SpecProblem } from '../core/spec';
 import { diagnosticEntries, problemRange, type ProblemRange } from './diagnosticsModel';
 import { DisposableObject } from './disposable';
 import { isSpecUri, parseDocument, readSpecText } from './specFiles';

@@ -3,7 +3,7 @@
  * starts at the problem's own line:column, the one the CLI prints, and spans its length; a zero-length problem
  * still underlines one character.
  */
-import type { SpecProblem } from '../engine/spec/types';
+import type { SpecProblem } from '../core/spec';
 
 /** 0-based, as vscode.Range takes them. */
 export interface ProblemRange {

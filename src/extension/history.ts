@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SweepListItem } from '../protocol/messages';
+import type { SweepListItem } from '../core/records';
 import { listSweeps } from '../store/reader';
 import { DisposableObject } from './disposable';
 import { findSpecFiles } from './specFiles';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isInside } from '../engine/datasets/csv';
+import { isInside } from '../workspace/confine';
 import { defaultRunsRoot } from '../store/layout';
 
 export type RunsRoot = { root: string; error?: undefined } | { root?: undefined; error: string };

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_LIMITS, type ResourceLimits } from '../engine/model/estimate';
-import { backendChoices, type BackendChoice } from '../protocol/messages';
+import { backendChoices, type BackendChoice } from '../core/backend';
 import { resolveRunsRoot } from './runsFolder';
 
 const section = 'dropoutLab';

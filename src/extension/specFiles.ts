@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { parseSpec } from '../engine/spec/parse';
-import type { ParsedSpec } from '../engine/spec/types';
+import type { ParsedSpec } from '../core/spec';
 
 export const specGlob = '**/*.dropout.json';
 

@@ -4,9 +4,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExperimentSpec } from '../engine/spec/types';
+import type { ExperimentSpec } from '../core/spec';
 import { maxTrialEpochs } from '../engine/sweep/plan';
-import type { SweepEvent, SweepStatus } from '../protocol/messages';
+import type { SweepEvent } from '../protocol/sweepEvents';
+import type { SweepStatus } from '../core/trial';
 import { findInstalledTfjsNode } from '../runner/nativeBackend';
 import { resumeSweep, startSweep, type PoolOptions, type SweepRun } from '../runner/runner';
 import { readManifest } from '../store/reader';

@@ -4,7 +4,8 @@
  * sweep per 50 ms), and every message received is validated.
  */
 import type * as vscode from 'vscode';
-import { isWebviewMessage, type HostMessage, type SweepEvent, type WebviewMessage } from '../protocol/messages';
+import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/webview';
+import { type SweepEvent } from '../protocol/sweepEvents';
 import { DisposableObject } from './disposable';
 
 const batchIntervalMs = 50;

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { assertNever } from '../protocol/assertNever';
-import type { HostMessage, SweepSnapshot, WebviewMessage } from '../protocol/messages';
+import { assertNever } from '../core/assertNever';
+import type { HostMessage, SweepSnapshot, WebviewMessage } from '../protocol/webview';
 import { sweepToCsv } from '../store/csv';
 import { loadSweep } from '../store/reader';
 import { toSnapshot } from '../store/snapshot';

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ViewKind } from '../protocol/messages';
+import type { ViewKind } from '../protocol/webview';
 import { webviewPage } from './webviewPage';
 
 /** Only the bundle and the stylesheet are reachable from the webviews. */

@@ -2,7 +2,7 @@
  * The webviews' shell page as text, free of `vscode` so its Content Security Policy is unit-tested: nothing but
  * the extension's own script (by nonce) and stylesheet loads; no inline script, no remote content.
  */
-import type { ViewKind } from '../protocol/messages';
+import type { ViewKind } from '../protocol/webview';
 
 export interface WebviewPageParts {
   /** `webview.cspSource`: the origin of the extension's resources inside the webview. */

@@ -7,9 +7,9 @@
  * best size(b, r + 1) trials of round r continue (resumed from their checkpoint) to epochs(b, r + 1).
  */
 import type { PlannedBracket, HyperbandPlan } from '../engine/sweep/plan';
-import type { SweepObjective } from '../engine/spec/types';
-import { improves, objectiveDirection, objectiveValue } from '../engine/train/objective';
-import type { EpochMetrics, Rung, TrialPlan } from '../protocol/messages';
+import type { SweepObjective } from '../core/spec';
+import { improves, objectiveDirection, objectiveValue } from '../core/objective';
+import type { EpochMetrics, Rung, TrialPlan } from '../core/trial';
 
 export interface SweepJob {
   trial: TrialPlan;

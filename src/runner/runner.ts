@@ -7,20 +7,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { configOf } from '../engine/sweep/dropoutConfig';
+import { configOf } from '../core/dropoutConfig';
 import { formatBytes } from '../engine/model/estimate';
 import { maxTrialEpochs, planHyperband, planTrials } from '../engine/sweep/plan';
-import type { ExperimentSpec } from '../engine/spec/types';
-import { assertNever } from '../protocol/assertNever';
-import {
-  isTrainerEvent, type BackendChoice, type EpochMetrics, type SweepEvent, type SweepStatus, type TrainerCommand, type TrainerEvent,
-  type TrialPlan, type TrialSummary, tfjsNodePathEnv,
-} from '../protocol/messages';
+import type { ExperimentSpec } from '../core/spec';
+import { assertNever } from '../core/assertNever';
+import { isTrainerEvent, type TrainerCommand, type TrainerEvent, tfjsNodePathEnv } from '../protocol/trainer';
+import { type BackendChoice } from '../core/backend';
+import { type EpochMetrics, type SweepStatus, type TrialPlan, type TrialSummary } from '../core/trial';
+import { type SweepEvent } from '../protocol/sweepEvents';
 import { chooseBestModel, publishBestModel } from '../store/bestModel';
 import { checkpointPaths, defaultRunsRoot, modelsDir, specHash, trialModelDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
-import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../store/summary';
-import { storeFormat, type SweepRecord, type TrialRecord } from '../store/types';
+import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../core/summary';
+import { storeFormat, type SweepRecord, type TrialRecord } from '../core/records';
 import { StoreWriteError, SweepWriter, type StoreFileSystem, type TrialWriter } from '../store/writer';
 import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
 import { residentBytes } from './memoryWatch';

@@ -3,13 +3,13 @@
  * Plain file work (no TF.js): the trainer wrote each trial's model; the runner, the CLI and the extension copy.
  */
 import * as fs from 'node:fs';
-import { bestEpochBy, improves, objectiveValue } from '../engine/train/objective';
-import type { ExperimentSpec } from '../engine/spec/types';
+import { bestEpochBy, improves, objectiveValue } from '../core/objective';
+import type { ExperimentSpec } from '../core/spec';
 import { writeFileAtomically } from './atomic';
 import { bestModelDir, modelFiles, trialModelDir } from './layout';
 import { readManifest } from './reader';
-import { comparedTrials } from './summary';
-import type { BestModelChoice, SweepManifest, TrialRecord } from './types';
+import { comparedTrials } from '../core/summary';
+import type { BestModelChoice, SweepManifest, TrialRecord } from '../core/records';
 
 /**
  * The single trial with the best objective value at its best epoch, among the trials the sweep compares

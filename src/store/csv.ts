@@ -1,7 +1,7 @@
 /** A sweep as CSV: one row per trial and epoch, the columns a spreadsheet user expects. */
-import { searchesInputRate } from '../engine/sweep/dropoutConfig';
-import type { EpochMetrics } from '../protocol/messages';
-import type { SweepRecord } from './types';
+import { searchesInputRate } from '../core/dropoutConfig';
+import type { EpochMetrics } from '../core/trial';
+import type { SweepRecord } from '../core/records';
 
 const metricColumns: (keyof EpochMetrics)[] = ['epoch', 'loss', 'acc', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'mc_val_loss', 'mc_val_acc', 'durationMs'];
 

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isEpochMetrics, isTrialSummary, type EpochMetrics, type SweepListItem, type SweepStatus, type TrialPlan, type TrialState, type TrialSummary } from '../protocol/messages';
+import { isEpochMetrics, isTrialSummary } from '../protocol/guards';
+import { type EpochMetrics, type SweepStatus, type TrialPlan, type TrialState, type TrialSummary } from '../core/trial';
+import { type SweepListItem } from '../core/records';
 import { manifestFile, trialFile } from './layout';
-import type { SweepManifest, SweepRecord, TrialRecord } from './types';
+import type { SweepManifest, SweepRecord, TrialRecord } from '../core/records';
 
 function processIsAlive(pid: number): boolean {
   try {

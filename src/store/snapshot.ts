@@ -1,9 +1,9 @@
 /** What the webviews draw, made from what the store holds. */
-import { taskOf } from '../engine/spec/types';
+import { taskOf } from '../core/spec';
 import { maxTrialEpochs } from '../engine/sweep/plan';
-import type { SweepSnapshot } from '../protocol/messages';
-import { sweepSettings } from './summary';
-import type { SweepRecord } from './types';
+import type { SweepSnapshot } from '../protocol/webview';
+import { sweepSettings } from '../core/summary';
+import type { SweepRecord } from '../core/records';
 
 export function toSnapshot(record: SweepRecord): SweepSnapshot {
   const { manifest } = record;

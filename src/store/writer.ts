@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochMetrics, TrialPlan, TrialSummary } from '../protocol/messages';
+import type { EpochMetrics, TrialPlan, TrialSummary } from '../core/trial';
 import { manifestFile, newSweepId, sweepDir, trialFile } from './layout';
-import type { SweepManifest, TrialLine } from './types';
+import type { SweepManifest, TrialLine } from '../core/records';
 
 /**
  * The file-system calls the writer makes. Node's `fs` in use; tests pass a copy whose writes fail (ENOSPC, EROFS)

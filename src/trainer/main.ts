@@ -4,14 +4,18 @@
  */
 import * as path from 'node:path';
 import { initBackend } from '../engine/backend';
+import { workspaceFiles } from '../workspace/dataFiles';
 import { loadDataset } from '../engine/datasets';
 import type { Dataset } from '../engine/datasets/types';
-import type { ExperimentSpec } from '../engine/spec/types';
-import { readCheckpoint, writeCheckpoint } from '../engine/train/checkpoint';
+import type { ExperimentSpec } from '../core/spec';
+import { decodeCheckpoint, encodeCheckpoint } from '../engine/train/checkpoint';
 import { trainTrial, type PausedTrial, type TrainedModel } from '../engine/train/loop';
-import { writeTrialModel } from '../engine/model/export';
-import { assertNever } from '../protocol/assertNever';
-import { backendChoices, isTrainerCommand, type BackendChoice, type TrainerCommand, type TrainerEvent } from '../protocol/messages';
+import { trialModelArtifacts } from '../engine/model/export';
+import { readCheckpointFiles, writeCheckpointFiles } from '../store/checkpoints';
+import { writeModelFiles } from '../store/modelFiles';
+import { assertNever } from '../core/assertNever';
+import { backendChoices, type BackendChoice } from '../core/backend';
+import { isTrainerCommand, type TrainerCommand, type TrainerEvent } from '../protocol/trainer';
 
 /** Resolves once the event is handed to the IPC channel, so exiting right after it does not lose it. */
 function send(event: TrainerEvent): Promise<void> {
@@ -29,7 +33,7 @@ function datasetFor(spec: ExperimentSpec, specDir: string, seed: number): Datase
   const key = JSON.stringify([spec.dataset, specDir, seed]);
   let dataset = datasetCache.get(key);
   if (!dataset) {
-    dataset = loadDataset(spec.dataset, { seed, specDir });
+    dataset = loadDataset(spec.dataset, { seed, files: workspaceFiles(specDir) });
     datasetCache.clear(); // keep one: a sweep's next trial usually needs a different seed's split
     datasetCache.set(key, dataset);
   }
@@ -48,11 +52,11 @@ async function runTrial(command: TrainCommand): Promise<void> {
   try {
     const dataset = datasetFor(spec, path.resolve(specDir), trial.seed);
     // A checkpoint is read from disk even when this process wrote it: one path, whichever trainer resumes.
-    const resumeFrom = command.type === 'resume' ? readCheckpoint(command.checkpointDir, trial.id) : undefined;
+    const resumeFrom = command.type === 'resume' ? decodeCheckpoint(readCheckpointFiles(command.checkpointDir, trial.id)) : undefined;
     const input = { spec, dataset, rate: trial.rate, inputRate: trial.inputRate, seed: trial.seed, untilEpoch, resumeFrom };
     const summary = await trainTrial(input, {
-      ...(checkpointDir ? { onPause: (state: PausedTrial) => writeCheckpoint(checkpointDir, trial.id, state) } : {}),
-      ...(modelDir ? { onModel: (model: TrainedModel) => writeTrialModel(modelDir, model, { spec, dataset, trial }) } : {}),
+      ...(checkpointDir ? { onPause: (state: PausedTrial) => writeCheckpointFiles(checkpointDir, trial.id, encodeCheckpoint(state)) } : {}),
+      ...(modelDir ? { onModel: async (model: TrainedModel) => writeModelFiles(modelDir, await trialModelArtifacts(model, { spec, dataset, trial })) } : {}),
       onStart: ({ parameterCount }) => void send({
         type: 'trialStarted', trialId: trial.id, parameterCount,
         trainSamples: dataset.train.count, validationSamples: dataset.validation.count,

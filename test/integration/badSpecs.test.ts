@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { DEFAULT_LIMITS } from '../../src/engine/model/estimate';
+import { workspaceFiles } from '../../src/workspace/dataFiles';
 import { preflight, type FileProblem } from '../../src/engine/preflight';
 import { parseSpec } from '../../src/engine/spec/parse';
 import { problemRange } from '../../src/extension/diagnosticsModel';
@@ -61,7 +62,7 @@ function editorProblems(specPath: string): { problems: FileProblem[]; textOf: (f
   const text = textOf(specPath);
   const { spec, problems } = parseSpec(text);
   const errors = problems.filter((problem) => problem.severity === 'error').map((problem) => ({ file: specPath, ...problem }));
-  return { problems: spec && errors.length === 0 ? preflight(spec, specPath, text, DEFAULT_LIMITS) : errors, textOf };
+  return { problems: spec && errors.length === 0 ? preflight(spec, specPath, text, DEFAULT_LIMITS, workspaceFiles(path.dirname(specPath))) : errors, textOf };
 }
 
 describe('bad-specs corpus', () => {

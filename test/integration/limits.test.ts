@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseSpec } from '../../src/engine/spec/parse';
-import type { SweepEvent } from '../../src/protocol/messages';
+import type { SweepEvent } from '../../src/protocol/sweepEvents';
 import { startSweep } from '../../src/runner/runner';
 import { loadSweep } from '../../src/store/reader';
 import { cliPath, repoRoot, tempDir, tinySpec, writeSpec } from '../support/specs';

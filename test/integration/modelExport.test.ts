@@ -3,6 +3,7 @@
  * predictions on the validation set equal the engine's deterministic predictions (both dropout styles, with raw
  * CSV features through the exported standardisation); it is the best trial by the objective; the CLI copies it.
  */
+import { workspaceFiles } from '../../src/workspace/dataFiles';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,9 +14,9 @@ import { loadDataset } from '../../src/engine/datasets';
 import type { ModelMetadata } from '../../src/engine/model/export';
 import { createRng } from '../../src/engine/random';
 import { parseSpec } from '../../src/engine/spec/parse';
-import type { ExperimentSpec } from '../../src/engine/spec/types';
+import type { ExperimentSpec } from '../../src/core/spec';
 import { trainTrial, type TrainedModel } from '../../src/engine/train/loop';
-import type { EpochMetrics } from '../../src/protocol/messages';
+import type { EpochMetrics } from '../../src/core/trial';
 import { startSweep } from '../../src/runner/runner';
 import { bestModelDir, modelsDir } from '../../src/store/layout';
 import { loadSweep } from '../../src/store/reader';
@@ -84,7 +85,7 @@ describe('best model export', () => {
       // The engine's deterministic predictions: the same trial retrained here gives the same curve (the sweep's
       // trainers and this process run the same seeded code on wasm), and hands over the same best epoch's weights.
       const { plan } = expected.trial;
-      const dataset = loadDataset(spec.dataset, { seed: plan.seed, specDir: dir });
+      const dataset = loadDataset(spec.dataset, { seed: plan.seed, files: workspaceFiles(dir) });
       let trained: TrainedModel | undefined;
       const epochs: EpochMetrics[] = [];
       await trainTrial({ spec, dataset, rate: plan.rate, seed: plan.seed }, {

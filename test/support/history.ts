@@ -4,11 +4,11 @@
  * the last trial without a summary). Used by the load script and by the listing tests.
  */
 import { parseSpec } from '../../src/engine/spec/parse';
-import type { ExperimentSpec } from '../../src/engine/spec/types';
+import type { ExperimentSpec } from '../../src/core/spec';
 import { planTrials } from '../../src/engine/sweep/plan';
-import type { EpochMetrics } from '../../src/protocol/messages';
+import type { EpochMetrics } from '../../src/core/trial';
 import { newSweepId, specHash, sweepDir } from '../../src/store/layout';
-import { storeFormat } from '../../src/store/types';
+import { storeFormat } from '../../src/core/records';
 import { SweepWriter } from '../../src/store/writer';
 import { tinySpec } from './specs';
 

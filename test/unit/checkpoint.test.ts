@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCheckpoint, writeCheckpoint } from '../../src/engine/train/checkpoint';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/engine/train/checkpoint';
+import { readCheckpointFiles, writeCheckpointFiles } from '../../src/store/checkpoints';
 import { checkpointPaths } from '../../src/store/layout';
 import type { PausedTrial } from '../../src/engine/train/loop';
 import { createRng } from '../../src/engine/random';
@@ -32,24 +33,24 @@ describe('checkpoints', () => {
   test('a paused trial round-trips through checkpoints/<trial>.json + .bin exactly', () => {
     const dir = tempDir();
     const original = paused();
-    writeCheckpoint(dir, 'i0-b1-000_rate-0.5_seed-3', original);
+    writeCheckpointFiles(dir, 'i0-b1-000_rate-0.5_seed-3', encodeCheckpoint(original));
     const { json, bin } = checkpointPaths(dir, 'i0-b1-000_rate-0.5_seed-3');
     assert.equal(path.dirname(json), path.join(dir, 'checkpoints'));
     assert.equal(fs.statSync(bin).size, (6 + 3 + 1 + 6) * 4);
-    assert.deepEqual(readCheckpoint(dir, 'i0-b1-000_rate-0.5_seed-3'), original);
+    assert.deepEqual(decodeCheckpoint(readCheckpointFiles(dir, 'i0-b1-000_rate-0.5_seed-3')), original);
     // The restored generator continues the same sequence.
-    const [a, b] = [createRng(0, original.rng.batches), createRng(0, readCheckpoint(dir, 'i0-b1-000_rate-0.5_seed-3').rng.batches)];
+    const [a, b] = [createRng(0, original.rng.batches), createRng(0, decodeCheckpoint(readCheckpointFiles(dir, 'i0-b1-000_rate-0.5_seed-3')).rng.batches)];
     assert.deepEqual([a.normal(), a.next(), a.next()], [b.normal(), b.next(), b.next()]);
   });
 
   test('a missing, damaged or short checkpoint is an error naming the file', () => {
     const dir = tempDir();
-    assert.throws(() => readCheckpoint(dir, 'nope'), /cannot read the checkpoint of nope/);
-    writeCheckpoint(dir, 't', paused());
+    assert.throws(() => decodeCheckpoint(readCheckpointFiles(dir, 'nope')), /cannot read the checkpoint of nope/);
+    writeCheckpointFiles(dir, 't', encodeCheckpoint(paused()));
     const { json, bin } = checkpointPaths(dir, 't');
     fs.writeFileSync(bin, Buffer.alloc(8));
-    assert.throws(() => readCheckpoint(dir, 't'), /is shorter than/);
+    assert.throws(() => decodeCheckpoint(readCheckpointFiles(dir, 't')), /is shorter than/);
     fs.writeFileSync(json, JSON.stringify({ format: 1, epoch: 0 }));
-    assert.throws(() => readCheckpoint(dir, 't'), /is not a valid checkpoint/);
+    assert.throws(() => decodeCheckpoint(readCheckpointFiles(dir, 't')), /is not a valid checkpoint/);
   });
 });

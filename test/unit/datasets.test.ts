@@ -1,4 +1,5 @@
 import { after, describe, test } from 'node:test';
+import { workspaceFiles } from '../../src/workspace/dataFiles';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -17,7 +18,7 @@ import {
   type Dataset,
   type Split,
 } from '../../src/engine/datasets';
-import type { CirclesDataset, CsvDataset, MoonsDataset, SpiralsDataset } from '../../src/engine/spec/types';
+import type { CirclesDataset, CsvDataset, MoonsDataset, SpiralsDataset } from '../../src/core/spec';
 
 const moons = (overrides: Partial<MoonsDataset> = {}): MoonsDataset => ({
   type: 'moons', samples: 400, noise: 0.1, validationFraction: 0.25, ...overrides,
@@ -156,8 +157,8 @@ describe('synthetic datasets', () => {
   });
 
   test('loadDataset dispatches on the type', () => {
-    assert.ok(sameBytes(loadDataset(moons(), { seed: 4, specDir: os.tmpdir() }), makeMoons(moons(), 4)));
-    assert.ok(sameBytes(loadDataset(spirals(), { seed: 4, specDir: os.tmpdir() }), makeSpirals(spirals(), 4)));
+    assert.ok(sameBytes(loadDataset(moons(), { seed: 4, files: workspaceFiles(os.tmpdir()) }), makeMoons(moons(), 4)));
+    assert.ok(sameBytes(loadDataset(spirals(), { seed: 4, files: workspaceFiles(os.tmpdir()) }), makeSpirals(spirals(), 4)));
   });
 });
 
@@ -182,19 +183,19 @@ describe('mnist', () => {
   });
 
   test('sizes exact, 784 features, 10 classes; same seed identical, another seed different', () => {
-    const dataset = loadMnist(spec, 1);
+    const dataset = loadMnist(spec, 1, workspaceFiles(os.tmpdir()));
     assert.equal(dataset.featureCount, 784);
     assert.equal(dataset.classCount, 10);
     assert.equal(dataset.train.count, 3000);
     assert.equal(dataset.train.x.length, 3000 * 784);
     assert.equal(dataset.validation.count, 1500);
     assert.equal(dataset.validation.y.length, 1500);
-    assert.ok(sameBytes(dataset, loadMnist(spec, 1)));
-    assert.ok(!bytes(dataset.train.y).equals(bytes(loadMnist(spec, 2).train.y)));
+    assert.ok(sameBytes(dataset, loadMnist(spec, 1, workspaceFiles(os.tmpdir()))));
+    assert.ok(!bytes(dataset.train.y).equals(bytes(loadMnist(spec, 2, workspaceFiles(os.tmpdir())).train.y)));
   });
 
   test('real images with their true labels, disjoint splits, classes in proportion', () => {
-    const dataset = loadMnist(spec, 3);
+    const dataset = loadMnist(spec, 3, workspaceFiles(os.tmpdir()));
     const seen = new Set<string>();
     for (const split of [dataset.train, dataset.validation]) {
       for (const value of split.x) assert.ok(value >= 0 && value <= 1);
@@ -214,7 +215,7 @@ describe('mnist', () => {
   });
 
   test('asking for more than 10,000 digits is a DatasetError', () => {
-    assert.throws(() => loadMnist({ type: 'mnist', trainSamples: 9000, validationSamples: 1001 }, 1), DatasetError);
+    assert.throws(() => loadMnist({ type: 'mnist', trainSamples: 9000, validationSamples: 1001 }, 1, workspaceFiles(os.tmpdir())), DatasetError);
   });
 });
 
@@ -246,13 +247,13 @@ describe('csv', () => {
     // 10 before 2 numerically (but not as strings); class index must follow the numbers.
     const rows = Array.from({ length: 20 }, (_, i) => `${i},${i * 2},${[2, 10, -1][i % 3]}`);
     const file = write('numeric.csv', `a,b,label\n${rows.join('\n')}\n`);
-    const dataset = loadCsv(csv(file), 1, specDir);
+    const dataset = loadCsv(csv(file), 1, workspaceFiles(specDir));
     assert.equal(dataset.classCount, 3);
     assert.equal(dataset.featureCount, 2);
     assert.equal(dataset.validation.count, 5);
     assert.equal(dataset.train.count, 15);
-    assert.ok(sameBytes(dataset, loadCsv(csv(file), 1, specDir)));
-    assert.ok(!bytes(dataset.train.y).equals(bytes(loadCsv(csv(file), 2, specDir).train.y)));
+    assert.ok(sameBytes(dataset, loadCsv(csv(file), 1, workspaceFiles(specDir))));
+    assert.ok(!bytes(dataset.train.y).equals(bytes(loadCsv(csv(file), 2, workspaceFiles(specDir)).train.y)));
     // Sorted values -1, 2, 10 → classes 0, 1, 2, so raw labels 2, 10, -1 are classes 1, 2, 0. Standardizing keeps
     // the order of feature a (= row number), which lets us find each row again.
     const classOfRow = (i: number): number => [1, 2, 0][i % 3];
@@ -270,7 +271,7 @@ describe('csv', () => {
       '5,6,cat\r\n' +
       '7,8,ant\r\n';
     const file = write('strings.csv', text);
-    const dataset = loadCsv(csv(file, { validationFraction: 0.25 }), 1, specDir);
+    const dataset = loadCsv(csv(file, { validationFraction: 0.25 }), 1, workspaceFiles(specDir));
     assert.equal(dataset.featureCount, 2);
     assert.equal(dataset.classCount, 3); // ant, cat, dog, "big"
     assert.equal(dataset.train.count + dataset.validation.count, 4);
@@ -278,13 +279,13 @@ describe('csv', () => {
     assert.deepEqual(labels, [0, 1, 1, 2]);
     // A quoted header name works as a target too.
     const quotedTarget = write('quoted-target.csv', 'a,"b, quoted"\n1,"2"\n3,4\n5,6\n7,8\n');
-    const byQuotedName = loadCsv(csv(quotedTarget, { target: 'b, quoted', task: 'regression' }), 1, specDir);
+    const byQuotedName = loadCsv(csv(quotedTarget, { target: 'b, quoted', task: 'regression' }), 1, workspaceFiles(specDir));
     assert.deepEqual([...byQuotedName.train.y, ...byQuotedName.validation.y].sort(), [2, 4, 6, 8]);
   });
 
   test('a non-numeric cell names its line and column', () => {
     const file = write('bad-number.csv', 'a,b,label\n1,2,x\n\n3,abc,y\n');
-    const error = errorOf(() => loadCsv(csv(file), 1, specDir));
+    const error = errorOf(() => loadCsv(csv(file), 1, workspaceFiles(specDir)));
     assert.equal(error.location?.line, 4);
     assert.equal(error.location?.column, 'b');
     assert.equal(error.location?.character, 3, '"abc" starts at the 3rd character of "3,abc,y"');
@@ -292,56 +293,56 @@ describe('csv', () => {
   });
 
   test('a missing cell (empty or a short row) names its line and column', () => {
-    const empty = errorOf(() => loadCsv(csv(write('empty-cell.csv', 'a,b,label\n1,2,x\n3,,y\n')), 1, specDir));
+    const empty = errorOf(() => loadCsv(csv(write('empty-cell.csv', 'a,b,label\n1,2,x\n3,,y\n')), 1, workspaceFiles(specDir)));
     assert.deepEqual([empty.location?.line, empty.location?.column, empty.location?.character], [3, 'b', 3]);
-    const short = errorOf(() => loadCsv(csv(write('short-row.csv', 'a,b,label\r\n1,2,x\r\n3,4,y\r\n5\r\n')), 1, specDir));
+    const short = errorOf(() => loadCsv(csv(write('short-row.csv', 'a,b,label\r\n1,2,x\r\n3,4,y\r\n5\r\n')), 1, workspaceFiles(specDir)));
     // The row "5" ends after its 1st character: the missing cell would start at the 2nd.
     assert.deepEqual([short.location?.line, short.location?.column, short.location?.character], [4, 'b', 2]);
     assert.match(short.message, /missing value in column "b"/);
   });
 
   test('line numbers count line breaks inside quoted cells', () => {
-    const error = errorOf(() => loadCsv(csv(write('multiline.csv', 'a,label\n"1",x\n2,"two\nlines"\nzz,y\n')), 1, specDir));
+    const error = errorOf(() => loadCsv(csv(write('multiline.csv', 'a,label\n"1",x\n2,"two\nlines"\nzz,y\n')), 1, workspaceFiles(specDir)));
     assert.equal(error.location?.line, 5);
     assert.equal(error.location?.character, 1);
   });
 
   test('a missing target column lists the columns and suggests the closest', () => {
     const file = write('columns.csv', 'width,height,label\n1,2,a\n3,4,b\n');
-    const error = errorOf(() => loadCsv(csv(file, { target: 'lable' }), 1, specDir));
+    const error = errorOf(() => loadCsv(csv(file, { target: 'lable' }), 1, workspaceFiles(specDir)));
     assert.match(error.message, /did you mean "label"/);
     assert.match(error.message, /width, height, label/);
-    const far = errorOf(() => loadCsv(csv(file, { target: 'species' }), 1, specDir));
+    const far = errorOf(() => loadCsv(csv(file, { target: 'species' }), 1, workspaceFiles(specDir)));
     assert.doesNotMatch(far.message, /did you mean/);
   });
 
   test('regression needs a numeric target; classification needs 2 classes; 2 rows needed', () => {
     const text = write('regression.csv', 'a,label\n1,2.5\n2,high\n');
-    const regression = errorOf(() => loadCsv(csv(text, { task: 'regression' }), 1, specDir));
+    const regression = errorOf(() => loadCsv(csv(text, { task: 'regression' }), 1, workspaceFiles(specDir)));
     assert.deepEqual([regression.location?.line, regression.location?.column], [3, 'label']);
-    assert.match(errorOf(() => loadCsv(csv(write('one-class.csv', 'a,label\n1,x\n2,x\n')), 1, specDir)).message, /2 classes/);
-    assert.match(errorOf(() => loadCsv(csv(write('one-row.csv', 'a,label\n1,x\n')), 1, specDir)).message, /2 data rows/);
+    assert.match(errorOf(() => loadCsv(csv(write('one-class.csv', 'a,label\n1,x\n2,x\n')), 1, workspaceFiles(specDir))).message, /2 classes/);
+    assert.match(errorOf(() => loadCsv(csv(write('one-row.csv', 'a,label\n1,x\n')), 1, workspaceFiles(specDir))).message, /2 data rows/);
   });
 
   test('paths: .. outside the folder and a symlink pointing outside are refused; a missing file is named', () => {
     fs.writeFileSync(path.join(root, 'outside.csv'), 'a,label\n1,x\n2,y\n');
-    assert.match(errorOf(() => loadCsv(csv('../outside.csv'), 1, specDir)).message, /inside the spec's folder/);
-    assert.match(errorOf(() => loadCsv(csv(path.join(root, 'outside.csv')), 1, specDir)).message, /inside the spec's folder/);
+    assert.match(errorOf(() => loadCsv(csv('../outside.csv'), 1, workspaceFiles(specDir))).message, /inside the spec's folder/);
+    assert.match(errorOf(() => loadCsv(csv(path.join(root, 'outside.csv')), 1, workspaceFiles(specDir))).message, /inside the spec's folder/);
     fs.symlinkSync(path.join(root, 'outside.csv'), path.join(specDir, 'link.csv'));
-    assert.match(errorOf(() => loadCsv(csv('link.csv'), 1, specDir)).message, /outside the spec's folder/);
+    assert.match(errorOf(() => loadCsv(csv('link.csv'), 1, workspaceFiles(specDir))).message, /outside the spec's folder/);
     fs.symlinkSync(root, path.join(specDir, 'linked-folder'));
-    assert.match(errorOf(() => loadCsv(csv('linked-folder/outside.csv'), 1, specDir)).message, /outside the spec's folder/);
+    assert.match(errorOf(() => loadCsv(csv('linked-folder/outside.csv'), 1, workspaceFiles(specDir))).message, /outside the spec's folder/);
     // Staying inside through `..` is fine.
     write('sub/inside.csv', 'a,label\n1,x\n2,y\n');
-    assert.equal(loadCsv(csv('sub/../sub/inside.csv'), 1, specDir).classCount, 2);
-    const missing = errorOf(() => loadCsv(csv('nope/missing.csv'), 1, specDir));
+    assert.equal(loadCsv(csv('sub/../sub/inside.csv'), 1, workspaceFiles(specDir)).classCount, 2);
+    const missing = errorOf(() => loadCsv(csv('nope/missing.csv'), 1, workspaceFiles(specDir)));
     assert.ok(missing.message.includes(path.join(specDir, 'nope', 'missing.csv')));
   });
 
   test('standardization: train features have mean 0 and std 1; validation uses the train statistics', () => {
     const rows = Array.from({ length: 200 }, (_, i) => `${i * 3 + 100},${Math.sin(i) * 50},7,${i % 2 ? 'odd' : 'even'}`);
     const file = write('scale.csv', `big,wave,constant,label\n${rows.join('\n')}\n`);
-    const dataset = loadCsv(csv(file), 5, specDir);
+    const dataset = loadCsv(csv(file), 5, workspaceFiles(specDir));
     const columnOf = (split: Split, feature: number): number[] =>
       Array.from({ length: split.count }, (_, row) => split.x[row * dataset.featureCount + feature]);
     for (const feature of [0, 1]) {
@@ -362,6 +363,6 @@ describe('csv', () => {
 
   test('loadDataset resolves CSV paths against specDir', () => {
     const file = write('dispatch.csv', 'a,label\n1,x\n2,y\n3,x\n');
-    assert.ok(sameBytes(loadDataset(csv(file), { seed: 2, specDir }), loadCsv(csv(file), 2, specDir)));
+    assert.ok(sameBytes(loadDataset(csv(file), { seed: 2, files: workspaceFiles(specDir) }), loadCsv(csv(file), 2, workspaceFiles(specDir))));
   });
 });

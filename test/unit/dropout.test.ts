@@ -15,7 +15,7 @@ import { initBackend } from '../../src/engine/backend';
 import { applyDropout, createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp } from '../../src/engine/model/mlp';
 import { createRng } from '../../src/engine/random';
 import { entropySum, lossSum, makeTargets, monteCarloScores, disposeTargets } from '../../src/engine/train/metrics';
-import type { DropoutStyle } from '../../src/engine/spec/types';
+import type { DropoutStyle } from '../../src/core/spec';
 
 before(async () => {
   const info = await initBackend('wasm');

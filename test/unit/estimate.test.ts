@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { checkLimits, DEFAULT_LIMITS, estimateResources, formatBytes, specDatasetShape, TRAINER_RUNTIME_BYTES } from '../../src/engine/model/estimate';
 import { parseSpec } from '../../src/engine/spec/parse';
-import type { ExperimentSpec } from '../../src/engine/spec/types';
+import type { ExperimentSpec } from '../../src/core/spec';
 import { repoRoot } from '../support/specs';
 
 function specOf(text: string): ExperimentSpec {

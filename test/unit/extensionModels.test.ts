@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { codeLenses, timeAgo } from '../../src/extension/codeLensModel';
 import { parseSpec } from '../../src/engine/spec/parse';
-import { isHostMessage, isTrainerCommand, isTrainerEvent, isWebviewMessage } from '../../src/protocol/messages';
+import { isHostMessage, isWebviewMessage } from '../../src/protocol/webview';
+import { isTrainerCommand, isTrainerEvent } from '../../src/protocol/trainer';
 import { sweepToCsv } from '../../src/store/csv';
-import type { SweepRecord } from '../../src/store/types';
+import type { SweepRecord } from '../../src/core/records';
 
 const listSpec = `{
   "name": "moons",

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EpochMetrics, SweepSnapshot, TrialSnapshot } from '../../src/protocol/messages';
+import type { EpochMetrics } from '../../src/core/trial';
+import type { SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
 import { parseCssColour } from '../../webview/model/colours';
 import { goodnessOf, heatmapOf, objectiveColour, textColourOn } from '../../webview/model/heatmap';
 import { configRateLabel } from '../../webview/model/format';

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSpec } from '../../src/engine/spec/parse';
 import { planHyperband } from '../../src/engine/sweep/plan';
-import type { EpochMetrics } from '../../src/protocol/messages';
+import type { EpochMetrics } from '../../src/core/trial';
 import { HyperbandScheduler } from '../../src/runner/hyperbandScheduler';
 
 function plan(objective: 'val_loss' | 'val_acc') {

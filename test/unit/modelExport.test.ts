@@ -3,6 +3,7 @@
  * standardisation layer, the layer structure), its files, the loop's choice of the best epoch's weights and the
  * choice of the sweep's best trial.
  */
+import { workspaceFiles } from '../../src/workspace/dataFiles';
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,16 +11,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../../src/engine/backend';
 import { loadDataset } from '../../src/engine/datasets';
-import { buildLayersModel, saveLayersModel, trialModelMetadata, type ModelMetadata } from '../../src/engine/model/export';
+import { buildLayersModel, layersModelArtifacts, trialModelMetadata, type ModelMetadata } from '../../src/engine/model/export';
 import { createMlp, disposeMlp, type MlpConfig } from '../../src/engine/model/mlp';
 import { createRng } from '../../src/engine/random';
 import { parseSpec } from '../../src/engine/spec/parse';
-import type { ExperimentSpec } from '../../src/engine/spec/types';
-import { readCheckpoint, writeCheckpoint } from '../../src/engine/train/checkpoint';
+import type { ExperimentSpec } from '../../src/core/spec';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/engine/train/checkpoint';
+import { writeModelFiles } from '../../src/store/modelFiles';
+import { readCheckpointFiles, writeCheckpointFiles } from '../../src/store/checkpoints';
 import { trainTrial, type PausedTrial, type SavedTensor, type TrainedModel } from '../../src/engine/train/loop';
-import { isTrainerCommand, isWebviewMessage, type EpochMetrics, type TrialPlan } from '../../src/protocol/messages';
+import { isTrainerCommand } from '../../src/protocol/trainer';
+import { isWebviewMessage } from '../../src/protocol/webview';
+import { type EpochMetrics, type TrialPlan } from '../../src/core/trial';
 import { chooseBestModel } from '../../src/store/bestModel';
-import type { TrialRecord } from '../../src/store/types';
+import type { TrialRecord } from '../../src/core/records';
 import { enginePredictions, loadModelFolder, maxAbsDifference, modelPredictions } from '../support/models';
 import { tempDir } from '../support/specs';
 
@@ -116,7 +121,7 @@ describe('model export', () => {
     const weights = weightsOf(config('standard'), 9);
     const model = buildLayersModel(config('standard'), weights, 'classification');
     const metadata = { format: 1, experiment: 'unit', trialId: 't', epoch: 4 } as ModelMetadata;
-    await saveLayersModel(dir, model, metadata);
+    writeModelFiles(dir, await layersModelArtifacts(model, metadata));
     assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'weights.bin']);
     const bytes = weights.reduce((sum, weight) => sum + weight.values.length * 4, 0);
     assert.equal(fs.statSync(path.join(dir, 'weights.bin')).size, bytes);
@@ -145,7 +150,7 @@ function overfittingSpec(sweep: Record<string, unknown> = {}): ExperimentSpec {
 }
 
 async function trainCapturing(spec: ExperimentSpec, untilEpoch?: number, resumeFrom?: PausedTrial) {
-  const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, specDir: os.tmpdir() });
+  const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, files: workspaceFiles(os.tmpdir()) });
   const epochs: EpochMetrics[] = [];
   let model: TrainedModel | undefined;
   let paused: PausedTrial | undefined;
@@ -186,8 +191,8 @@ describe('the weights a trial exports', () => {
     assert.ok(straight.model.epoch <= pauseAt, `the test needs the best epoch (${straight.model.epoch}) before the pause`);
     const first = await trainCapturing(spec, pauseAt);
     const dir = tempDir();
-    writeCheckpoint(dir, 'trial', first.paused!);
-    const resumed = await trainCapturing(spec, undefined, readCheckpoint(dir, 'trial'));
+    writeCheckpointFiles(dir, 'trial', encodeCheckpoint(first.paused!));
+    const resumed = await trainCapturing(spec, undefined, decodeCheckpoint(readCheckpointFiles(dir, 'trial')));
     assert.equal(resumed.epochs[0]!.epoch, pauseAt + 1);
     assert.equal(resumed.model.epoch, straight.model.epoch);
     assert.deepEqual(resumed.model.weights, straight.model.weights);
@@ -219,7 +224,7 @@ test('CSV: the standardisation the dataset reports maps every standardised row b
   const rows = ['id,scaled,label'];
   for (let i = 0; i < 50; i++) rows.push(`${i},${1000 + 7 * i},${i % 3 === 0 ? 'a' : 'b'}`);
   fs.writeFileSync(path.join(dir, 'data.csv'), `${rows.join('\n')}\n`);
-  const dataset = loadDataset({ type: 'csv', path: 'data.csv', target: 'label', task: 'classification', validationFraction: 0.3 }, { seed: 1, specDir: dir });
+  const dataset = loadDataset({ type: 'csv', path: 'data.csv', target: 'label', task: 'classification', validationFraction: 0.3 }, { seed: 1, files: workspaceFiles(dir) });
   const { mean, std } = dataset.inputStandardization!;
   assert.deepEqual(dataset.featureNames, ['id', 'scaled']);
   assert.deepEqual(dataset.classNames, ['a', 'b']);

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSpec } from '../../src/engine/spec/parse';
-import type { ExperimentSpec } from '../../src/engine/spec/types';
-import { configKey, configLabel } from '../../src/engine/sweep/dropoutConfig';
+import type { ExperimentSpec } from '../../src/core/spec';
+import { configKey, configLabel } from '../../src/core/dropoutConfig';
 import { planHyperband, planTrials, sweepConfigs } from '../../src/engine/sweep/plan';
 
 function specOf(sweep: Record<string, unknown>, training: Record<string, unknown> = { seed: 3 }): ExperimentSpec {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATASET_TYPES, MAX_NESTING, MAX_RATES, RATE_BOUNDS, SPEC_SHAPES, parseSpec, problemAt, type Field, type Shape } from '../../src/engine/spec/parse';
 import { expandRateRange, formatProblem } from '../../src/engine/spec/format';
-import type { ExperimentSpec, SpecProblem } from '../../src/engine/spec/types';
+import type { ExperimentSpec, SpecProblem } from '../../src/core/spec';
 import { createRng } from '../../src/engine/random';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import type { EpochMetrics, TrialPlan } from '../../src/protocol/messages';
+import type { EpochMetrics, TrialPlan } from '../../src/core/trial';
 import { experimentSlug, newSweepId, specHash, sweepDir } from '../../src/store/layout';
 import { listSweeps, loadSweep, readManifest } from '../../src/store/reader';
-import { bestRate, explainBest, meanStd, summarizeByRate, tQuantile975, welchDistinguishable } from '../../src/store/summary';
-import { storeFormat, type SweepManifest, type TrialRecord } from '../../src/store/types';
+import { bestRate, explainBest, meanStd, summarizeByRate, tQuantile975, welchDistinguishable } from '../../src/core/summary';
+import { storeFormat, type SweepManifest, type TrialRecord } from '../../src/core/records';
 import { SweepWriter } from '../../src/store/writer';
 import { tempDir } from '../support/specs';
 

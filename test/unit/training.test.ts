@@ -4,6 +4,7 @@
  *
  * Every run is seeded, so every outcome below is deterministic on a given backend (wasm here).
  */
+import { workspaceFiles } from '../../src/workspace/dataFiles';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,9 +15,9 @@ import { initBackend } from '../../src/engine/backend';
 import { loadDataset, type Dataset } from '../../src/engine/datasets';
 import { createRng } from '../../src/engine/random';
 import { parseSpec } from '../../src/engine/spec/parse';
-import type { ExperimentSpec } from '../../src/engine/spec/types';
+import type { ExperimentSpec } from '../../src/core/spec';
 import { trainTrial, type PausedTrial } from '../../src/engine/train/loop';
-import type { EpochMetrics, TrialSummary } from '../../src/protocol/messages';
+import type { EpochMetrics, TrialSummary } from '../../src/core/trial';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -73,7 +74,7 @@ function withoutDurations(r: Run): { summary: Json; epochs: Json[] } {
 }
 
 function moons(spec: ExperimentSpec): Dataset {
-  return loadDataset(spec.dataset, { seed: spec.training.seed, specDir: os.tmpdir() });
+  return loadDataset(spec.dataset, { seed: spec.training.seed, files: workspaceFiles(os.tmpdir()) });
 }
 
 /** Population variance. */
@@ -154,7 +155,7 @@ describe('trainTrial', () => {
     const spec = buildSpec({ training: { epochs: 3 } });
     const dataset = moons(spec);
     const diverging = regressionSpec({ epochs: 5, optimizer: 'sgd', learningRate: 10 }, { hidden: [16] });
-    const csv = loadDataset(diverging.dataset, { seed: diverging.training.seed, specDir: csvDir });
+    const csv = loadDataset(diverging.dataset, { seed: diverging.training.seed, files: workspaceFiles(csvDir) });
     const left: Record<string, number> = {};
     const cases = [
       ['completed', () => run(spec, dataset, 0.3, 4)],
@@ -261,7 +262,7 @@ describe('trainTrial', () => {
     // 1 − 2·10 = −19 per step, and the kernels' updates compound it: the loss leaves the float32 range within the
     // first epoch (7 steps) for each of these seeds.
     const spec = regressionSpec({ epochs: 20, optimizer: 'sgd', learningRate: 10 }, { hidden: [16] });
-    const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, specDir: csvDir });
+    const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, files: workspaceFiles(csvDir) });
     for (const seed of [1, 2, 3]) {
       const r = await run(spec, dataset, 0, seed);
       assert.equal(r.summary.status, 'failed', `seed ${seed}`);
@@ -296,7 +297,7 @@ describe('trainTrial', () => {
 
   test('regression from a CSV: val_loss falls far below the variance of the target', async () => {
     const spec = regressionSpec({ epochs: 40, optimizer: 'adam', learningRate: 0.02 });
-    const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, specDir: csvDir });
+    const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, files: workspaceFiles(csvDir) });
     assert.equal(dataset.task, 'regression');
     assert.equal(dataset.featureCount, 2);
     assert.equal(dataset.train.count + dataset.validation.count, 300);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EpochMetrics, HostMessage, Rung, SweepEvent, SweepSnapshot, TrialPlan, TrialSnapshot, TrialSummary } from '../../src/protocol/messages';
+import type { EpochMetrics, Rung, TrialPlan, TrialSummary } from '../../src/core/trial';
+import type { HostMessage, SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
+import type { SweepEvent } from '../../src/protocol/sweepEvents';
 import { mixColours, parseCssColour, rateColours, type Rgb } from '../../webview/model/colours';
 import { bestOfSweepText, formatDuration, keepOf, rateLabel } from '../../webview/model/format';
 import { estimateRemainingMs, sweepProgress } from '../../webview/model/progress';
-import { bestRate } from '../../src/store/summary';
+import { bestRate } from '../../src/core/summary';
 import { compareMonteCarlo, compareRates, emptyComparisonNote, inferenceRuleChart, summarizeSweep } from '../../webview/model/rates';
 import { hyperbandBrackets, outcomeLabel } from '../../webview/model/rungs';
 import { accuracyCurves, appendEpoch, emaNext, lossCurves, smoothValues, trialCurve } from '../../webview/model/series';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type * as vscode from 'vscode';
-import type { HostMessage, WebviewMessage } from '../../src/protocol/messages';
+import type { HostMessage, WebviewMessage } from '../../src/protocol/webview';
 import { ViewConnection } from '../../src/extension/viewConnection';
 import { webviewPage } from '../../src/extension/webviewPage';
 import { repoRoot } from '../support/specs';

@@ -3,7 +3,8 @@
  * draws; datasets are rebuilt only when what is drawn changes (sweeps, settings, theme).
  */
 import type { ChartDataset } from 'chart.js';
-import type { EpochMetrics, SweepSnapshot, TrialSnapshot } from '../../src/protocol/messages';
+import type { EpochMetrics } from '../../src/core/trial';
+import type { SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
 import { toCss, type Rgb } from '../model/colours';
 import { configRateLabel, formatMetric, formatPercent } from '../model/format';
 import { appendEpoch, curveKey, orderedTrials, trialCurve, type Curve, type CurveKind, type CurveOptions, type Point } from '../model/series';

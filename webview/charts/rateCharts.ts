@@ -3,13 +3,13 @@
  * Monte-Carlo dropout validation loss. A handful of points each, recomputed from the summaries once per frame.
  */
 import type { ChartDataset } from 'chart.js';
-import type { MeanStd, RateSummary } from '../../src/store/summary';
-import { searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
+import type { MeanStd, RateSummary } from '../../src/core/summary';
+import { searchesInputRate } from '../../src/core/dropoutConfig';
 import { mixColours, toCss, type Rgb } from '../model/colours';
 import { formatMetric, formatRate, keepOf, rateLabel } from '../model/format';
 import { byInputRate, compareRates, emptyComparisonNote, inferenceInputRate, inferenceRuleChart, type McComparison, type RateComparison } from '../model/rates';
 import type { Point } from '../model/series';
-import type { SweepSnapshot } from '../../src/protocol/messages';
+import type { SweepSnapshot } from '../../src/protocol/webview';
 import { ChartCard, type LineStyle, type SeriesSummary } from './chartCard';
 import { axisStyle, baseOptions, rateAxis, tooltipStyle } from './options';
 import type { ChartTheme } from './theme';

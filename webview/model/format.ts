@@ -1,6 +1,6 @@
 /** Text formatting shared by every view. Pure: no DOM. */
-import type { DropoutConfig } from '../../src/engine/sweep/dropoutConfig';
-import type { BestOfSweep } from '../../src/protocol/messages';
+import type { DropoutConfig } from '../../src/core/dropoutConfig';
+import type { BestOfSweep } from '../../src/core/records';
 
 /** Keep probability of a drop rate, rounded to hide floating-point noise (1 − 0.7 = 0.30000000000000004). */
 export function keepOf(rate: number): number {

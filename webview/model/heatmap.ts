@@ -6,11 +6,11 @@
  * the per-configuration figure the sweep's objective ranks by (mean over seeds of each trial's best val_loss or best
  * val_acc), and the best cell is the store's `bestRate` for that objective: the same one the CLI names.
  */
-import { objectiveDirection } from '../../src/engine/train/objective';
-import type { SweepObjective } from '../../src/engine/spec/types';
-import { sameConfig, searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
-import type { SweepSnapshot } from '../../src/protocol/messages';
-import { bestRate, objectiveOf, type RateSummary } from '../../src/store/summary';
+import { objectiveDirection } from '../../src/core/objective';
+import type { SweepObjective } from '../../src/core/spec';
+import { sameConfig, searchesInputRate } from '../../src/core/dropoutConfig';
+import type { SweepSnapshot } from '../../src/protocol/webview';
+import { bestRate, objectiveOf, type RateSummary } from '../../src/core/summary';
 import { mixColours, parseCssColour, toLinear, type Rgb } from './colours';
 import { formatMetric, formatPercent, rateLabel } from './format';
 

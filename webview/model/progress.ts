@@ -1,5 +1,5 @@
 /** How far a sweep has got and how long it still needs. */
-import type { SweepSnapshot } from '../../src/protocol/messages';
+import type { SweepSnapshot } from '../../src/protocol/webview';
 import { isTrialEnded } from './sweeps';
 
 export interface SweepProgress {

@@ -1,7 +1,7 @@
 /** Per-rate comparisons of one sweep, from the store's `summarizeByRate` (one definition of every aggregate). */
-import type { SweepSnapshot } from '../../src/protocol/messages';
-import { bestRate, summarizeByRate, type MeanStd, type RateSummary } from '../../src/store/summary';
-import { configOf, searchesInputRate, type DropoutConfig } from '../../src/engine/sweep/dropoutConfig';
+import type { SweepSnapshot } from '../../src/protocol/webview';
+import { bestRate, summarizeByRate, type MeanStd, type RateSummary } from '../../src/core/summary';
+import { configOf, searchesInputRate, type DropoutConfig } from '../../src/core/dropoutConfig';
 import { keepOf } from './format';
 import type { Point } from './series';
 import { comparedOf, toTrialRecord } from './sweeps';

@@ -2,9 +2,10 @@
  * Hyperband's rounds as the panel lists them: per iteration and bracket, each decided round with its trials, how far
  * each trained and whether it was promoted (resumed in the next round) or stopped. Pure: no DOM.
  */
-import { assertNever } from '../../src/protocol/assertNever';
-import type { Rung, SweepSnapshot, TrialSnapshot } from '../../src/protocol/messages';
-import { objectiveDirection } from '../../src/engine/train/objective';
+import { assertNever } from '../../src/core/assertNever';
+import type { Rung } from '../../src/core/trial';
+import type { SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
+import { objectiveDirection } from '../../src/core/objective';
 import { keepOf } from './format';
 
 /** completed: trained in a bracket's last round (nobody is promoted or stopped there); unranked: failed, cancelled or never run. */

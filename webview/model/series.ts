@@ -4,8 +4,9 @@
  * A curve is built by feeding epochs one at a time to `appendEpoch`, which carries the smoothing state; a live
  * epoch extends a curve through the same function, so a curve extended live equals one rebuilt from scratch.
  */
-import { compareConfigs } from '../../src/engine/sweep/dropoutConfig';
-import type { EpochMetrics, SweepSnapshot, TrialSnapshot } from '../../src/protocol/messages';
+import { compareConfigs } from '../../src/core/dropoutConfig';
+import type { EpochMetrics } from '../../src/core/trial';
+import type { SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
 import { isFiniteNumber } from './format';
 
 export type CurveKind = 'train_loss' | 'val_loss' | 'val_acc';

@@ -5,10 +5,12 @@
  * curves from the returned changes, so copying snapshots per event would only make garbage. Pure otherwise: no DOM,
  * the clock is a parameter.
  */
-import { assertNever } from '../../src/protocol/assertNever';
-import { isSweepEvent, type EpochMetrics, type SweepEvent, type SweepSnapshot, type TrialSnapshot, type TrialState } from '../../src/protocol/messages';
-import { comparedTrials } from '../../src/store/summary';
-import type { TrialRecord } from '../../src/store/types';
+import { assertNever } from '../../src/core/assertNever';
+import { isSweepEvent, type SweepEvent } from '../../src/protocol/sweepEvents';
+import { type EpochMetrics, type TrialState } from '../../src/core/trial';
+import { type SweepSnapshot, type TrialSnapshot } from '../../src/protocol/webview';
+import { comparedTrials } from '../../src/core/summary';
+import type { TrialRecord } from '../../src/core/records';
 
 /** What an event changed, for the views to redraw just that. */
 export type SweepChange =

@@ -1,8 +1,9 @@
 /** The trials table: one row per trial, sortable by any column, the best trial marked. */
-import { compareConfigs, configOf } from '../../src/engine/sweep/dropoutConfig';
-import type { SweepObjective } from '../../src/engine/spec/types';
-import type { SweepSnapshot, TrialSnapshot, TrialState } from '../../src/protocol/messages';
-import { objectiveDirection } from '../../src/engine/train/objective';
+import { compareConfigs, configOf } from '../../src/core/dropoutConfig';
+import type { SweepObjective } from '../../src/core/spec';
+import type { SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
+import type { TrialState } from '../../src/core/trial';
+import { objectiveDirection } from '../../src/core/objective';
 import { isFiniteNumber, keepOf } from './format';
 import { comparedOf } from './sweeps';
 

@@ -1,5 +1,6 @@
 /** Which sweeps a view holds and draws: the primary sweep, the overlaid ones, and the history to pick from. */
-import type { HostMessage, SweepListItem, SweepSnapshot } from '../../src/protocol/messages';
+import type { HostMessage, SweepSnapshot } from '../../src/protocol/webview';
+import type { SweepListItem } from '../../src/core/records';
 import { choosePrimary } from './sweeps';
 
 type ShowMessage = Extract<HostMessage, { type: 'show' }>;

@@ -1,8 +1,8 @@
 /** Chart settings: smoothing, log scale, and which earlier sweeps to overlay. */
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import type { SweepListItem } from '../../src/protocol/messages';
+import type { SweepListItem } from '../../src/core/records';
 import { el } from '../dom';
-import { configLabel } from '../../src/engine/sweep/dropoutConfig';
+import { configLabel } from '../../src/core/dropoutConfig';
 import { bestOfSweepText, formatStartTime } from '../model/format';
 import { maxSmoothing } from '../model/series';
 import type { UiState } from '../model/uiState';

@@ -4,8 +4,8 @@
  * of the last one, so a large sweep (50 trials × 500 epochs redraws ~75,000 points) never takes more than a third of
  * the main thread and input stays responsive; user actions (settings, overlays) redraw on the next frame.
  */
-import { assertNever } from '../../src/protocol/assertNever';
-import type { HostMessage, SweepSnapshot, ViewKind, WebviewMessage } from '../../src/protocol/messages';
+import { assertNever } from '../../src/core/assertNever';
+import type { HostMessage, SweepSnapshot, ViewKind, WebviewMessage } from '../../src/protocol/webview';
 import { CurveChart, type DrawnSweep } from '../charts/curveChart';
 import { McChart, RateChart, type SummarizedSweep } from '../charts/rateCharts';
 import { readTheme, watchTheme, type ChartTheme } from '../charts/theme';

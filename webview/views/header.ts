@@ -1,7 +1,7 @@
 /** The view's header: experiment, status, backend, progress with ETA, and Run/Stop, Export CSV, Export Best Model (panel). */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import type { SweepSnapshot } from '../../src/protocol/messages';
+import type { SweepSnapshot } from '../../src/protocol/webview';
 import { el } from '../dom';
 import { formatDuration, formatStartTime } from '../model/format';
 import { estimateRemainingMs, sweepProgress } from '../model/progress';

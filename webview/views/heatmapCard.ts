@@ -3,7 +3,7 @@
  * cell a text value, a focus stop and a label for screen readers. The arrow keys move between cells (one tab stop
  * for the whole grid); Home and End go to the ends of a row.
  */
-import { objectiveDirection } from '../../src/engine/train/objective';
+import { objectiveDirection } from '../../src/core/objective';
 import { el } from '../dom';
 import { toCss } from '../model/colours';
 import { formatRate } from '../model/format';

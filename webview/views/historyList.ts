@@ -1,5 +1,5 @@
 /** The side view's recent sweeps: each a button that opens it in the experiment panel; interrupted ones can be resumed. */
-import type { SweepListItem } from '../../src/protocol/messages';
+import type { SweepListItem } from '../../src/core/records';
 import { el } from '../dom';
 import { bestOfSweepText, formatStartTime } from '../model/format';
 import { stateLabel } from './statusText';

@@ -2,7 +2,7 @@
  * Hyperband's rounds: one collapsible group per bracket (a native <details>, so keyboard and screen readers work),
  * a table of its decided rounds with each trial's rate, seed, epochs trained and outcome. Text only.
  */
-import type { SweepSnapshot } from '../../src/protocol/messages';
+import type { SweepSnapshot } from '../../src/protocol/webview';
 import { el } from '../dom';
 import { formatMetric, formatRate } from '../model/format';
 import { hyperbandBrackets, outcomeLabel, type BracketView } from '../model/rungs';

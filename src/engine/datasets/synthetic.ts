@@ -4,7 +4,7 @@
  * and split. Noise and shuffle draw from separate derived seeds, so the same seed with a different `noise` gives
  * the same row order and labels (the points differ only by the noise).
  */
-import type { CirclesDataset, MoonsDataset, SpiralsDataset } from '../spec/types';
+import type { CirclesDataset, MoonsDataset, SpiralsDataset } from '../../core/spec';
 import { createRng, deriveSeed } from '../random';
 import { shuffleAndSplit, validationCount } from './split';
 import { DatasetError, type Dataset } from './types';

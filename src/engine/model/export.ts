@@ -12,16 +12,12 @@
  * `standardize` (kernel diag(1/std), bias −mean/std), so it takes raw features; the metadata carries mean and
  * std as well.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomically } from '../../store/atomic';
-import { modelFiles } from '../../store/layout';
-import type { TrialPlan } from '../../protocol/messages';
+import type { TrialPlan } from '../../core/trial';
 import type { Dataset } from '../datasets/types';
-import type { ExperimentSpec, SweepObjective } from '../spec/types';
+import type { ExperimentSpec, SweepObjective } from '../../core/spec';
 import type { SavedTensor, TrainedModel } from '../train/loop';
-import { objectiveValue } from '../train/objective';
+import { objectiveValue } from '../../core/objective';
 import type { MlpConfig } from './mlp';
 
 /** What a model.json's userDefinedMetadata.dropoutLab says; everything needed to use the model on new data. */
@@ -114,29 +110,31 @@ export function buildLayersModel(
   return model;
 }
 
-/**
- * Saves a Layers model as `<dir>/model.json` + `<dir>/weights.bin` with `metadata` under
- * userDefinedMetadata.dropoutLab. The weights file is written before model.json, each through a temporary file
- * and a rename: a reader that finds model.json finds its weights complete.
- */
-export async function saveLayersModel(dir: string, model: tf.LayersModel, metadata: ModelMetadata): Promise<void> {
-  const files = modelFiles(dir);
-  fs.mkdirSync(dir, { recursive: true });
+/** A Layers model as the two files `tf.loadLayersModel` reads; the store writes them (store/modelFiles.ts). */
+export interface ModelArtifacts {
+  /** model.json's text; its weights manifest names `weights.bin`. */
+  modelJson: string;
+  weights: Uint8Array;
+}
+
+/** The model as model.json + weights.bin with `metadata` under userDefinedMetadata.dropoutLab. */
+export async function layersModelArtifacts(model: tf.LayersModel, metadata: ModelMetadata): Promise<ModelArtifacts> {
   model.setUserDefinedMetadata({ dropoutLab: metadata as unknown as Record<string, unknown> });
+  let result: ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-    writeFileAtomically(files.weights, new Uint8Array(weightData));
     const modelJson: tf.io.ModelJSON = {
       modelTopology: artifacts.modelTopology!,
       format: artifacts.format,
       generatedBy: artifacts.generatedBy,
       convertedBy: artifacts.convertedBy ?? null,
-      weightsManifest: [{ paths: [path.basename(files.weights)], weights: artifacts.weightSpecs! }],
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs! }],
       userDefinedMetadata: artifacts.userDefinedMetadata,
     };
-    writeFileAtomically(files.json, `${JSON.stringify(modelJson)}\n`);
+    result = { modelJson: `${JSON.stringify(modelJson)}\n`, weights: new Uint8Array(weightData) };
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
   }));
+  return result!;
 }
 
 /** The metadata of a trial's model: the data it expects, its rates and where its weights come from. */
@@ -174,11 +172,11 @@ export interface TrialModelSource {
   trial: TrialPlan;
 }
 
-/** Saves a trial's best-epoch model into `dir` (the trainer calls this when the trial ends). */
-export async function writeTrialModel(dir: string, model: TrainedModel, source: TrialModelSource): Promise<void> {
+/** A trial's best-epoch model as files (the trainer has the store write them when the trial ends). */
+export async function trialModelArtifacts(model: TrainedModel, source: TrialModelSource): Promise<ModelArtifacts> {
   const layers = buildLayersModel(model.config, model.weights, source.dataset.task, source.dataset.inputStandardization);
   try {
-    await saveLayersModel(dir, layers, trialModelMetadata(model, source));
+    return await layersModelArtifacts(layers, trialModelMetadata(model, source));
   } finally {
     layers.dispose();
   }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, deriveSeed, type Rng, type RngState } from '../random';
 import { dense, type FusedActivation } from './dense';
-import type { Activation, DropoutStyle } from '../spec/types';
+import type { Activation, DropoutStyle } from '../../core/spec';
 
 export interface DenseLayer {
   kernel: tf.Variable;

@@ -1,4 +1,4 @@
-import type { SpecProblem } from './types';
+import type { SpecProblem } from '../../core/spec';
 
 /** One problem as a single terminal line: `file:line:col path: message` (path omitted when empty). */
 export function formatProblem(file: string, p: SpecProblem): string {

@@ -6,28 +6,13 @@
  * node it is about. `schemas/dropout.schema.json` mirrors the table; a unit test keeps the two in agreement.
  */
 import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
-import { assertNever } from '../../protocol/assertNever';
+import { assertNever } from '../../core/assertNever';
 import { distinctRates, drawConfigs, drawRates, type RateSpace } from '../sweep/randomSearch';
-import type { DropoutConfig } from '../sweep/dropoutConfig';
+import type { DropoutConfig } from '../../core/dropoutConfig';
 import { maxTrialEpochs } from '../sweep/plan';
 import { expandRateRange, rateRangeCount } from './format';
-import { SWEEP_OBJECTIVES, SWEEP_STRATEGIES } from './types';
-import type {
-  CirclesDataset,
-  CsvDataset,
-  DatasetType,
-  EarlyStoppingSpec,
-  EvaluationSpec,
-  ExperimentSpec,
-  MnistDataset,
-  ModelSpec,
-  MoonsDataset,
-  ParsedSpec,
-  SpecProblem,
-  SpiralsDataset,
-  SweepSpec,
-  TrainingSpec,
-} from './types';
+import { SWEEP_OBJECTIVES, SWEEP_STRATEGIES } from '../../core/spec';
+import type { CirclesDataset, CsvDataset, DatasetType, EarlyStoppingSpec, EvaluationSpec, ExperimentSpec, MnistDataset, ModelSpec, MoonsDataset, ParsedSpec, SpecProblem, SpiralsDataset, SweepSpec, TrainingSpec } from '../../core/spec';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The rules

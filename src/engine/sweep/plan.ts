@@ -1,7 +1,7 @@
-import type { TrialPlan } from '../../protocol/messages';
+import type { TrialPlan } from '../../core/trial';
 import { createRng, deriveSeed, shuffleInPlace } from '../random';
-import type { ExperimentSpec, SweepSpec } from '../spec/types';
-import { configKey, configOf, crossConfigs, type DropoutConfig } from './dropoutConfig';
+import type { ExperimentSpec, SweepSpec } from '../../core/spec';
+import { configKey, configOf, crossConfigs, type DropoutConfig } from '../../core/dropoutConfig';
 import { hyperbandSchedule, type HyperbandBracket } from './hyperband';
 
 /**

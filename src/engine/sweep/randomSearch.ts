@@ -2,9 +2,9 @@
  * Random search: which rates a `random` sweep trains. Pure and seeded, so the parser can resolve the draw once and
  * every consumer of the spec (runner, CodeLens, webviews) sees the same plain list of rates.
  */
-import { assertNever } from '../../protocol/assertNever';
+import { assertNever } from '../../core/assertNever';
 import { createRng, deriveSeed, type Rng } from '../random';
-import { compareConfigs, configKey, crossConfigs, type DropoutConfig } from './dropoutConfig';
+import { compareConfigs, configKey, crossConfigs, type DropoutConfig } from '../../core/dropoutConfig';
 
 /** Where rates are drawn from: the values of a list or of a keras-tuner grid, or a continuous interval. */
 export type RateSpace =

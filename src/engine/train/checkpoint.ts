@@ -1,14 +1,9 @@
 /**
- * A paused trial on disk, so that a promoted Hyperband trial resumes on whichever trainer process picks it up:
- *   <sweep>/checkpoints/<trial id>.json  everything but the tensor values, and where each tensor's values are
- *   <sweep>/checkpoints/<trial id>.bin   the values, 4 bytes each (float32 or int32), little-endian, back to back
- * The .bin is written before the .json, each through a temporary file and a rename: a reader that finds the
- * .json finds a complete .bin.
+ * A paused trial as two byte strings, so that a promoted Hyperband trial resumes on whichever trainer process picks
+ * it up (the store writes them as checkpoints/<trial id>.{json,bin}):
+ *   json  everything but the tensor values, and where each tensor's values are
+ *   bin   the values, 4 bytes each (float32 or int32), little-endian, back to back
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { writeFileAtomically } from '../../store/atomic';
-import { checkpointPaths } from '../../store/layout';
 import { isRngState, type RngState } from '../random';
 import type { PausedTrial, SavedTensor } from './loop';
 
@@ -30,10 +25,14 @@ interface CheckpointJson extends Omit<PausedTrial, 'variables' | 'optimizer' | '
   bestModel?: Omit<NonNullable<PausedTrial['bestModel']>, 'variables'> & { variables: TensorEntry[] };
 }
 
+/** A checkpoint's two parts; `names` says where they came from in error messages. */
+export interface CheckpointFiles {
+  json: string;
+  bin: Uint8Array;
+  names?: { json: string; bin: string };
+}
 
-export function writeCheckpoint(sweepDir: string, trialId: string, paused: PausedTrial): void {
-  const { json, bin } = checkpointPaths(sweepDir, trialId);
-  fs.mkdirSync(path.dirname(json), { recursive: true });
+export function encodeCheckpoint(paused: PausedTrial): CheckpointFiles {
   const tensors = [...paused.variables, ...paused.optimizer, ...(paused.bestModel?.variables ?? [])];
   const total = tensors.reduce((sum, tensor) => sum + tensor.values.length, 0);
   const buffer = Buffer.alloc(total * 4);
@@ -52,8 +51,7 @@ export function writeCheckpoint(sweepDir: string, trialId: string, paused: Pause
     format: checkpointFormat, ...rest, variables: variables.map(entry), optimizer: optimizer.map(entry),
     ...(bestModel ? { bestModel: { ...bestModel, variables: bestModel.variables.map(entry) } } : {}),
   };
-  writeFileAtomically(bin, buffer);
-  writeFileAtomically(json, JSON.stringify(document));
+  return { json: JSON.stringify(document), bin: buffer };
 }
 
 function isTensorEntry(value: unknown): value is TensorEntry {
@@ -67,17 +65,16 @@ function isStreams(value: unknown): value is Record<number, RngState> {
   return typeof value === 'object' && value !== null && Object.values(value).every(isRngState);
 }
 
-/** Reads and checks a checkpoint; throws with the file name when it is missing or damaged. */
-export function readCheckpoint(sweepDir: string, trialId: string): PausedTrial {
-  const { json, bin } = checkpointPaths(sweepDir, trialId);
+/** Checks and decodes a checkpoint; throws naming the damaged part. */
+export function decodeCheckpoint(files: CheckpointFiles): PausedTrial {
+  const { json, bin } = files.names ?? { json: 'the checkpoint\'s JSON', bin: 'the checkpoint\'s tensor data' };
   let document: CheckpointJson;
-  let buffer: Buffer;
   try {
-    document = JSON.parse(fs.readFileSync(json, 'utf8')) as CheckpointJson;
-    buffer = fs.readFileSync(bin);
-  } catch (error) {
-    throw new Error(`cannot read the checkpoint of ${trialId}: ${(error as Error).message}`);
+    document = JSON.parse(files.json) as CheckpointJson;
+  } catch {
+    throw new Error(`${json} is not a valid checkpoint`);
   }
+  const buffer = Buffer.from(files.bin.buffer, files.bin.byteOffset, files.bin.byteLength);
   const valid = document.format === checkpointFormat && Number.isInteger(document.epoch) && document.epoch >= 1
     && Array.isArray(document.variables) && document.variables.every(isTensorEntry)
     && Array.isArray(document.optimizer) && document.optimizer.every(isTensorEntry)

@@ -4,13 +4,13 @@
  * metrics are read back together.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BestEpoch, EpochMetrics, TrialSummary } from '../../protocol/messages';
+import type { BestEpoch, EpochMetrics, TrialSummary } from '../../core/trial';
 import type { Dataset, Split } from '../datasets/types';
 import { createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp, type MlpConfig } from '../model/mlp';
 import { createRng, deriveSeed, permutation, type RngState } from '../random';
-import type { ExperimentSpec, OptimizerName } from '../spec/types';
+import type { ExperimentSpec, OptimizerName } from '../../core/spec';
 import { correctCount, disposeTargets, lossSum, makeTargets, monteCarloScores, sliceTargets, type Targets } from './metrics';
-import { improves, objectiveValue } from './objective';
+import { improves, objectiveValue } from '../../core/objective';
 
 export interface TrialInput {
   spec: ExperimentSpec;

@@ -3,7 +3,7 @@
  * Classification uses softmax cross-entropy on logits; regression the squared error.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Task } from '../spec/types';
+import type { Task } from '../../core/spec';
 
 /** Targets on the device: one-hot rows for classification, a column for regression. */
 export interface Targets {

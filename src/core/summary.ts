@@ -3,9 +3,9 @@
  * both): what the CLI table, the JSON summary and the panels compare. Rates are drop probabilities. "gap" is the
  * overfitting gap val_loss − train_loss at the last epoch, both under the deterministic inference rule.
  */
-import type { ExperimentSpec, SweepObjective, SweepSpec, SweepStrategy } from '../engine/spec/types';
-import { compareConfigs, configKey, configLabel, configOf, type DropoutConfig } from '../engine/sweep/dropoutConfig';
-import type { TrialRecord } from './types';
+import type { ExperimentSpec, SweepObjective, SweepSpec, SweepStrategy } from './spec';
+import { compareConfigs, configKey, configLabel, configOf, type DropoutConfig } from './dropoutConfig';
+import type { TrialRecord } from './records';
 
 export interface MeanStd {
   mean: number;

@@ -8,8 +8,10 @@
  *   <runs root>/<experiment slug>/<sweep id>/best-model/             model.json + weights.bin of the sweep's best trial
  * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
  */
-import type { BackendInfo, BestOfSweep, EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../protocol/messages';
-import type { ExperimentSpec, SweepObjective, SweepStrategy } from '../engine/spec/types';
+import type { BackendInfo } from './backend';
+import type { DropoutConfig } from './dropoutConfig';
+import type { EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from './trial';
+import type { ExperimentSpec, SweepObjective, SweepStrategy } from './spec';
 
 export const storeFormat = 1;
 
@@ -83,3 +85,27 @@ export interface SweepRecord {
   /** Lines that could not be read, with file and line number. */
   warnings: string[];
 }
+
+/**
+ * A finished sweep's best configuration (inputRate only when the sweep searched it): its mean best val_loss, and the
+ * objective it was chosen by with its mean value (absent in sweeps stored before objectives).
+ */
+export interface BestOfSweep extends DropoutConfig {
+  val_loss: number;
+  objective?: { name: SweepObjective; value: number };
+}
+
+/** One line of a sweep history. */
+export interface SweepListItem {
+  dir: string;
+  id: string;
+  experiment: string;
+  specPath: string;
+  status: SweepStatus;
+  startedAt: string;
+  endedAt?: string;
+  trialCount: number;
+  /** The best configuration by the sweep's objective, when any trial has epochs. */
+  best?: BestOfSweep;
+}
+

@@ -2,9 +2,9 @@
  * The sweep objective on one epoch's metrics: `val_loss` is minimised, `val_acc` maximised. One rule for the
  * trainer (which epoch's weights a trial keeps) and the runner (which trial is the sweep's best model).
  */
-import { assertNever } from '../../protocol/assertNever';
-import type { EpochMetrics } from '../../protocol/messages';
-import type { SweepObjective } from '../spec/types';
+import { assertNever } from './assertNever';
+import type { EpochMetrics } from './trial';
+import type { SweepObjective } from './spec';
 
 /** Lower is better for losses, higher for accuracies. */
 export function objectiveDirection(objective: SweepObjective): 'min' | 'max' {

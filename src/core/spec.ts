@@ -5,7 +5,7 @@
  * The classic paper (Srivastava et al., 2014) writes p for the KEEP probability: p = 1 − rate. That holds for the
  * input layer too: an input rate of 0.2 keeps p = 0.8 of the features (the paper's usual input keep is 0.8).
  */
-import type { DropoutConfig } from '../sweep/dropoutConfig';
+import type { DropoutConfig } from './dropoutConfig';
 
 export type Task = 'classification' | 'regression';
 

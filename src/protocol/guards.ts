@@ -1,0 +1,42 @@
+/**
+ * Guards for the domain values that cross a process or webview boundary. Receivers validate with them before
+ * trusting a message; the message unions in this folder build their own guards on these.
+ */
+import type { EpochMetrics, Rung, TrialPlan, TrialSummary } from '../core/trial';
+
+export type Json = Record<string, unknown>;
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+export const isString = (value: unknown): value is string => typeof value === 'string';
+/** Losses may legitimately be NaN or Infinity when training diverges; JSON carries those as null. */
+const isMetric = (value: unknown): boolean => typeof value === 'number' || value === null;
+
+export const isEpochCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1;
+export const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
+
+export function isTrialPlan(value: unknown): value is TrialPlan {
+  return isObject(value) && typeof value.id === 'string' && isFiniteNumber(value.rate) && isFiniteNumber(value.seed)
+    && isFiniteNumber(value.repeat) && (value.inputRate === undefined || isFiniteNumber(value.inputRate));
+}
+
+export function isEpochMetrics(value: unknown): value is EpochMetrics {
+  return isObject(value) && isFiniteNumber(value.epoch) && isMetric(value.loss) && isMetric(value.val_loss)
+    && isMetric(value.train_loss) && isFiniteNumber(value.durationMs);
+}
+
+export function isTrialSummary(value: unknown): value is TrialSummary {
+  return isObject(value) && typeof value.status === 'string'
+    && ['completed', 'cancelled', 'failed', 'interrupted'].includes(value.status)
+    && isFiniteNumber(value.epochs) && typeof value.stoppedEarly === 'boolean' && isFiniteNumber(value.durationMs);
+}
+
+export function isRung(value: unknown): value is Rung {
+  return isObject(value) && isEpochCount(value.epochs) && [value.iteration, value.bracket, value.round].every(isFiniteNumber)
+    && [value.trials, value.promoted, value.stopped, value.unranked].every(isStringArray);
+}
+
+// Payloads that trainer events and sweep events share.
+export const hasBackend = (value: Json): boolean => isObject(value.backend) && typeof value.backend.name === 'string';
+export const isEpochPayload = (value: Json): boolean => typeof value.trialId === 'string' && isEpochMetrics(value.metrics);
+export const isTrialEndedPayload = (value: Json): boolean => typeof value.trialId === 'string' && isTrialSummary(value.summary);
