@@ -448,7 +448,7 @@ interface UiFigures {
 }
 
 function measureUi(): UiFigures | { error: string } {
-  const out = spawnSync(process.execPath, [path.join(__dirname, 'webview-preview.mjs'), '--ui-bench', '50x500'], { encoding: 'utf8', cwd: root, timeout: 600_000 });
+  const out = spawnSync(process.execPath, [path.join(__dirname, 'webview-preview', 'cli.mjs'), '--ui-bench', '50x500'], { encoding: 'utf8', cwd: root, timeout: 600_000 });
   const line = out.stdout.split('\n').find((text) => text.startsWith('UI_BENCH '));
   if (!line) return { error: (out.stderr.trim().split('\n').pop() ?? '') || `exit ${out.status}` };
   return JSON.parse(line.slice('UI_BENCH '.length)) as UiFigures;

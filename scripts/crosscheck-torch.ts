@@ -1,0 +1,98 @@
+// Cross-checks the engine against PyTorch on one spec: the same splits (exported by the engine), architecture,
+// initialisation scheme and optimizer, trained by both, per rate the mean best validation loss over seeds.
+//
+//   node --import tsx scripts/crosscheck-torch.ts [SPEC] [--sweep DIR] [--json]
+//
+// SPEC defaults to examples/mnist-wide.dropout.json (an MLP spec: model.hidden). Without --sweep it runs the spec
+// with the CLI first (dist/cli.js: `npm run build`); with --sweep it reads that stored sweep. Needs python3 with
+// torch and numpy (Debian: apt-get install python3-torch); without them it says so and exits 2.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { meanStd } from '../src/core/summary';
+import { loadDataset } from '../src/engine/datasets';
+import { parseSpec } from '../src/engine/spec/parse';
+import { loadSweep } from '../src/store/reader';
+import { workspaceFiles } from '../src/workspace/dataFiles';
+
+const root = path.resolve(__dirname, '..');
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { sweep: { type: 'string' }, json: { type: 'boolean' } } });
+const specPath = path.resolve(positionals[0] ?? path.join(root, 'examples/mnist-wide.dropout.json'));
+const specText = fs.readFileSync(specPath, 'utf8');
+const { spec, problems } = parseSpec(specText);
+if (!spec) throw new Error(`${specPath}: ${problems.map((problem) => problem.message).join('; ')}`);
+if (spec.sweep.strategy !== 'grid' || spec.sweep.inputRates) throw new Error('the cross-check takes a grid over hidden rates only');
+
+const python = spawnSync('python3', ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
+if (python.status !== 0) {
+  console.error('cross-check skipped: python3 cannot import torch and numpy (Debian: apt-get install python3-torch)');
+  process.exit(2);
+}
+
+// 1. The engine's splits, one per seed, as raw float32 for Python.
+const seeds = Array.from({ length: spec.sweep.repeats }, (_, repeat) => spec.training.seed + repeat);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-crosscheck-'));
+let features = 0;
+let classes = 0;
+for (const seed of seeds) {
+  const dataset = loadDataset(spec.dataset, { seed, files: workspaceFiles(path.dirname(specPath)) });
+  features = dataset.featureCount;
+  classes = dataset.classCount;
+  const folder = path.join(dataDir, `seed-${seed}`);
+  fs.mkdirSync(folder);
+  for (const [name, split] of [['train', dataset.train], ['validation', dataset.validation]] as const) {
+    fs.writeFileSync(path.join(folder, `${name}.x.f32`), Buffer.from(split.x.buffer, split.x.byteOffset, split.x.byteLength));
+    fs.writeFileSync(path.join(folder, `${name}.y.f32`), Buffer.from(split.y.buffer, split.y.byteOffset, split.y.byteLength));
+  }
+}
+const { training, model } = spec;
+fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({
+  features, classes, hidden: model.hidden, inputRate: model.inputDropout, rates: spec.sweep.rates, seeds,
+  epochs: training.epochs, batchSize: training.batchSize, learningRate: training.learningRate,
+}));
+if (training.optimizer !== 'adam' || model.dropoutStyle !== 'inverted' || model.activation !== 'relu') {
+  throw new Error('the PyTorch side implements adam, inverted dropout and relu only');
+}
+
+// 2. The engine's results: a stored sweep, or a fresh run of the CLI.
+let sweepDir = values.sweep;
+if (!sweepDir) {
+  const runs = path.join(dataDir, 'runs');
+  const started = Date.now();
+  const cli = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'run', specPath, '--json', '--out', runs], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  if (cli.status !== 0) throw new Error(`dropout-lab run failed (${cli.status}): ${cli.stderr}`);
+  sweepDir = (JSON.parse(cli.stdout) as { dir: string }).dir;
+  console.error(`engine: ${path.basename(sweepDir)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+const record = loadSweep(sweepDir);
+const bestValLoss = (losses: number[]) => Math.min(...losses.filter(Number.isFinite));
+const engine = record.trials.filter((trial) => trial.status === 'completed')
+  .map((trial) => ({ rate: trial.plan.rate, seed: trial.plan.seed, best: bestValLoss(trial.epochs.map((epoch) => epoch.val_loss)) }));
+
+// 3. PyTorch on the same splits.
+const startedTorch = Date.now();
+const torchRun = spawnSync('python3', [path.join(root, 'scripts/crosscheck/torch_mlp.py'), dataDir], { encoding: 'utf8', maxBuffer: 64 << 20 });
+if (torchRun.status !== 0) throw new Error(`torch_mlp.py failed (${torchRun.status}): ${torchRun.stderr}`);
+const torch = torchRun.stdout.trim().split('\n').map((line) => JSON.parse(line) as { rate: number; seed: number; best_val_loss: number })
+  .map((row) => ({ rate: row.rate, seed: row.seed, best: row.best_val_loss }));
+console.error(`torch ${python.stdout.trim()}: ${((Date.now() - startedTorch) / 1000).toFixed(0)} s`);
+fs.rmSync(dataDir, { recursive: true, force: true });
+
+// 4. Side by side.
+const rows = spec.sweep.rates.map((rate) => {
+  const ours = meanStd(engine.filter((row) => row.rate === rate).map((row) => row.best));
+  const theirs = meanStd(torch.filter((row) => row.rate === rate).map((row) => row.best));
+  return { rate, engine: ours, torch: theirs, difference: ours.mean - theirs.mean };
+});
+if (values.json) {
+  console.log(JSON.stringify({ spec: path.relative(root, specPath), seeds, date: new Date().toISOString(), rows }, null, 2));
+} else {
+  const cell = (stats: { mean: number; std: number; n: number }) => `${stats.mean.toFixed(3)} ± ${stats.std.toFixed(3)} (n=${stats.n})`;
+  console.log(`mean best val_loss over seeds ${seeds.join(', ')} (± std), ${new Date().toISOString().slice(0, 10)}`);
+  console.log(['rate'.padStart(5), 'Dropout Lab (TF.js)'.padStart(24), 'PyTorch'.padStart(24), 'difference'.padStart(11)].join('  '));
+  for (const row of rows) {
+    console.log([String(row.rate).padStart(5), cell(row.engine).padStart(24), cell(row.torch).padStart(24), row.difference.toFixed(3).padStart(11)].join('  '));
+  }
+}
