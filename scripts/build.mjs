@@ -30,6 +30,8 @@ const bundles = [
   {
     entryPoints: { webview: 'webview/main.ts' },
     platform: 'browser', format: 'iife', target: 'es2022',
+    // `browser` first: @stdlib's dependency `debug` needs Node's `tty` through its `main`.
+    mainFields: ['browser', 'module', 'main'],
   },
 ];
 

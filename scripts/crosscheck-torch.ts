@@ -25,8 +25,11 @@ const { spec, problems } = parseSpec(specText);
 if (!spec) throw new Error(`${specPath}: ${problems.map((problem) => problem.message).join('; ')}`);
 if (spec.sweep.strategy !== 'grid' || spec.sweep.inputRates) throw new Error('the cross-check takes a grid over hidden rates only');
 
-const python = spawnSync('python3', ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
-if (python.status !== 0) {
+// pyenv shims may shadow the system interpreter that Debian's python3-torch installs into.
+const [pythonPath, python] = ['python3', '/usr/bin/python3']
+  .map((candidate) => [candidate, spawnSync(candidate, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' })] as const)
+  .find(([, probe]) => probe.status === 0) ?? [];
+if (!pythonPath || !python) {
   console.error('cross-check skipped: python3 cannot import torch and numpy (Debian: apt-get install python3-torch)');
   process.exit(2);
 }
@@ -73,7 +76,7 @@ const engine = record.trials.filter((trial) => trial.status === 'completed')
 
 // 3. PyTorch on the same splits.
 const startedTorch = Date.now();
-const torchRun = spawnSync('python3', [path.join(root, 'scripts/crosscheck/torch_mlp.py'), dataDir], { encoding: 'utf8', maxBuffer: 64 << 20 });
+const torchRun = spawnSync(pythonPath, [path.join(root, 'scripts/crosscheck/torch_mlp.py'), dataDir], { encoding: 'utf8', maxBuffer: 64 << 20 });
 if (torchRun.status !== 0) throw new Error(`torch_mlp.py failed (${torchRun.status}): ${torchRun.stderr}`);
 const torch = torchRun.stdout.trim().split('\n').map((line) => JSON.parse(line) as { rate: number; seed: number; best_val_loss: number })
   .map((row) => ({ rate: row.rate, seed: row.seed, best: row.best_val_loss }));

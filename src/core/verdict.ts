@@ -21,8 +21,10 @@ import {
   meanStd, pairedComparison, seedMap, welchComparison,
   type Comparison, type Direction, type Interval, type MeanStd, type NoTestReason, type PerSeed,
 } from './statistics';
+import { objectiveDirection } from './objective';
+import type { SweepObjective } from './spec';
 
-export type VerdictObjective = 'val_loss' | 'val_acc';
+export type VerdictObjective = SweepObjective;
 
 /** One configuration (a point of the search space) and its per-seed figures. */
 export interface VerdictConfiguration {
@@ -110,11 +112,6 @@ export interface Verdict {
   summaries: ConfigurationSummary[];
 }
 
-/** Lower is better for losses, higher for accuracies. */
-export function verdictDirection(objective: VerdictObjective): Direction {
-  return objective === 'val_acc' ? 'max' : 'min';
-}
-
 /** No dropout anywhere: hidden rate 0, and input rate 0 when the sweep searches input rates. */
 export function isBaseline(config: Pick<VerdictConfiguration, 'rate' | 'inputRate'>): boolean {
   return config.rate === 0 && (config.inputRate === undefined || config.inputRate === 0);
@@ -122,7 +119,7 @@ export function isBaseline(config: Pick<VerdictConfiguration, 'rate' | 'inputRat
 
 export function sweepVerdict(input: VerdictInput): Verdict {
   const { objective } = input;
-  const direction = verdictDirection(objective);
+  const direction: Direction = objectiveDirection(objective);
   const excludedTrials = input.excludedTrials ?? 0;
   const summaries = input.configurations.map((config) => summarize(config));
   const ranked = summaries
