@@ -1,5 +1,6 @@
 /** The words of the validator's messages: quoting, what a node is, the nearest allowed name, syntax errors. */
 import { printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { SpecProblem } from '../../core/spec';
 
 export function quote(s: string): string {
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
@@ -72,6 +73,16 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'invalid character in a string',
 };
 
+const SYNTAX_ERROR = 'syntax error: ';
+
+/**
+ * A problem of the JSON text itself (not of a spec): an editor's JSON support reports these too, so the extension can
+ * leave them to it instead of showing each one twice.
+ */
+export function isSyntaxProblem(problem: SpecProblem): boolean {
+  return problem.path === '' && problem.message.startsWith(SYNTAX_ERROR);
+}
+
 /** `body` is the parsed text: an unexpected character is quoted, and a text that stops short says so. */
 export function syntaxMessage(error: ParseError, body: string): string {
   const code = printParseErrorCode(error.error);
@@ -82,5 +93,5 @@ export function syntaxMessage(error: ParseError, body: string): string {
   } else if (error.offset >= body.trimEnd().length && code !== 'UnexpectedEndOfComment') {
     what = `the text ends too early: ${what}`;
   }
-  return `syntax error: ${what} (${code})`;
+  return `${SYNTAX_ERROR}${what} (${code})`;
 }
