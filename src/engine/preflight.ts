@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { loadCsv } from './datasets/csv';
 import { DatasetError, type DataFiles } from './datasets/types';
 import { checkLimits, loadedDatasetShape, specDatasetShape, type DatasetShape, type ResourceLimits } from './model/estimate';
-import { problemAt } from './spec/parse';
+import { problemAt } from './spec/positions';
 import type { CsvDataset, ExperimentSpec, SpecProblem } from '../core/spec';
 
 /** A problem in the spec file or in a data file it names. */

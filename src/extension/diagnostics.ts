@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileProblem } from '../engine/preflight';
 import type { SpecProblem } from '../core/spec';
-import { diagnosticEntries, problemRange, type ProblemRange } from './diagnosticsModel';
+import { diagnosticEntries, problemRange, type EntryOptions, type ProblemRange } from './diagnosticsModel';
 import { DisposableObject } from './disposable';
 import { isSpecUri, parseDocument, readSpecText } from './specFiles';
 
@@ -11,8 +11,8 @@ export function toRange({ startLine, startCharacter, endLine, endCharacter }: Pr
 }
 
 /** `text` is the document's: the problems' offsets refer to it. */
-function toDiagnostics(text: string, problems: readonly SpecProblem[]): vscode.Diagnostic[] {
-  return diagnosticEntries(text, problems).map((entry) => {
+function toDiagnostics(text: string, problems: readonly SpecProblem[], options?: EntryOptions): vscode.Diagnostic[] {
+  return diagnosticEntries(text, problems, options).map((entry) => {
     const diagnostic = new vscode.Diagnostic(
       toRange(entry.range),
       entry.message,
@@ -38,7 +38,18 @@ export function problemSelection(file: string, problem: SpecProblem): vscode.Ran
   return toRange(problemRange(fileText(vscode.Uri.file(path.resolve(file))), problem));
 }
 
-/** The engine's validation in the Problems panel, refreshed as the user types (debounced). */
+/**
+ * Whether VS Code's own JSON support validates `document` and so reports its syntax errors: the built-in JSON language
+ * features are enabled, their validation is on, and the document is JSON (a `*.dropout.json` is JSON with Comments).
+ * The extension's JSON Schema validates nothing, so this is the only overlap with the engine's problems.
+ */
+function editorReportsSyntax(document: vscode.TextDocument): boolean {
+  return (document.languageId === 'jsonc' || document.languageId === 'json')
+    && vscode.extensions.getExtension('vscode.json-language-features') !== undefined
+    && vscode.workspace.getConfiguration('json', document.uri).get<boolean>('validate.enable', true);
+}
+
+/** The engine's validation in the Problems panel, refreshed as the user types (debounced); each problem once. */
 export class SpecDiagnostics extends DisposableObject {
   private readonly collection = this.push(vscode.languages.createDiagnosticCollection('dropoutLab'));
   private readonly pending = new Map<string, NodeJS.Timeout>();
@@ -50,14 +61,21 @@ export class SpecDiagnostics extends DisposableObject {
     this.push(vscode.workspace.onDidOpenTextDocument((document) => this.refresh(document)));
     this.push(vscode.workspace.onDidChangeTextDocument(({ document }) => this.schedule(document)));
     this.push(vscode.workspace.onDidCloseTextDocument((document) => isSpecUri(document.uri) && this.collection.delete(document.uri)));
+    // Whether the editor reports syntax errors itself may change (a new language mode reopens the document).
+    this.push(vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('json.validate.enable') && this.refreshAll()));
+    this.push(vscode.extensions.onDidChange(() => this.refreshAll()));
     this.push({ dispose: () => this.pending.forEach((timer) => clearTimeout(timer)) });
-    for (const document of vscode.workspace.textDocuments) this.refresh(document);
+    this.refreshAll();
   }
 
   refresh(document: vscode.TextDocument): void {
     if (!isSpecUri(document.uri)) return;
     const { problems } = parseDocument(document);
-    this.collection.set(document.uri, toDiagnostics(document.getText(), problems));
+    this.collection.set(document.uri, toDiagnostics(document.getText(), problems, { syntaxReportedByEditor: editorReportsSyntax(document) }));
+  }
+
+  private refreshAll(): void {
+    for (const document of vscode.workspace.textDocuments) this.refresh(document);
   }
 
   /**

@@ -4,6 +4,7 @@
  * still underlines one character.
  */
 import type { SpecProblem } from '../core/spec';
+import { isSyntaxProblem } from '../engine/spec/messages';
 
 /** 0-based, as vscode.Range takes them. */
 export interface ProblemRange {
@@ -33,8 +34,17 @@ export function problemRange(text: string, problem: SpecProblem): ProblemRange {
   return { startLine, startCharacter, endLine: startLine + breaks.length, endCharacter: spanned.length - last.index! - last[0].length };
 }
 
-export function diagnosticEntries(text: string, problems: readonly SpecProblem[]): DiagnosticEntry[] {
-  return problems.map((problem) => ({
+export interface EntryOptions {
+  /**
+   * The editor's JSON support already reports the syntax errors of this text (VS Code's JSON language features do for
+   * a `*.dropout.json`, which is JSON with Comments): they are left out, so that each is shown once.
+   */
+  syntaxReportedByEditor?: boolean;
+}
+
+export function diagnosticEntries(text: string, problems: readonly SpecProblem[], options: EntryOptions = {}): DiagnosticEntry[] {
+  const shown = options.syntaxReportedByEditor ? problems.filter((problem) => !isSyntaxProblem(problem)) : problems;
+  return shown.map((problem) => ({
     range: problemRange(text, problem),
     message: problem.message,
     severity: problem.severity,

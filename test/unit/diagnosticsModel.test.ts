@@ -27,4 +27,13 @@ describe('diagnostics model', () => {
     assert.deepEqual(problemRange('', { path: '', message: 'm', severity: 'error', offset: 0, length: 0, line: 1, column: 1 }),
       { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 1 });
   });
+
+  test("syntax errors are left to the editor's JSON support when it reports them, so each is shown once", () => {
+    const text = '{\n  "name": "x"\n  "dataset": { "type": "moon" }\n}\n';
+    const { problems } = parseSpec(text);
+    const messages = (options?: { syntaxReportedByEditor?: boolean }) => diagnosticEntries(text, problems, options).map((e) => e.message);
+    assert.deepEqual(messages().filter((m) => m.startsWith('syntax error')), ["syntax error: expected ',' (CommaExpected)"]);
+    assert.deepEqual(messages({ syntaxReportedByEditor: true }), messages().filter((m) => !m.startsWith('syntax error')));
+    assert.ok(messages({ syntaxReportedByEditor: true }).some((m) => /did you mean "moons"/.test(m)), 'the spec\'s own problems stay');
+  });
 });

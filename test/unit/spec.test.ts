@@ -2,7 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_TYPES, MAX_NESTING, MAX_RATES, RATE_BOUNDS, SPEC_SHAPES, parseSpec, problemAt, type Field, type Shape } from '../../src/engine/spec/parse';
+import { MAX_NESTING, parseSpec } from '../../src/engine/spec/parse';
+import { problemAt } from '../../src/engine/spec/positions';
+import { DATASET_TYPES, MAX_RATES, SPEC_SHAPES, type Field, type Shape } from '../../src/engine/spec/rules';
+import { specJsonSchemaText } from '../../src/engine/spec/jsonSchema';
 import { expandRateRange, formatProblem } from '../../src/engine/spec/format';
 import type { ExperimentSpec, SpecProblem } from '../../src/core/spec';
 import { createRng } from '../../src/engine/random';
@@ -564,12 +567,18 @@ describe('expandRateRange', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('schemas/dropout.schema.json agrees with the validator', () => {
-  const schema: Json = JSON.parse(readFileSync(join(__dirname, '../../schemas/dropout.schema.json'), 'utf8'));
+describe('schemas/dropout.schema.json is generated from the rule table, for completion and hover only', () => {
+  const text = readFileSync(join(__dirname, '../../schemas/dropout.schema.json'), 'utf8');
+  const schema: Json = JSON.parse(text);
   const resolve = (node: Json): Json =>
     node?.$ref ? resolve(node.$ref.replace(/^#\//, '').split('/').reduce((n: Json, k: string) => n[k], schema)) : node;
   const datasetBranch = (type: string): Json =>
     resolve(schema.properties.dataset.allOf.find((b: Json) => b.if.properties.type.const === type).then);
+
+  test('the committed file is what the generator writes (after changing rules.ts or schemaDocs.ts: npm run build)', () => {
+    assert.ok(text === specJsonSchemaText(), 'schemas/dropout.schema.json is out of date: run npm run build and commit it');
+    assert.match(schema.$comment, /^Generated from the rule table .* do not edit/);
+  });
 
   const levels: Record<keyof typeof SPEC_SHAPES, Json> = {
     root: schema,
@@ -582,60 +591,58 @@ describe('schemas/dropout.schema.json agrees with the validator', () => {
     training: schema.properties.training,
     earlyStopping: schema.properties.training.properties.earlyStopping,
     sweep: schema.properties.sweep,
-    rateRange: schema.properties.sweep.properties.rates.oneOf.find((s: Json) => s.type === 'object'),
+    rateRange: schema.properties.sweep.properties.rates,
     evaluation: schema.properties.evaluation,
   };
 
-  const COMPARED = ['type', 'enum', 'default', 'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum',
-    'minLength', 'maxLength', 'minItems', 'maxItems', 'items'];
-  /** The keywords of a schema property the validator has an opinion on. */
-  const pick = (node: Json): Json =>
-    Object.fromEntries(COMPARED.filter((k) => node[k] !== undefined).map((k) => [k, k === 'items' ? pick(node[k]) : node[k]]));
-  const defined = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
-  /** What the schema must say about a field of the table. */
-  function expectedSchema(f: Field): Json {
-    switch (f.kind) {
-      case 'integer': case 'number': return defined({
-        type: f.kind,
-        minimum: f.exclusiveMin ? undefined : f.min, exclusiveMinimum: f.exclusiveMin ? f.min : undefined,
-        maximum: f.exclusiveMax ? undefined : f.max, exclusiveMaximum: f.exclusiveMax ? f.max : undefined,
-        default: f.default,
-      });
-      case 'rate': return defined({ ...expectedSchema({ kind: 'number', ...RATE_BOUNDS }), default: f.default });
-      case 'string': return defined({ type: 'string', minLength: f.minLength, maxLength: f.maxLength, default: f.default });
-      case 'enum': return defined({ type: 'string', enum: [...f.values], default: f.default });
-      case 'object': return defined({ type: 'object', default: f.default });
-      case 'list': return { type: 'array', minItems: f.minItems, maxItems: f.maxItems, items: expectedSchema(f.item) };
-      case 'dataset': return { type: 'object' };
-      // The list form of sweep.rates; the range form is its own level.
-      case 'rates': return { type: 'array', minItems: 1, maxItems: MAX_RATES, items: expectedSchema({ kind: 'rate' }) };
-    }
-  }
+  /** The values completion offers for a field without typing: its snippets' bodies, else its default or examples. */
+  const offered = (node: Json): unknown[] =>
+    node.defaultSnippets?.map((s: Json) => s.body) ?? [...(node.default !== undefined ? [node.default] : []), ...(node.examples ?? [])];
 
   for (const [level, shape] of Object.entries(SPEC_SHAPES) as Array<[keyof typeof SPEC_SHAPES, Shape]>) {
-    test(level, () => {
+    test(`${level}: the table's properties, defaults and enum values`, () => {
       const node = levels[level];
       assert.ok(node, `no schema for ${level}`);
-      assert.equal(node.type, 'object');
-      assert.equal(node.additionalProperties, false, `${level}: additionalProperties`);
-      assert.deepEqual(Object.keys(node.properties).sort(), Object.keys(shape).sort(), `${level}: property names`);
-      const required = Object.entries(shape).filter(([, f]) => f.required).map(([k]) => k);
-      assert.deepEqual([...(node.required ?? [])].sort(), required.sort(), `${level}: required`);
-      for (const [key, f] of Object.entries(shape)) {
-        let property = node.properties[key];
-        if (f.kind === 'rates') property = property.oneOf.find((s: Json) => s.type === 'array');
-        assert.deepEqual(pick(property), expectedSchema(f), `${level}.${key}`);
+      assert.deepEqual(Object.keys(node.properties), Object.keys(shape), `${level}: property names`);
+      for (const [key, f] of Object.entries(shape) as Array<[string, Field]>) {
+        const property = node.properties[key];
+        const path = `${level}.${key}`;
+        if ('default' in f) assert.deepEqual(property.default, f.default, `${path}: default`);
+        if (f.kind === 'enum' && !(key === 'type' && level !== 'root')) assert.deepEqual(offered(property), [...f.values], `${path}: values offered`);
+        if (f.kind === 'object') assert.ok(property.properties, `${path}: properties`);
+        if (f.kind === 'list' || f.kind === 'rates') assert.ok(property.items, `${path}: items`);
+        // Completion inserts a value with the property: a default, an example, a snippet, or {} / [] from properties / items.
+        const template = property.default !== undefined || property.examples || property.defaultSnippets || property.properties || property.items;
+        assert.ok(template || property.doNotSuggest || (key === 'type' && level !== 'root'), `${path}: nothing to insert as its value`);
       }
     });
   }
 
-  test('dataset: the type enum and one if/then branch per type, in the same order', () => {
+  test('dataset: the types offered with their descriptions, one if/then branch per type, in the same order', () => {
     const dataset = schema.properties.dataset;
-    assert.deepEqual(dataset.properties.type.enum, [...DATASET_TYPES]);
-    assert.deepEqual(dataset.required, ['type']);
+    assert.deepEqual(offered(dataset.properties.type), [...DATASET_TYPES]);
+    assert.ok(dataset.properties.type.defaultSnippets.every((s: Json) => s.label === JSON.stringify(s.body) && s.markdownDescription.length > 10));
     assert.deepEqual(dataset.allOf.map((b: Json) => b.if.properties.type.const), [...DATASET_TYPES]);
     for (const b of dataset.allOf) assert.deepEqual(b.if.required, ['type']);
+  });
+
+  test('it validates nothing the engine validates: no keyword the JSON language service reports problems for, outside an if', () => {
+    // Each would show a problem the extension already shows, a second time in the Problems panel.
+    const VALIDATING = ['type', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength',
+      'maxLength', 'pattern', 'format', 'minItems', 'maxItems', 'uniqueItems', 'contains', 'required', 'additionalProperties',
+      'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'dependencies', 'oneOf', 'anyOf', 'not', 'deprecated',
+      'deprecationMessage', 'errorMessage', 'unevaluatedProperties', 'unevaluatedItems'];
+    const found: string[] = [];
+    const walk = (node: Json, path: string): void => {
+      for (const k of VALIDATING) if (node[k] !== undefined) found.push(`${path}/${k}`);
+      for (const [key, value] of Object.entries<Json>(node.properties ?? {})) walk(value, `${path}/properties/${key}`);
+      for (const [key, value] of Object.entries<Json>(node.definitions ?? {})) walk(value, `${path}/definitions/${key}`);
+      if (node.items) walk(node.items, `${path}/items`);
+      // An if-clause only selects its branch: the service reports nothing from it.
+      node.allOf?.forEach((b: Json, i: number) => b.then && walk(b.then, `${path}/allOf/${i}/then`));
+    };
+    walk(schema, '#');
+    assert.deepEqual(found, []);
   });
 
   test('every property has a description and a markdownDescription; rates say keep p = 1 − rate', () => {

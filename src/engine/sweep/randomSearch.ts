@@ -95,3 +95,29 @@ function drawContinuous({ min, max }: { min: number; max: number }, rng: Rng): n
   // Rounding must not leave the interval (nor reach 1, which is not a rate).
   return rounded >= min && rounded <= max ? rounded : value;
 }
+
+/** What a random sweep trains: the drawn rates, or, with input rates searched, the drawn pairs and the rates they use. */
+export interface RandomDraw {
+  /** Ascending, distinct. */
+  rates: number[];
+  inputRates?: number[];
+  drawnConfigs?: DropoutConfig[];
+}
+
+/**
+ * The draw of a `random` sweep: `samples` distinct rates from `space`, or, when `inputSpace` is given, `samples`
+ * distinct (input rate, rate) pairs from the two spaces, with the distinct rates of each kind they use.
+ */
+export function drawSweep(space: RateSpace, inputSpace: RateSpace | undefined, samples: number, seed: number): RandomDraw {
+  if (!inputSpace) return { rates: drawRates(space, samples, seed) };
+  const drawnConfigs = drawConfigs(inputSpace, space, samples, seed);
+  return {
+    rates: distinctSorted(drawnConfigs.map((config) => config.rate)),
+    inputRates: distinctSorted(drawnConfigs.map((config) => config.inputRate!)),
+    drawnConfigs,
+  };
+}
+
+function distinctSorted(values: number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}
