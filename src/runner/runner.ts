@@ -82,6 +82,8 @@ interface SweepSetup {
   scheduler: Scheduler;
   workerCount: number;
   storedEpochs: StoredEpochs;
+  /** Trials an earlier run of the sweep started: they count towards sweep.maxTrials. */
+  startedBefore: string[];
 }
 
 export function startSweep(options: SweepOptions): SweepRun {
@@ -99,7 +101,7 @@ export function startSweep(options: SweepOptions): SweepRun {
     runnerPid: process.pid, status: 'running', startedAt: new Date().toISOString(), strategy: spec.sweep.strategy,
     ...(hyperband ? { rungs: [] } : {}),
   }), options.storeFileSystem);
-  return runSweep({ spec, specPath, writer, trials, scheduler, workerCount, storedEpochs: new Map() }, options);
+  return runSweep({ spec, specPath, writer, trials, scheduler, workerCount, storedEpochs: new Map(), startedBefore: [] }, options);
 }
 
 /** Trainer processes for `trials` trials in flight: the option, else one per core; never more than the trials. */
@@ -133,7 +135,8 @@ export function resumeSweep(dir: string, options: PoolOptions = {}): SweepRun {
   const storedEpochs = new Map(unfinished.map((trial) => [trial.plan.id, new Map(trial.epochs.map((epoch) => [epoch.epoch, epoch]))]));
   const scheduler = new TrialQueueScheduler(unfinished.map((trial) => trial.plan));
   const workerCount = poolSize(options, scheduler.maxParallel);
-  return runSweep({ spec: manifest.spec, specPath: manifest.specPath, writer, trials: manifest.trials, scheduler, workerCount, storedEpochs }, options);
+  const startedBefore = record.trials.filter((trial) => trial.status !== 'pending').map((trial) => trial.plan.id);
+  return runSweep({ spec: manifest.spec, specPath: manifest.specPath, writer, trials: manifest.trials, scheduler, workerCount, storedEpochs, startedBefore }, options);
 }
 
 /** Runs the scheduler's jobs on a local trainer pool until it has none left, recording everything, then ends the sweep. */
@@ -143,7 +146,7 @@ function runSweep(setup: SweepSetup, options: PoolOptions): SweepRun {
   const { dir } = writer;
   const emit = (event: SweepEvent): void => options.onEvent?.(event);
   const recorder = new SweepRecorder({ writer, trials, storedEpochs: setup.storedEpochs, emit, onStoreFailure: stopNow });
-  const budget = new SweepBudget(spec.sweep);
+  const budget = new SweepBudget(spec.sweep, setup.startedBefore);
   /** Created on the first tick (unless the sweep was cancelled before it). */
   let executor: Executor | undefined;
   /** Cancel was asked for, or the store failed: no job starts any more. */
