@@ -151,6 +151,8 @@ function runSweep(setup: SweepSetup, options: PoolOptions): SweepRun {
   let executor: Executor | undefined;
   /** Cancel was asked for, or the store failed: no job starts any more. */
   let cancelled = false;
+  /** The manifest holds the final status: a cancel now would only write a stop request into a finished sweep. */
+  let ended = false;
   let resolveFinished!: (status: SweepStatus) => void;
   const finished = new Promise<SweepStatus>((resolve) => (resolveFinished = resolve));
 
@@ -242,6 +244,7 @@ function runSweep(setup: SweepSetup, options: PoolOptions): SweepRun {
   function finish(): void {
     executor?.dispose();
     const status = endSweep(recorder, spec, cancelled);
+    ended = true;
     emit({ type: 'sweepEnded', status });
     resolveFinished(status);
   }
@@ -264,7 +267,7 @@ function runSweep(setup: SweepSetup, options: PoolOptions): SweepRun {
       return recorder.storeError?.message;
     },
     cancel() {
-      if (cancelled) return;
+      if (cancelled || ended) return;
       cancelled = true;
       recorder.cancelRequested();
       scheduler.stop();

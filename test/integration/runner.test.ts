@@ -109,6 +109,15 @@ describe('runner', () => {
     assert.equal(cancelled.summary?.epochs, cancelled.epochs.length);
   });
 
+  test('cancel after the sweep has ended changes nothing: the manifest keeps its status and no stop request', async () => {
+    const run = startSweep(sweepOptions(tinySpec({ sweep: { rates: [0.5] } }), { workers: 1 }));
+    assert.equal(await run.finished, 'completed');
+    const before = fs.readFileSync(path.join(run.dir, 'sweep.json'), 'utf8');
+    run.cancel(); // e.g. Ctrl-C while the CLI prints the table
+    assert.equal(fs.readFileSync(path.join(run.dir, 'sweep.json'), 'utf8'), before);
+    assert.equal(loadSweep(run.dir).manifest.cancelRequestedAt, undefined);
+  });
+
   test('cancel kills a trainer stuck in a long batch after the grace period; no trainer outlives the sweep', async () => {
     const pids: number[] = [];
     const options = sweepOptions(tinySpec({
