@@ -1,36 +1,29 @@
 /**
- * Hyperband's successive halving as a state machine, free of processes so it can be tested alone: the runner
- * tells it when an epoch is reported and when a trial's job ends, and it answers with the next jobs and, when a
- * round is complete, the rung it decided (who was promoted, who was stopped).
+ * Hyperband's successive halving as a Scheduler: bracket after bracket, each a series of rounds in which every
+ * trial of the round trains to the round's epochs, then the best of them continue (resumed from their checkpoint)
+ * to the next round's epochs and the others stop. A round starts only when the last one has ended, so while it
+ * runs there may be no job ready even though the sweep is not over.
  *
  * As in keras-tuner, a trial's score is the best value of the objective over the epochs it has trained, and the
- * best size(b, r + 1) trials of round r continue (resumed from their checkpoint) to epochs(b, r + 1).
+ * best size(b, r + 1) trials of round r continue to epochs(b, r + 1).
  */
 import type { PlannedBracket, HyperbandPlan } from '../engine/sweep/plan';
 import type { SweepObjective } from '../core/spec';
 import { improves, objectiveDirection, objectiveValue } from '../core/objective';
 import type { EpochMetrics, Rung, TrialPlan } from '../core/trial';
+import type { Scheduler, SweepJob } from './scheduler';
 
-export interface SweepJob {
-  trial: TrialPlan;
-  /** Train until this epoch; undefined: training.epochs (grid and random). */
-  untilEpoch?: number;
-  /** Continue from the trial's checkpoint rather than start it. */
-  resume: boolean;
-  /** Leave a checkpoint when the job completes (the trial may be promoted). */
-  checkpoint: boolean;
-}
-
-export interface RoundOutcome {
-  jobs: SweepJob[];
-  rung?: Rung;
-}
-
-export class HyperbandScheduler {
+export class HyperbandScheduler implements Scheduler {
+  readonly trialCount: number;
+  readonly maxParallel: number;
   private bracketIndex = -1;
   private round = 0;
   private roundTrials: string[] = [];
+  /** Jobs of the round in flight not yet handed out. */
+  private readonly ready: SweepJob[] = [];
+  /** Trials of the round in flight whose job has not ended. */
   private readonly outstanding = new Set<string>();
+  /** Trials of the round in flight whose job completed: only they are ranked. */
   private readonly ranked = new Set<string>();
   private readonly scores = new Map<string, number>();
   private readonly trials: Map<string, TrialPlan>;
@@ -38,18 +31,25 @@ export class HyperbandScheduler {
 
   constructor(private readonly plan: HyperbandPlan, private readonly objective: SweepObjective) {
     this.trials = new Map(plan.trials.map((trial) => [trial.id, trial]));
+    this.trialCount = plan.trials.length;
+    // Later rounds are smaller than the first: the largest first round is the most ever in flight.
+    this.maxParallel = Math.max(...plan.brackets.map((bracket) => bracket.rounds[0]!.trials));
+    this.ready.push(...this.nextBracket());
   }
 
-  get done(): boolean {
-    return this.stopped || (this.bracketIndex >= this.plan.brackets.length);
+  next(): SweepJob | undefined {
+    return this.ready.shift();
   }
 
-  /** The jobs of the first round of the first bracket. */
-  start(): SweepJob[] {
-    return this.nextBracket();
+  get exhausted(): boolean {
+    return this.ready.length === 0 && this.done;
   }
 
-  /** No more rounds or brackets (cancel, or the time budget): what is running finishes, nothing new is asked for. */
+  /** No round or bracket is left to start. */
+  private get done(): boolean {
+    return this.stopped || this.bracketIndex >= this.plan.brackets.length;
+  }
+
   stop(): void {
     this.stopped = true;
   }
@@ -60,11 +60,10 @@ export class HyperbandScheduler {
     if (improves(this.objective, value, this.scores.get(trialId))) this.scores.set(trialId, value!);
   }
 
-  /** A job ended; `completed` false for a failed, cancelled or skipped one (it is not ranked). */
-  jobEnded(trialId: string, completed: boolean): RoundOutcome {
-    if (!this.outstanding.delete(trialId)) return { jobs: [] };
+  jobEnded(trialId: string, completed: boolean): Rung | undefined {
+    if (!this.outstanding.delete(trialId)) return undefined;
     if (completed) this.ranked.add(trialId);
-    if (this.outstanding.size > 0) return { jobs: [] };
+    if (this.outstanding.size > 0) return undefined;
     return this.endRound();
   }
 
@@ -72,7 +71,8 @@ export class HyperbandScheduler {
     return this.plan.brackets[this.bracketIndex]!;
   }
 
-  private endRound(): RoundOutcome {
+  /** Ranks the round that just ended; its promoted trials, else the next bracket's first round, become ready. */
+  private endRound(): Rung {
     const bracket = this.bracket;
     const { epochs } = bracket.rounds[this.round]!;
     const sign = objectiveDirection(this.objective) === 'min' ? 1 : -1;
@@ -87,9 +87,11 @@ export class HyperbandScheduler {
     };
     if (promoted.length > 0 && next) {
       this.round += 1;
-      return { rung, jobs: this.startRound(promoted, next.epochs, true) };
+      this.ready.push(...this.startRound(promoted, next.epochs, true));
+    } else if (!this.stopped) {
+      this.ready.push(...this.nextBracket());
     }
-    return { rung, jobs: this.stopped ? [] : this.nextBracket() };
+    return rung;
   }
 
   private nextBracket(): SweepJob[] {
@@ -104,6 +106,7 @@ export class HyperbandScheduler {
     this.roundTrials = [...trialIds];
     this.ranked.clear();
     for (const id of trialIds) this.outstanding.add(id);
+    // A trial that may be promoted keeps a checkpoint to resume from; the last round's trials have nowhere to go.
     const checkpoint = this.round + 1 < this.bracket.rounds.length;
     return trialIds.map((id) => ({ trial: this.trials.get(id)!, untilEpoch, resume, checkpoint }));
   }

@@ -5,9 +5,10 @@ import { describe, test } from 'node:test';
 import { parseSpec } from '../../src/engine/spec/parse';
 import type { ExperimentSpec } from '../../src/core/spec';
 import type { SweepEvent } from '../../src/protocol/sweepEvents';
-import { startSweep, type SweepOptions } from '../../src/runner/runner';
+import { resumeSweep, startSweep, type SweepOptions } from '../../src/runner/runner';
 import { listSweeps, loadSweep } from '../../src/store/reader';
 import { StoreWriteError, type StoreFileSystem } from '../../src/store/writer';
+import { killedMidSweep, trialLines } from '../support/interrupt';
 import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
 
 function sweepOptions(spec: Record<string, unknown>, extra: Partial<SweepOptions> = {}): SweepOptions & { events: SweepEvent[] } {
@@ -106,6 +107,15 @@ describe('runner', () => {
     const cancelled = record.trials[0];
     assert.ok(cancelled.epochs.length >= 3 && cancelled.epochs.length < 500);
     assert.equal(cancelled.summary?.epochs, cancelled.epochs.length);
+  });
+
+  test('cancel after the sweep has ended changes nothing: the manifest keeps its status and no stop request', async () => {
+    const run = startSweep(sweepOptions(tinySpec({ sweep: { rates: [0.5] } }), { workers: 1 }));
+    assert.equal(await run.finished, 'completed');
+    const before = fs.readFileSync(path.join(run.dir, 'sweep.json'), 'utf8');
+    run.cancel(); // e.g. Ctrl-C while the CLI prints the table
+    assert.equal(fs.readFileSync(path.join(run.dir, 'sweep.json'), 'utf8'), before);
+    assert.equal(loadSweep(run.dir).manifest.cancelRequestedAt, undefined);
   });
 
   test('cancel kills a trainer stuck in a long batch after the grace period; no trainer outlives the sweep', async () => {
@@ -322,6 +332,23 @@ describe('runner: strategies', () => {
     const record = loadSweep(run.dir);
     assert.equal(run.trials.length, 3);
     assert.deepEqual(run.trials.map((t) => t.rate), options.spec.sweep.rates);
+    assert.deepEqual(record.trials.map((t) => t.status), ['completed', 'completed', 'pending']);
+    assert.equal(record.manifest.budgetExhausted, 'maxTrials');
+  });
+});
+
+describe('runner: resume', () => {
+  test('sweep.maxTrials holds across a resume: the trials an interrupted run started count, and may finish', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, tinySpec({ training: { epochs: 30, batchSize: 8, seed: 3 }, sweep: { rates: [0, 0.3, 0.6], maxTrials: 2 } }));
+    // Killed while the second trial (the last the budget allows) trains: the third was never asked for.
+    const sweepDir = await killedMidSweep(spec, path.join(dir, 'runs'), ['--backend', 'wasm', '--workers', '1'],
+      (at) => trialLines(at, 'rate-0_seed-3') === 32 && trialLines(at, 'rate-0.3_seed-3') >= 4);
+    assert.deepEqual(loadSweep(sweepDir).trials.map((t) => t.status), ['completed', 'interrupted', 'pending']);
+
+    const run = resumeSweep(sweepDir, { backend: 'wasm', workers: 1, trainerPath });
+    assert.equal(await run.finished, 'completed');
+    const record = loadSweep(sweepDir);
     assert.deepEqual(record.trials.map((t) => t.status), ['completed', 'completed', 'pending']);
     assert.equal(record.manifest.budgetExhausted, 'maxTrials');
   });

@@ -4,6 +4,7 @@ import { parseSpec } from '../../src/engine/spec/parse';
 import { planHyperband } from '../../src/engine/sweep/plan';
 import type { EpochMetrics } from '../../src/core/trial';
 import { HyperbandScheduler } from '../../src/runner/hyperbandScheduler';
+import type { SweepJob } from '../../src/runner/scheduler';
 
 function plan(objective: 'val_loss' | 'val_acc') {
   const { spec, problems } = parseSpec(JSON.stringify({
@@ -12,6 +13,13 @@ function plan(objective: 'val_loss' | 'val_acc') {
   }));
   assert.ok(spec, JSON.stringify(problems));
   return planHyperband(spec);
+}
+
+/** Every job the scheduler has ready now, in order. */
+function readyJobs(scheduler: HyperbandScheduler): SweepJob[] {
+  const jobs: SweepJob[] = [];
+  for (let job = scheduler.next(); job; job = scheduler.next()) jobs.push(job);
+  return jobs;
 }
 
 const metrics = (epoch: number, val_loss: number, val_acc: number): EpochMetrics =>
@@ -33,20 +41,20 @@ describe('HyperbandScheduler', () => {
 
   test('val_acc is maximised; failed trials are not ranked; the next round resumes the promoted to its epochs', () => {
     const scheduler = new HyperbandScheduler(plan('val_acc'), 'val_acc');
-    const jobs = scheduler.start();
+    const jobs = readyJobs(scheduler);
     assert.equal(jobs.length, 9);
     assert.ok(jobs.every((job) => job.untilEpoch === 1 && !job.resume && job.checkpoint));
     // Trial i scores val_acc i/10 (best over its epochs), except trial 8, which fails.
     jobs.forEach((job, i) => scheduler.epoch(job.trial.id, metrics(1, 1, i / 10)));
     for (const [i, job] of jobs.entries()) {
-      const outcome = scheduler.jobEnded(job.trial.id, i !== 8);
-      if (i < 8) assert.deepEqual(outcome, { jobs: [] });
+      const rung = scheduler.jobEnded(job.trial.id, i !== 8);
+      if (i < 8) assert.deepEqual([rung, readyJobs(scheduler)], [undefined, []]);
       else {
         // size(2, 1) = ceil(1 · 3) = 3 promoted: the highest val_acc among the 8 that completed.
-        assert.deepEqual(outcome.rung?.promoted, [jobs[7]!.trial.id, jobs[6]!.trial.id, jobs[5]!.trial.id]);
-        assert.equal(outcome.rung?.stopped.length, 5);
-        assert.deepEqual(outcome.rung?.unranked, [jobs[8]!.trial.id]);
-        assert.deepEqual(outcome.jobs.map((next) => [next.trial.id, next.untilEpoch, next.resume, next.checkpoint]),
+        assert.deepEqual(rung?.promoted, [jobs[7]!.trial.id, jobs[6]!.trial.id, jobs[5]!.trial.id]);
+        assert.equal(rung?.stopped.length, 5);
+        assert.deepEqual(rung?.unranked, [jobs[8]!.trial.id]);
+        assert.deepEqual(readyJobs(scheduler).map((next) => [next.trial.id, next.untilEpoch, next.resume, next.checkpoint]),
           [7, 6, 5].map((k) => [jobs[k]!.trial.id, 3, true, true]));
       }
     }
@@ -54,12 +62,12 @@ describe('HyperbandScheduler', () => {
 
   test('stop(): the round in flight ends with no promotion and no next bracket', () => {
     const scheduler = new HyperbandScheduler(plan('val_loss'), 'val_loss');
-    const jobs = scheduler.start();
+    const jobs = readyJobs(scheduler);
     scheduler.stop();
     let last;
     for (const job of jobs) last = scheduler.jobEnded(job.trial.id, false);
-    assert.deepEqual(last?.jobs, []);
-    assert.deepEqual(last?.rung?.promoted, []);
-    assert.equal(scheduler.done, true);
+    assert.deepEqual(readyJobs(scheduler), []);
+    assert.deepEqual(last?.promoted, []);
+    assert.equal(scheduler.exhausted, true);
   });
 });
