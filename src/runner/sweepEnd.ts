@@ -3,14 +3,12 @@
  * the objective and the best trial's model published as best-model/, all written to the manifest. Files that only
  * served the sweep while it ran (checkpoints, per-trial models) are removed.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { configOf } from '../core/dropoutConfig';
 import type { ExperimentSpec } from '../core/spec';
 import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../core/summary';
 import type { SweepStatus } from '../core/trial';
 import { chooseBestModel, publishBestModel } from '../store/bestModel';
-import { modelsDir } from '../store/layout';
+import { removeSweepScratch } from '../store/checkpoints';
 import { loadSweep } from '../store/reader';
 import type { SweepRecorder } from './sweepRecorder';
 
@@ -22,8 +20,7 @@ export function endSweep(recorder: SweepRecorder, spec: ExperimentSpec, cancelle
   const { writer } = recorder;
   const { dir } = writer;
   if (!recorder.storeError) {
-    // Checkpoints only serve promotions within this sweep; the run keeps its JSONL curves.
-    fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true, force: true });
+    removeSweepScratch(dir, 'checkpoints');
     const status = statusOf(recorder, cancelled);
     // From the store, not this run's summaries: a resumed sweep's best may be a trial an earlier run completed.
     const stored = loadSweep(dir).trials;
@@ -32,8 +29,7 @@ export function endSweep(recorder: SweepRecorder, spec: ExperimentSpec, cancelle
     const bestModel = chooseBestModel(stored, spec);
     const problem = bestModel ? publishBestModel(dir, writer.current, bestModel) : undefined;
     if (problem) recorder.log('warn', `no best model: ${problem}`);
-    // Like checkpoints, the per-trial models serve the sweep only: best-model/ is what it keeps.
-    fs.rmSync(modelsDir(dir), { recursive: true, force: true });
+    removeSweepScratch(dir, 'trialModels');
     recorder.store(() => writer.update({
       status, endedAt: new Date().toISOString(),
       ...(best ? { best: { ...configOf(best), val_loss: best.bestValLoss.mean, ...(bestValue !== undefined ? { objective: { name: spec.sweep.objective, value: bestValue } } : {}) } } : {}),

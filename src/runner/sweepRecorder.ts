@@ -4,10 +4,9 @@
  * refuses (disk full, read-only folder) ends all writing, so nothing half-written reads as complete, and stops the
  * sweep through `onStoreFailure`: what trains after it could not be kept.
  */
-import * as fs from 'node:fs';
 import type { EpochMetrics, Rung, TrialPlan, TrialSummary } from '../core/trial';
 import type { SweepEvent } from '../protocol/sweepEvents';
-import { checkpointPaths } from '../store/layout';
+import { removeCheckpoint } from '../store/checkpoints';
 import { StoreWriteError, type SweepWriter, type TrialWriter } from '../store/writer';
 
 /**
@@ -130,7 +129,7 @@ export class SweepRecorder {
   rungDecided(rung: Rung): void {
     this.store(() => this.writer.update({ rungs: [...(this.writer.current.rungs ?? []), rung] }));
     for (const id of rung.stopped) {
-      this.removeCheckpoint(id);
+      removeCheckpoint(this.writer.dir, id);
       const summary = this.outcomes.get(id);
       const trial = this.plans.get(id);
       if (!summary || !trial) continue;
@@ -159,12 +158,5 @@ export class SweepRecorder {
     const trial = this.plans.get(trialId);
     if (!trial) throw new Error(`the executor reported trial ${trialId}, which is not in the sweep`);
     return trial;
-  }
-
-  /** A stopped trial is never resumed: its checkpoint (weights and optimizer slots, megabytes for MNIST) goes. */
-  private removeCheckpoint(trialId: string): void {
-    const { json, bin } = checkpointPaths(this.writer.dir, trialId);
-    fs.rmSync(json, { force: true });
-    fs.rmSync(bin, { force: true });
   }
 }

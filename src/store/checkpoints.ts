@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomically } from './atomic';
-import { checkpointPaths } from './layout';
+import { checkpointPaths, modelsDir } from './layout';
 
 export interface CheckpointBytes {
   json: string;
@@ -28,4 +28,19 @@ export function readCheckpointFiles(sweepDir: string, trialId: string): Checkpoi
   } catch (error) {
     throw new Error(`cannot read the checkpoint of ${trialId}: ${(error as Error).message}`);
   }
+}
+
+/** A stopped trial is never resumed: its checkpoint (weights and optimizer slots, megabytes for MNIST) goes. */
+export function removeCheckpoint(sweepDir: string, trialId: string): void {
+  const { json, bin } = checkpointPaths(sweepDir, trialId);
+  fs.rmSync(json, { force: true });
+  fs.rmSync(bin, { force: true });
+}
+
+/**
+ * At the end of a sweep: checkpoints only serve promotions within it, and per-trial models only the choice of its
+ * best model (best-model/ is what it keeps); the trials' JSONL curves stay.
+ */
+export function removeSweepScratch(sweepDir: string, what: 'checkpoints' | 'trialModels'): void {
+  fs.rmSync(what === 'checkpoints' ? path.dirname(checkpointPaths(sweepDir, 'x').json) : modelsDir(sweepDir), { recursive: true, force: true });
 }
