@@ -24,7 +24,7 @@ export type TrainerCommand =
 
 export type TrainerEvent =
   | { type: 'ready'; backend: BackendInfo }
-  | { type: 'trialStarted'; trialId: string; parameterCount: number; trainSamples: number; validationSamples: number }
+  | { type: 'trialStarted'; trialId: string; parameterCount: number; trainSamples: number; validationSamples: number; testSamples?: number }
   /** `endedAt`: wall-clock time (ms since 1970, sub-millisecond) at which the trainer had the epoch's metrics. */
   | { type: 'epoch'; trialId: string; metrics: EpochMetrics; endedAt?: number }
   | { type: 'trialEnded'; trialId: string; summary: TrialSummary }

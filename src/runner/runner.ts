@@ -19,7 +19,7 @@ import { type SweepEvent } from '../protocol/sweepEvents';
 import { chooseBestModel, publishBestModel } from '../store/bestModel';
 import { checkpointPaths, defaultRunsRoot, modelsDir, specHash, trialModelDir } from '../store/layout';
 import { loadSweep } from '../store/reader';
-import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../core/summary';
+import { bestRate, objectiveOf, summarizeSweepTrials } from '../core/summary';
 import { storeFormat, type SweepRecord, type TrialRecord } from '../core/records';
 import { StoreWriteError, SweepWriter, type StoreFileSystem, type TrialWriter } from '../store/writer';
 import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
@@ -428,7 +428,8 @@ function runPool(setup: PoolSetup, options: PoolOptions): SweepRun {
       else if (summaries.length > 0 && summaries.every((summary) => summary.status === 'failed')) status = 'failed';
       else status = 'completed';
       const stored = loadSweep(dir).trials;
-      const best = bestRate(summarizeByRate(comparedTrials(stored, spec)), spec.sweep.objective);
+      // The same summaries chooseBestModel ranks: the best model always belongs to this configuration.
+      const best = bestRate(summarizeSweepTrials(stored, spec), spec.sweep.objective);
       const bestValue = best && objectiveOf(best, spec.sweep.objective)?.mean;
       const bestModel = chooseBestModel(stored, spec);
       const problem = bestModel ? publishBestModel(dir, writer.current, bestModel) : undefined;

