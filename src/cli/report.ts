@@ -5,7 +5,7 @@ import type { BackendInfo } from '../core/backend';
 import type { Rung, SelectedEpoch } from '../core/trial';
 import { bestModelDir } from '../store/layout';
 import { epochsUsed, explainBest, objectiveOf, summarizeSweepTrials, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary } from '../core/summary';
-import { excludedTrials, selectedOf, selectionSettingsOf, testSplitOf, type ExcludedTrial, type TestSplitInfo } from '../core/selection';
+import { excludedTrials, exclusionOf, selectedOf, selectionSettingsOf, testSplitOf, type ExcludedTrial, type TestSplitInfo } from '../core/selection';
 import type { BestModelChoice, SweepRecord } from '../core/records';
 
 export interface JsonSummary {
@@ -38,8 +38,10 @@ export interface JsonSummary {
     id: string; inputRate?: number; rate: number; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
     stoppedByStrategy?: boolean;
     error?: string;
-    /** The epoch the trial counts at (sweep.select by the objective), with the test figures scored there. */
+    /** The epoch the trial counts at (sweep.select by the objective), with the test figures scored there; absent when excluded. */
     selected?: SelectedEpoch;
+    /** Why the trial does not vote (it is then in no summary); the top-level `excluded` lists the same. */
+    excluded?: Omit<ExcludedTrial, 'trialId'>;
     /** The last epoch trained. */
     final?: {
       epoch: number; loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; train_acc?: number; val_acc?: number;
@@ -105,13 +107,15 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
       const last = trial.epochs[trial.epochs.length - 1];
       const bestEpoch = objective === 'val_loss'
         ? trial.epochs.reduce<typeof last | undefined>((b, e) => (!b || e.val_loss < b.val_loss ? e : b), undefined) : undefined;
-      const selected = selectedOf(trial, selection);
+      const excluded = exclusionOf(trial, selection);
+      const selected = excluded ? undefined : selectedOf(trial, selection);
       return {
         id: trial.plan.id, ...configOf(trial.plan), seed: trial.plan.seed, status: trial.status,
         epochs: trial.epochs.length, durationMs: trial.summary?.durationMs ?? 0, stoppedEarly: trial.summary?.stoppedEarly ?? false,
         ...(trial.summary?.stoppedByStrategy ? { stoppedByStrategy: true } : {}),
         ...(trial.summary?.error ? { error: trial.summary.error } : {}),
         ...(selected ? { selected } : {}),
+        ...(excluded ? { excluded } : {}),
         ...(last ? {
           final: {
             epoch: last.epoch, loss: last.loss, train_loss: last.train_loss, val_loss: last.val_loss, gap: last.val_loss - last.train_loss,

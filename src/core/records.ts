@@ -4,7 +4,7 @@
  *   <runs root>/<experiment slug>/<sweep id>/trials/<trial id>.jsonl one header line, one line per epoch, one summary line
  *     (a Hyperband trial appends a header, epochs and a summary per round it trains; readers take the last summary)
  *   <runs root>/<experiment slug>/<sweep id>/checkpoints/<trial id>.{json,bin} a paused Hyperband trial
- *   <runs root>/<experiment slug>/<sweep id>/models/<trial id>/      a trial's best epoch as a TF.js model (until the end)
+ *   <runs root>/<experiment slug>/<sweep id>/models/<trial id>/      a trial's selected epoch as a TF.js model (until the end)
  *   <runs root>/<experiment slug>/<sweep id>/best-model/             model.json + weights.bin of the sweep's best trial
  * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
  */

@@ -96,7 +96,7 @@ export interface TrialSummary {
   durationMs: number;
   /** The last epoch trained (train_acc is its training-set accuracy under the inference rule). */
   final?: EpochMetrics;
-  /** Present when the trial trained an epoch with a finite objective value. */
+  /** Present when the trial trained an epoch with a finite objective value and did not fail. */
   selected?: SelectedEpoch;
   /**
    * @deprecated written only by sweeps stored before `selected`: the best epoch by val_loss whatever the objective.

@@ -12,7 +12,7 @@ export const tfjsNodePathEnv = 'DROPOUT_LAB_TFJS_NODE';
 /**
  * `run` trains a trial from scratch; `resume` continues a paused one from its checkpoint. With `untilEpoch` the
  * trial stops after that epoch (a Hyperband rung); with `checkpointDir` (the sweep's folder) a trial that completes
- * leaves a checkpoint there, so any trainer can resume it. With `modelDir` the trial's best epoch is saved there as
+ * leaves a checkpoint there, so any trainer can resume it. With `modelDir` the trial's selected epoch is saved there as
  * a TF.js Layers model when it ends.
  */
 export type TrainerCommand =

@@ -191,6 +191,8 @@ describe('--json, the table and the CSV', () => {
     assert.equal(json.select, 'best-epoch');
     assert.deepEqual(json.testSplit, { heldOut: true, testFraction: 0.2 });
     assert.deepEqual(json.excluded, [{ trialId: 'rate-0.5_seed-2', reason: 'cancelled' }]);
+    const cancelledJson = json.trials[3]!;
+    assert.deepEqual([cancelledJson.excluded, cancelledJson.selected], [{ reason: 'cancelled' }, undefined], 'an excluded trial counts at no epoch');
     const first = json.trials[0]!;
     assert.deepEqual(first.selected, { epoch: 2, objective: 'val_acc', rule: 'best-epoch', value: 0.8, test: { loss: 1 - 0.78, acc: 0.78, samples: 80 } });
     assert.equal(first.final?.train_acc, 0.75 + 0.05);

@@ -19,7 +19,7 @@ import type { ExperimentSpec } from '../../src/core/spec';
 import { trainTrial, type PausedTrial } from '../../src/engine/train/loop';
 import type { EpochMetrics, TrialSummary } from '../../src/core/trial';
 import type { TrialRecord } from '../../src/core/records';
-import { selectionSettingsOf } from '../../src/core/selection';
+import { exclusionOf, selectionSettingsOf } from '../../src/core/selection';
 import { bestRate, summarizeByRate, type RateSummary } from '../../src/core/summary';
 import { chooseBestModel } from '../../src/store/bestModel';
 
@@ -278,6 +278,10 @@ describe('trainTrial', () => {
       assert.ok(!Number.isFinite(r.epochs.at(-1)!.loss), `seed ${seed}: last loss ${r.epochs.at(-1)!.loss}`);
       assert.ok(r.epochs.slice(0, -1).every((m) => Number.isFinite(m.loss)), 'it stops at the first non-finite loss');
       assert.match(r.summary.error ?? '', /diverged.*learningRate/);
+      // It counts nowhere: no selected epoch, and the summaries list it apart as diverged.
+      assert.equal(r.summary.selected, undefined);
+      const record: TrialRecord = { plan: { id: `rate-0_seed-${seed}`, rate: 0, seed, repeat: 0 }, status: r.summary.status, epochs: r.epochs, summary: r.summary };
+      assert.equal(exclusionOf(record, selectionSettingsOf(spec))?.reason, 'diverged');
     }
   });
 
@@ -459,6 +463,23 @@ describe('the test split reports and decides nothing', () => {
     assert.ok(modelA && modelB);
     assert.deepEqual({ ...modelB, test: undefined }, { ...modelA, test: undefined }, 'the same best model: configuration, trial, epoch, value');
     assert.notDeepEqual(summaryB.map((r) => r.test!.loss.mean), summaryA.map((r) => r.test!.loss.mean), 'the reported test figures do move');
+  });
+
+  test('the test figures are the kept epoch\'s weights under the inference rule: scoring the validation rows as the test split gives its val_loss', async () => {
+    // Same rows, same weights, same deterministic rule: the "test" loss and accuracy must be the selected epoch's
+    // val_loss and val_acc, up to float32 summation order (the loop sums validation and test in the same chunks: exact).
+    const spec = buildSpec({ dataset: { samples: 200 }, training: { epochs: 10, learningRate: 0.05 }, evaluation: { mcSamples: 0 } });
+    const dataset = moons(spec);
+    const mirrored: Dataset = { ...dataset, test: dataset.validation };
+    for (const rate of [0, 0.5]) {
+      const { record } = await trial(spec, mirrored, rate, 3);
+      const selected = record.summary!.selected!;
+      const epoch = record.epochs[selected.epoch - 1]!;
+      assert.equal(selected.test?.loss, epoch.val_loss, `rate ${rate}: test loss at epoch ${selected.epoch}`);
+      assert.equal(selected.test?.acc, epoch.val_acc);
+      assert.equal(selected.test?.samples, dataset.validation.count);
+      assert.equal(selected.test?.mc_loss, undefined, 'mcSamples 0: no MC figures');
+    }
   });
 
   test('select final-epoch: the trial keeps, exports and scores its last epoch; best-epoch its best', async () => {

@@ -217,7 +217,7 @@ function saveWeights(weights: tf.Tensor[]): Promise<SavedTensor[]> {
   return Promise.all(weights.map((weight, index) => saveTensor(`weight/${index}`, weight)));
 }
 
-/** The best epoch so far by the objective, its weights held on the device. */
+/** The epoch kept so far (sweep.select: the best by the objective, or the last), its weights held on the device. */
 interface BestSnapshot {
   epoch: number;
   metrics: EpochMetrics;
@@ -389,7 +389,8 @@ async function fitEpochs(
   if (status !== 'failed' && kept && callbacks.onModel) {
     await callbacks.onModel({ config: mlp.config, epoch: kept.epoch, metrics: kept.metrics, weights: await saveWeights(kept.weights) });
   }
-  const keptValue = kept && objectiveValue(kept.metrics, objective);
+  // A failed (diverged) trial counts nowhere, so it reports no selected epoch.
+  const keptValue = status !== 'failed' && kept ? objectiveValue(kept.metrics, objective) : undefined;
   const selected: SelectedEpoch | undefined = kept && keptValue !== undefined
     ? { epoch: kept.epoch, objective, rule: select, value: keptValue, ...(test ? { test } : {}) } : undefined;
   return {
