@@ -103,7 +103,7 @@ function randomDataset(featureCount: number, classCount: number, trainCount: num
   });
   return {
     description: `random ${featureCount}→${classCount}`, task: 'classification', featureCount, classCount,
-    train: split(trainCount), validation: split(validationCount),
+    train: split(trainCount), validation: split(validationCount), test: split(0),
   };
 }
 

@@ -1,10 +1,11 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
-import { taskOf, type ExperimentSpec, type SweepObjective, type SweepStrategy } from '../core/spec';
+import { taskOf, type ExperimentSpec, type SweepObjective, type SweepSelect, type SweepStrategy } from '../core/spec';
 import { configOf, sameConfig, searchesInputRate } from '../core/dropoutConfig';
 import type { BackendInfo } from '../core/backend';
-import type { Rung } from '../core/trial';
+import type { Rung, SelectedEpoch } from '../core/trial';
 import { bestModelDir } from '../store/layout';
-import { comparedTrials, epochsUsed, explainBest, objectiveOf, summarizeByRate, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary } from '../core/summary';
+import { epochsUsed, explainBest, objectiveOf, summarizeSweepTrials, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary } from '../core/summary';
+import { excludedTrials, exclusionOf, selectedOf, selectionSettingsOf, testSplitOf, type ExcludedTrial, type TestSplitInfo } from '../core/selection';
 import type { BestModelChoice, SweepRecord } from '../core/records';
 
 export interface JsonSummary {
@@ -18,9 +19,15 @@ export interface JsonSummary {
   rateConvention: 'drop';
   strategy: SweepStrategy;
   objective: SweepObjective;
+  /** Which epoch of each trial counts: its best by the objective, or its last (trials' `selected`). */
+  select: SweepSelect;
+  /** Whether trials score a held-out test split; without one, `warning` says what every figure then is. */
+  testSplit: TestSplitInfo;
+  /** Trials that do not vote (failed, cancelled, interrupted, diverged), with why: left out of `rates` and `best`. */
+  excluded: ExcludedTrial[];
   /** Epochs trained over all trials (a resumed trial's earlier epochs count once): the sweep's cost. */
   epochsUsed: number;
-  /** The best trial's model at its best epoch, a TF.js Layers model (model.json + weights.bin) in `dir`. */
+  /** The best configuration's best seed, at its selected epoch: a TF.js Layers model (model.json + weights.bin) in `dir`. */
   bestModel?: BestModelChoice & { dir: string };
   /** Hyperband: every round, who was promoted and who was stopped, at which cumulative epoch. */
   rungs?: Rung[];
@@ -31,7 +38,16 @@ export interface JsonSummary {
     id: string; inputRate?: number; rate: number; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
     stoppedByStrategy?: boolean;
     error?: string;
-    final?: { loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; val_acc?: number; mc_val_loss?: number; mc_val_acc?: number; mc_entropy?: number };
+    /** The epoch the trial counts at (sweep.select by the objective), with the test figures scored there; absent when excluded. */
+    selected?: SelectedEpoch;
+    /** Why the trial does not vote (it is then in no summary); the top-level `excluded` lists the same. */
+    excluded?: Omit<ExcludedTrial, 'trialId'>;
+    /** The last epoch trained. */
+    final?: {
+      epoch: number; loss: number; train_loss: number; val_loss: number; gap: number; acc?: number; train_acc?: number; val_acc?: number;
+      mc_val_loss?: number; mc_val_acc?: number; mc_entropy?: number;
+    };
+    /** val_loss sweeps only: the epoch with the lowest val_loss (`selected` is that epoch with select best-epoch). */
     best?: { epoch: number; val_loss: number; val_acc?: number };
   }[];
   /**
@@ -40,9 +56,16 @@ export interface JsonSummary {
    */
   rates: RateSummary[];
   best?: {
-    inputRate?: number; rate: number; val_loss: number; val_loss_std: number; seeds: number;
+    inputRate?: number; rate: number; seeds: number;
+    /**
+     * Named by the objective: the mean (and std over seeds) of the objective at the trials' selected epochs, as
+     * `val_loss`/`val_loss_std` in a val_loss sweep and `val_acc`/`val_acc_std` in a val_acc sweep.
+     */
+    val_loss?: number; val_loss_std?: number; val_acc?: number; val_acc_std?: number;
     /** The objective's value at the best rate (mean, std, n, 95% interval). */
     objective: MeanStd;
+    /** The test figures at the selected epochs, over the seeds that have them. */
+    test?: RateSummary['test'];
     /** "rate 0.3: val_loss 0.214 ± 0.011 over 3 seeds", with a note when the runner-up is within seed noise. */
     explanation: string;
     runnerUp?: BestRateExplanation['runnerUp'];
@@ -52,7 +75,7 @@ export interface JsonSummary {
 }
 
 function ratesOf(record: SweepRecord): { rates: RateSummary[]; explanation?: BestRateExplanation } {
-  const rates = summarizeByRate(comparedTrials(record.trials, record.manifest.spec));
+  const rates = summarizeSweepTrials(record.trials, record.manifest.spec);
   return { rates, explanation: explainBest(rates, sweepSettings(record.manifest.spec).objective) };
 }
 
@@ -60,6 +83,8 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
   const { rates, explanation } = ratesOf(record);
   const best = explanation && rates.find((rate) => sameConfig(rate, explanation));
   const { inputRates } = record.manifest.spec.sweep ?? {};
+  const selection = selectionSettingsOf(record.manifest.spec);
+  const { objective } = selection;
   const backend: BackendInfo | undefined = record.manifest.backend;
   return {
     experiment: record.manifest.experiment,
@@ -70,6 +95,9 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     backendFallbacks: backend?.fallbacks,
     rateConvention: 'drop',
     ...sweepSettings(record.manifest.spec),
+    select: selection.select,
+    testSplit: testSplitOf(record.manifest.spec),
+    excluded: excludedTrials(record.trials, selection),
     epochsUsed: epochsUsed(record.trials),
     ...(inputRates ? { inputRates } : {}),
     ...(record.manifest.bestModel ? { bestModel: { ...record.manifest.bestModel, dir: bestModelDir(record.dir) } } : {}),
@@ -77,16 +105,21 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     ...(record.manifest.budgetExhausted ? { budgetExhausted: record.manifest.budgetExhausted } : {}),
     trials: record.trials.map((trial) => {
       const last = trial.epochs[trial.epochs.length - 1];
-      const bestEpoch = trial.epochs.reduce<typeof last | undefined>((b, e) => (!b || e.val_loss < b.val_loss ? e : b), undefined);
+      const bestEpoch = objective === 'val_loss'
+        ? trial.epochs.reduce<typeof last | undefined>((b, e) => (!b || e.val_loss < b.val_loss ? e : b), undefined) : undefined;
+      const excluded = exclusionOf(trial, selection);
+      const selected = excluded ? undefined : selectedOf(trial, selection);
       return {
         id: trial.plan.id, ...configOf(trial.plan), seed: trial.plan.seed, status: trial.status,
         epochs: trial.epochs.length, durationMs: trial.summary?.durationMs ?? 0, stoppedEarly: trial.summary?.stoppedEarly ?? false,
         ...(trial.summary?.stoppedByStrategy ? { stoppedByStrategy: true } : {}),
         ...(trial.summary?.error ? { error: trial.summary.error } : {}),
+        ...(selected ? { selected } : {}),
+        ...(excluded ? { excluded } : {}),
         ...(last ? {
           final: {
-            loss: last.loss, train_loss: last.train_loss, val_loss: last.val_loss, gap: last.val_loss - last.train_loss,
-            ...pick(last, ['acc', 'val_acc', 'mc_val_loss', 'mc_val_acc', 'mc_entropy']),
+            epoch: last.epoch, loss: last.loss, train_loss: last.train_loss, val_loss: last.val_loss, gap: last.val_loss - last.train_loss,
+            ...pick(last, ['acc', 'train_acc', 'val_acc', 'mc_val_loss', 'mc_val_acc', 'mc_entropy']),
           },
         } : {}),
         ...(bestEpoch ? { best: { epoch: bestEpoch.epoch, val_loss: bestEpoch.val_loss, ...pick(bestEpoch, ['val_acc']) } } : {}),
@@ -95,13 +128,18 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     rates,
     ...(best && explanation ? {
       best: {
-        ...configOf(best), val_loss: best.bestValLoss.mean, val_loss_std: best.bestValLoss.std, seeds: best.seeds,
-        objective: explanation.value, explanation: explanation.text,
+        ...configOf(best), seeds: best.seeds, ...objectiveNamed(objective, explanation.value),
+        objective: explanation.value, ...(best.test ? { test: best.test } : {}), explanation: explanation.text,
         ...(explanation.runnerUp ? { runnerUp: explanation.runnerUp } : {}),
         ...(explanation.distinguishable !== undefined ? { distinguishableFromRunnerUp: explanation.distinguishable } : {}),
       },
     } : {}),
   };
+}
+
+/** `val_loss`/`val_loss_std` or `val_acc`/`val_acc_std`: a figure named by what it measures. */
+function objectiveNamed(objective: SweepObjective, value: MeanStd): { val_loss: number; val_loss_std: number } | { val_acc: number; val_acc_std: number } {
+  return objective === 'val_acc' ? { val_acc: value.mean, val_acc_std: value.std } : { val_loss: value.mean, val_loss_std: value.std };
 }
 
 function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial<Pick<T, K>> {
@@ -117,19 +155,27 @@ const withStd = (value: MeanStd | undefined): string => {
 const interval = (value: MeanStd | undefined): string => (value?.ci95 ? `[${number(value.ci95.low)}, ${number(value.ci95.high)}]` : '–');
 
 /**
- * The end-of-sweep table: one row per rate (per input rate × rate when both are searched), the best marked; then
- * the strategy, its cost and the best configuration in words.
+ * The end-of-sweep table: one row per rate (per input rate × rate when both are searched) over its finished trials,
+ * the best marked, with the test figures at the selected epochs; then the strategy, its cost, the trials left out
+ * and the best configuration in words.
  */
 export function rateTable(record: SweepRecord): string {
   const { rates, explanation } = ratesOf(record);
   const { strategy, objective } = sweepSettings(record.manifest.spec);
+  const selection = selectionSettingsOf(record.manifest.spec);
+  const classification = taskOf(record.manifest.spec.dataset) === 'classification';
   const withSeeds = rates.some((rate) => rate.seeds > 1);
   const withInput = rates.some(searchesInputRate);
-  const header = [...(withInput ? ['input rate'] : []), 'rate', 'keep p', 'seeds', 'best val_loss', ...(withSeeds ? [`${objective} 95% CI`] : []),
+  // best val_loss is the selected figure itself when val_loss picks each trial's best epoch; otherwise both show.
+  const withSelected = objective !== 'val_loss' || selection.select !== 'best-epoch';
+  const header = [...(withInput ? ['input rate'] : []), 'rate', 'keep p', 'seeds', 'best val_loss',
+    ...(withSelected ? [`${objective} @ ${selection.select}`] : []), ...(withSeeds ? [`${objective} 95% CI`] : []),
+    'test loss', ...(classification ? ['test acc'] : []),
     'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', 'mc_entropy', ''];
   const rows = rates.map((rate) => [
     ...(withInput ? [String(rate.inputRate)] : []), String(rate.rate), number(1 - rate.rate, 2), String(rate.seeds), withStd(rate.bestValLoss),
-    ...(withSeeds ? [interval(objectiveOf(rate, objective))] : []), withStd(rate.finalLoss),
+    ...(withSelected ? [withStd(objectiveOf(rate, objective))] : []), ...(withSeeds ? [interval(objectiveOf(rate, objective))] : []),
+    withStd(rate.test?.loss), ...(classification ? [withStd(rate.test?.acc)] : []), withStd(rate.finalLoss),
     withStd(rate.finalTrainLoss), withStd(rate.finalValLoss), withStd(rate.gap), withStd(rate.valAcc), withStd(rate.mcValLoss),
     withStd(rate.mcEntropy), explanation && sameConfig(rate, explanation) ? '◀ best' : '',
   ]);
@@ -139,11 +185,19 @@ export function rateTable(record: SweepRecord): string {
     'rate = drop probability (Keras); keep p = 1 − rate (Srivastava et al.).',
     ...(withInput ? ['input rate = drop probability on the input features; rate = on the hidden layers.'] : []),
     'loss = training batches with dropout on; train_loss, val_loss = deterministic inference rule; gap = val_loss − train_loss (last epoch).',
+    `each trial counts at its ${selection.select === 'best-epoch' ? `best epoch by ${objective}` : 'last epoch'} (sweep.select ${selection.select}), chosen on validation; `
+      + 'test loss/acc = the held-out test split, scored once per finished trial at that epoch (it chooses nothing).',
     ...(rates.some((rate) => rate.mcValLoss) ? [mcNote(record.manifest.spec)] : []),
   ];
   const budget = record.manifest.budgetExhausted ? `; stopped by sweep.${record.manifest.budgetExhausted}` : '';
   const sweepLines = [`strategy ${strategy}, objective ${objective}: ${epochsUsed(record.trials)} epochs trained over ${record.trials.length} trials${budget}`];
   if (strategy === 'hyperband') sweepLines.push('rates compared over the trials trained to maxEpochs; rounds:', ...rungLines(record.manifest.rungs ?? []));
+  const excluded = excludedTrials(record.trials, selection);
+  if (excluded.length > 0) {
+    sweepLines.push(`left out (${excluded.length}): ${excluded.map((trial) => `${trial.trialId} (${trial.reason}${trial.detail ? `: ${trial.detail}` : ''})`).join('; ')}`);
+  }
+  const { warning } = testSplitOf(record.manifest.spec);
+  if (warning) sweepLines.push(`warning: ${warning}`);
   if (explanation) sweepLines.push(`best: ${explanation.text}`);
   return [line(header), ...rows.map(line), '', ...sweepLines, '', ...notes].join('\n');
 }

@@ -4,14 +4,14 @@
  *   <runs root>/<experiment slug>/<sweep id>/trials/<trial id>.jsonl one header line, one line per epoch, one summary line
  *     (a Hyperband trial appends a header, epochs and a summary per round it trains; readers take the last summary)
  *   <runs root>/<experiment slug>/<sweep id>/checkpoints/<trial id>.{json,bin} a paused Hyperband trial
- *   <runs root>/<experiment slug>/<sweep id>/models/<trial id>/      a trial's best epoch as a TF.js model (until the end)
+ *   <runs root>/<experiment slug>/<sweep id>/models/<trial id>/      a trial's selected epoch as a TF.js model (until the end)
  *   <runs root>/<experiment slug>/<sweep id>/best-model/             model.json + weights.bin of the sweep's best trial
  * Trial files are append-only and written line by line as epochs end, so a crash loses at most the epoch in flight.
  */
 import type { BackendInfo } from './backend';
 import type { DropoutConfig } from './dropoutConfig';
-import type { EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from './trial';
-import type { ExperimentSpec, SweepObjective, SweepStrategy } from './spec';
+import type { EpochMetrics, Rung, SweepStatus, TestMetrics, TrialPlan, TrialState, TrialSummary } from './trial';
+import type { ExperimentSpec, SweepObjective, SweepSelect, SweepStrategy } from './spec';
 
 export const storeFormat = 1;
 
@@ -37,9 +37,12 @@ export interface SweepManifest {
   endedAt?: string;
   /** When Stop was asked for: endedAt − cancelRequestedAt is how long the trainers took to stop. */
   cancelRequestedAt?: string;
-  /** Written when the sweep ends: the best configuration by the objective, its mean best val_loss and (newer sweeps) its objective value. */
+  /**
+   * Written when the sweep ends: the best configuration by the mean objective at its finished trials' selected epochs,
+   * its mean best val_loss and (newer sweeps) that objective value.
+   */
   best?: BestOfSweep;
-  /** Written when the sweep ends: the trial whose best epoch is in `best-model/` (see store/bestModel.ts). */
+  /** Written when the sweep ends: the trial whose selected epoch is in `best-model/`, of the `best` configuration (see store/bestModel.ts). */
   bestModel?: BestModelChoice;
   /** spec.sweep.strategy, for readers that list sweeps without reading specs; absent in sweeps before it existed. */
   strategy?: SweepStrategy;
@@ -53,13 +56,23 @@ export interface SweepManifest {
   budgetExhausted?: 'maxTrials' | 'maxMinutes';
 }
 
-/** The trial whose best epoch is the sweep's best model (chosen by store/bestModel.ts). */
+/**
+ * The trial whose selected epoch is the sweep's best model (chosen by store/bestModel.ts): the best configuration's
+ * best seed by validation. `configuration`, `seed`, `select` and `test` are absent in sweeps stored before them.
+ */
 export interface BestModelChoice {
   trialId: string;
-  /** The epoch whose weights the model holds: the trial's best by the objective. */
+  /** The epoch whose weights the model holds: the trial's selected epoch (sweep.select by the objective). */
   epoch: number;
   objective: SweepObjective;
+  /** The objective's validation value at that epoch. */
   value: number;
+  /** The configuration the trial belongs to: always the sweep's best (`best` in sweep.json). */
+  configuration?: DropoutConfig;
+  seed?: number;
+  select?: SweepSelect;
+  /** The trial's test figures at that epoch (reported, never chosen by). */
+  test?: TestMetrics;
 }
 
 export type TrialLine =
@@ -87,8 +100,9 @@ export interface SweepRecord {
 }
 
 /**
- * A finished sweep's best configuration (inputRate only when the sweep searched it): its mean best val_loss, and the
- * objective it was chosen by with its mean value (absent in sweeps stored before objectives).
+ * A finished sweep's best configuration (inputRate only when the sweep searched it): its mean best val_loss (the
+ * lowest val_loss of each trial, whatever the objective), and the objective it was chosen by with its mean value at
+ * the trials' selected epochs (absent in sweeps stored before objectives).
  */
 export interface BestOfSweep extends DropoutConfig {
   val_loss: number;

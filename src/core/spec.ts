@@ -9,9 +9,20 @@ import type { DropoutConfig } from './dropoutConfig';
 
 export type Task = 'classification' | 'regression';
 
+/**
+ * Three disjoint splits: train fits the weights; validation chooses (the epoch a trial keeps, the configuration, the
+ * trial whose model is published); test is scored once per finished trial on the weights it keeps and chooses
+ * nothing (see core/selection.ts).
+ */
 interface SplitOptions {
   /** Fraction of the samples held out for validation, in (0, 1). */
   validationFraction: number;
+  /**
+   * Fraction of the samples held out for the test split, in [0, 1); validationFraction + testFraction < 1. 0 opts
+   * out (every verdict then warns that its figures are validation figures). The parser's default is 0.2; absent
+   * only in specs stored before test splits existed, which have none (a resumed old sweep keeps its splits).
+   */
+  testFraction?: number;
 }
 
 export interface MoonsDataset extends SplitOptions {
@@ -43,6 +54,11 @@ export interface MnistDataset {
   type: 'mnist';
   trainSamples: number;
   validationSamples: number;
+  /**
+   * Digits held out for the test split, disjoint from train and validation (0 opts out); the three together at most
+   * the 10,000 digits the package ships. The parser's default is 1000; absent only in specs stored before test splits.
+   */
+  testSamples?: number;
 }
 
 export interface CsvDataset extends SplitOptions {
@@ -111,6 +127,14 @@ export const SWEEP_STRATEGIES = ['grid', 'random', 'hyperband'] as const satisfi
 export type SweepObjective = 'val_loss' | 'val_acc';
 export const SWEEP_OBJECTIVES = ['val_loss', 'val_acc'] as const satisfies readonly SweepObjective[];
 
+/**
+ * Which epoch of a trial counts (its selected epoch: the weights it keeps, exports and scores on the test split).
+ * best-epoch: the best by the objective, keras-tuner's behaviour (dropout compared with ideal early stopping);
+ * final-epoch: the last epoch trained (dropout compared at a fixed training length).
+ */
+export type SweepSelect = 'best-epoch' | 'final-epoch';
+export const SWEEP_SELECTS = ['best-epoch', 'final-epoch'] as const satisfies readonly SweepSelect[];
+
 export interface SweepSpec {
   /**
    * Drop probabilities for the hidden layers, ascending, unique, each in [0, 1). With `random` these are the rates
@@ -132,6 +156,8 @@ export interface SweepSpec {
   repeats: number;
   strategy: SweepStrategy;
   objective: SweepObjective;
+  /** Which epoch of each trial counts; the parser's default is best-epoch (absent in specs stored before it: best-epoch). */
+  select?: SweepSelect;
   /** random: how many rates to draw (how many (input, hidden) pairs with `inputRates`). */
   samples?: number;
   /** random: the seed of the draw; defaults to training.seed. */

@@ -5,6 +5,7 @@
  * Metric names follow Keras (`loss`, `val_loss`, …). Rates are DROP probabilities; keep = 1 − rate.
  */
 import type { DropoutConfig } from './dropoutConfig';
+import type { SweepObjective, SweepSelect } from './spec';
 
 /**
  * One model to train: one configuration × one seed. `rate` is the hidden layers' drop probability; `inputRate`
@@ -48,10 +49,44 @@ export interface EpochMetrics {
 
 export type TrialStatus = 'completed' | 'cancelled' | 'failed' | 'interrupted';
 
+/**
+ * Early stopping's record: the last epoch whose val_loss improved on the one before it by more than minDelta. Kept in
+ * a paused trial's checkpoint; not a ranking (the objective and sweep.select decide which epoch counts: `selected`).
+ */
 export interface BestEpoch {
   epoch: number;
   val_loss: number;
   val_acc?: number;
+}
+
+/**
+ * The test split scored once, when the trial finished, on the weights of its selected epoch, under the deterministic
+ * inference rule (mc_*: Monte-Carlo dropout, when evaluation.mcSamples > 0). Never read by any choice.
+ */
+export interface TestMetrics {
+  /** Mean loss over the test samples. */
+  loss: number;
+  /** Classification only. */
+  acc?: number;
+  mc_loss?: number;
+  mc_acc?: number;
+  /** How many samples the test split has. */
+  samples: number;
+}
+
+/**
+ * The epoch a trial counts at, chosen on the validation split by the sweep's objective and select rule: the weights
+ * it keeps (exported, published as the best model) and its figure in every comparison.
+ */
+export interface SelectedEpoch {
+  /** 1-based. */
+  epoch: number;
+  objective: SweepObjective;
+  rule: SweepSelect;
+  /** The objective's (validation) value at that epoch. */
+  value: number;
+  /** Absent while the trial is paused (Hyperband), when it did not finish, or without a test split. */
+  test?: TestMetrics;
 }
 
 export interface TrialSummary {
@@ -59,7 +94,14 @@ export interface TrialSummary {
   epochs: number;
   stoppedEarly: boolean;
   durationMs: number;
+  /** The last epoch trained (train_acc is its training-set accuracy under the inference rule). */
   final?: EpochMetrics;
+  /** Present when the trial trained an epoch with a finite objective value and did not fail. */
+  selected?: SelectedEpoch;
+  /**
+   * @deprecated written only by sweeps stored before `selected`: the best epoch by val_loss whatever the objective.
+   * New summaries leave it out; read `selected`.
+   */
   best?: BestEpoch;
   error?: string;
   /** Hyperband: not promoted at the end of a round, so stopped after `epochs` (the file's last summary says so). */

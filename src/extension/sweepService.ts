@@ -118,7 +118,7 @@ export class SweepService extends DisposableObject {
       case 'trialEnded':
         sweep.trialsDone++;
         sweep.epochsDone += sweep.epochsPlanned - event.summary.epochs;
-        this.log.info(`trial ${event.trialId}: ${event.summary.status}, ${event.summary.epochs} epochs${event.summary.best ? `, best val_loss ${event.summary.best.val_loss.toFixed(4)}` : ''}`);
+        this.log.info(`trial ${event.trialId}: ${event.summary.status}, ${event.summary.epochs} epochs${event.summary.selected ? `, ${event.summary.selected.objective} ${event.summary.selected.value.toFixed(4)} @ epoch ${event.summary.selected.epoch}` : ''}`);
         if (event.summary.status === 'failed') this.reportFailure(sweep, event.trialId, event.summary.error ?? 'unknown error');
         break;
       case 'log':

@@ -2,7 +2,7 @@
  * Guards for the domain values that cross a process or webview boundary. Receivers validate with them before
  * trusting a message; the message unions in this folder build their own guards on these.
  */
-import type { EpochMetrics, Rung, TrialPlan, TrialSummary } from '../core/trial';
+import type { EpochMetrics, Rung, SelectedEpoch, TrialPlan, TrialSummary } from '../core/trial';
 
 export type Json = Record<string, unknown>;
 export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,7 +28,14 @@ export function isEpochMetrics(value: unknown): value is EpochMetrics {
 export function isTrialSummary(value: unknown): value is TrialSummary {
   return isObject(value) && typeof value.status === 'string'
     && ['completed', 'cancelled', 'failed', 'interrupted'].includes(value.status)
-    && isFiniteNumber(value.epochs) && typeof value.stoppedEarly === 'boolean' && isFiniteNumber(value.durationMs);
+    && isFiniteNumber(value.epochs) && typeof value.stoppedEarly === 'boolean' && isFiniteNumber(value.durationMs)
+    && (value.selected === undefined || isSelectedEpoch(value.selected));
+}
+
+/** A trial's selected epoch: its value is finite by construction; a test loss may be null (non-finite), like a metric. */
+function isSelectedEpoch(value: unknown): value is SelectedEpoch {
+  return isObject(value) && isEpochCount(value.epoch) && isString(value.objective) && isString(value.rule) && isFiniteNumber(value.value)
+    && (value.test === undefined || (isObject(value.test) && isMetric(value.test.loss) && isFiniteNumber(value.test.samples)));
 }
 
 export function isRung(value: unknown): value is Rung {

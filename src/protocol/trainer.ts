@@ -12,7 +12,7 @@ export const tfjsNodePathEnv = 'DROPOUT_LAB_TFJS_NODE';
 /**
  * `run` trains a trial from scratch; `resume` continues a paused one from its checkpoint. With `untilEpoch` the
  * trial stops after that epoch (a Hyperband rung); with `checkpointDir` (the sweep's folder) a trial that completes
- * leaves a checkpoint there, so any trainer can resume it. With `modelDir` the trial's best epoch is saved there as
+ * leaves a checkpoint there, so any trainer can resume it. With `modelDir` the trial's selected epoch is saved there as
  * a TF.js Layers model when it ends.
  */
 export type TrainerCommand =
@@ -24,7 +24,7 @@ export type TrainerCommand =
 
 export type TrainerEvent =
   | { type: 'ready'; backend: BackendInfo }
-  | { type: 'trialStarted'; trialId: string; parameterCount: number; trainSamples: number; validationSamples: number }
+  | { type: 'trialStarted'; trialId: string; parameterCount: number; trainSamples: number; validationSamples: number; testSamples?: number }
   /** `endedAt`: wall-clock time (ms since 1970, sub-millisecond) at which the trainer had the epoch's metrics. */
   | { type: 'epoch'; trialId: string; metrics: EpochMetrics; endedAt?: number }
   | { type: 'trialEnded'; trialId: string; summary: TrialSummary }

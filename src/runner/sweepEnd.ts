@@ -5,7 +5,7 @@
  */
 import { configOf } from '../core/dropoutConfig';
 import type { ExperimentSpec } from '../core/spec';
-import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../core/summary';
+import { bestRate, objectiveOf, summarizeSweepTrials } from '../core/summary';
 import type { SweepStatus } from '../core/trial';
 import { chooseBestModel, publishBestModel } from '../store/bestModel';
 import { removeSweepScratch } from '../store/checkpoints';
@@ -24,7 +24,8 @@ export function endSweep(recorder: SweepRecorder, spec: ExperimentSpec, cancelle
     const status = statusOf(recorder, cancelled);
     // From the store, not this run's summaries: a resumed sweep's best may be a trial an earlier run completed.
     const stored = loadSweep(dir).trials;
-    const best = bestRate(summarizeByRate(comparedTrials(stored, spec)), spec.sweep.objective);
+    // The same summaries chooseBestModel ranks: the best model always belongs to this configuration.
+    const best = bestRate(summarizeSweepTrials(stored, spec), spec.sweep.objective);
     const bestValue = best && objectiveOf(best, spec.sweep.objective)?.mean;
     const bestModel = chooseBestModel(stored, spec);
     const problem = bestModel ? publishBestModel(dir, writer.current, bestModel) : undefined;

@@ -3,31 +3,32 @@
  * Plain file work (no TF.js): the trainer wrote each trial's model; the runner, the CLI and the extension copy.
  */
 import * as fs from 'node:fs';
-import { bestEpochBy, improves, objectiveValue } from '../core/objective';
+import { improves } from '../core/objective';
+import { configOf } from '../core/dropoutConfig';
+import { selectRuleOf } from '../core/selection';
 import type { ExperimentSpec } from '../core/spec';
 import { writeFileAtomically } from './atomic';
 import { bestModelDir, modelFiles, trialModelDir } from './layout';
 import { readManifest } from './reader';
-import { comparedTrials } from '../core/summary';
+import { bestRate, summarizeSweepTrials, type SeedResult } from '../core/summary';
 import type { BestModelChoice, SweepManifest, TrialRecord } from '../core/records';
 
 /**
- * The single trial with the best objective value at its best epoch, among the trials the sweep compares
- * (Hyperband: those trained to maxEpochs) that did not fail (a failed trial saves no model). Like keras-tuner's
- * get_best_models: the best trial, not the best rate's mean; with one seed per rate they agree. Ties go to the
- * earlier trial of the plan.
+ * The trial whose model the sweep publishes: within the best configuration (the best mean selected objective over
+ * its finished trials, the one `sweep.json`'s `best` names), the seed with the best selected value (validation),
+ * at its selected epoch. Failed, cancelled, interrupted and diverged trials never vote (core/selection.ts), and with
+ * Hyperband only trials trained to maxEpochs compare. The test split plays no part. Ties go to the lower seed.
  */
 export function chooseBestModel(trials: TrialRecord[], spec: ExperimentSpec): BestModelChoice | undefined {
   const objective = spec.sweep.objective;
-  let best: BestModelChoice | undefined;
-  for (const trial of comparedTrials(trials, spec)) {
-    if (trial.status !== 'completed' && trial.status !== 'cancelled') continue;
-    const epoch = bestEpochBy(trial.epochs, objective);
-    const value = epoch && objectiveValue(epoch, objective);
-    if (value === undefined) continue;
-    if (improves(objective, value, best?.value)) best = { trialId: trial.plan.id, epoch: epoch!.epoch, objective, value };
-  }
-  return best;
+  const best = bestRate(summarizeSweepTrials(trials, spec), objective);
+  let chosen: SeedResult | undefined;
+  for (const result of best?.perSeed ?? []) if (improves(objective, result.value, chosen?.value)) chosen = result;
+  if (!best || !chosen) return undefined;
+  return {
+    trialId: chosen.trialId, epoch: chosen.epoch, objective, value: chosen.value,
+    configuration: configOf(best), seed: chosen.seed, select: selectRuleOf(spec), ...(chosen.test ? { test: chosen.test } : {}),
+  };
 }
 
 /**
@@ -54,7 +55,7 @@ export function publishBestModel(dir: string, manifest: Pick<SweepManifest, 'id'
     if (!fs.existsSync(modelFiles(source).json)) return `trial ${choice.trialId} saved no model`;
     copyModel(source, bestModelDir(dir), (json) => {
       const metadata = json.userDefinedMetadata?.dropoutLab;
-      if (metadata) metadata.sweep = { id: manifest.id, selectedBy: `best ${choice.objective} over the sweep's trials` };
+      if (metadata) metadata.sweep = { id: manifest.id, selectedBy: `the best configuration by mean ${choice.objective} at each trial's ${choice.select ?? 'best-epoch'}, its best seed` };
     });
     return undefined;
   } catch (error) {

@@ -1,9 +1,15 @@
-/** A sweep as CSV: one row per trial and epoch, the columns a spreadsheet user expects. */
+/**
+ * A sweep as CSV: one row per trial and epoch, the columns a spreadsheet user expects; then, on each row of a trial,
+ * its selected epoch (sweep.select by the objective) and the test figures scored at it.
+ */
 import { searchesInputRate } from '../core/dropoutConfig';
+import { selectedOf, selectionSettingsOf } from '../core/selection';
 import type { EpochMetrics } from '../core/trial';
 import type { SweepRecord } from '../core/records';
 
 const metricColumns: (keyof EpochMetrics)[] = ['epoch', 'loss', 'acc', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'mc_val_loss', 'mc_val_acc', 'durationMs'];
+/** Per trial, repeated on its rows: the epoch it counts at, and the test split scored there (empty without one). */
+const trialColumns = ['selected_epoch', 'test_loss', 'test_acc'];
 
 /** RFC 4180 quoting where needed; numbers as JavaScript prints them (full precision). */
 function cell(value: unknown): string {
@@ -15,10 +21,15 @@ function cell(value: unknown): string {
 /** An `input_rate` column (drop probability on the features) only for sweeps that searched it: others keep their columns. */
 export function sweepToCsv(record: SweepRecord): string {
   const withInput = record.trials.some((trial) => searchesInputRate(trial.plan));
-  const header = ['sweep', 'trial', ...(withInput ? ['input_rate'] : []), 'rate', 'keep', 'seed', 'status', ...metricColumns];
-  const rows = record.trials.flatMap((trial) => trial.epochs.map((epoch) => [
-    record.manifest.id, trial.plan.id, ...(withInput ? [trial.plan.inputRate] : []), trial.plan.rate, Number((1 - trial.plan.rate).toFixed(12)), trial.plan.seed, trial.status,
-    ...metricColumns.map((column) => epoch[column]),
-  ]));
+  const header = ['sweep', 'trial', ...(withInput ? ['input_rate'] : []), 'rate', 'keep', 'seed', 'status', ...metricColumns, ...trialColumns];
+  const selection = selectionSettingsOf(record.manifest.spec ?? {});
+  const rows = record.trials.flatMap((trial) => {
+    const selected = selectedOf(trial, selection);
+    const trialCells = [selected?.epoch, selected?.test?.loss, selected?.test?.acc];
+    return trial.epochs.map((epoch) => [
+      record.manifest.id, trial.plan.id, ...(withInput ? [trial.plan.inputRate] : []), trial.plan.rate, Number((1 - trial.plan.rate).toFixed(12)), trial.plan.seed, trial.status,
+      ...metricColumns.map((column) => epoch[column]), ...trialCells,
+    ]);
+  });
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -37,7 +37,7 @@ export function checkpointPaths(dir: string, trialId: string): { json: string; b
   return { json: `${base}.json`, bin: `${base}.bin` };
 }
 
-/** A trial's model at its best epoch, written by its trainer: `models/<trial id>/` (kept until the sweep ends). */
+/** A trial's model at its selected epoch, written by its trainer: `models/<trial id>/` (kept until the sweep ends). */
 export function trialModelDir(dir: string, trialId: string): string {
   return path.join(modelsDir(dir), trialId);
 }

@@ -59,7 +59,7 @@ async function runTrial(command: TrainCommand): Promise<void> {
       ...(modelDir ? { onModel: async (model: TrainedModel) => writeModelFiles(modelDir, await trialModelArtifacts(model, { spec, dataset, trial })) } : {}),
       onStart: ({ parameterCount }) => void send({
         type: 'trialStarted', trialId: trial.id, parameterCount,
-        trainSamples: dataset.train.count, validationSamples: dataset.validation.count,
+        trainSamples: dataset.train.count, validationSamples: dataset.validation.count, testSamples: dataset.test.count,
       }),
       onEpoch: (metrics) => void send({ type: 'epoch', trialId: trial.id, metrics, endedAt: performance.timeOrigin + performance.now() }),
       isCancelled: () => cancelled,

@@ -60,6 +60,33 @@ describe('dropout-lab CLI', () => {
     assert.deepEqual(manifest.best, { rate: expectedBest, val_loss: summary.best.val_loss, objective: { name: 'val_loss', value: summary.best.objective.mean } });
     // Every epoch line carries the MC predictive entropy (2 classes: within (0, log 2] nats).
     for (const trial of summary.trials) assert.ok(trial.final.mc_entropy > 0 && trial.final.mc_entropy <= Math.log(2) + 1e-6, `mc_entropy ${trial.final.mc_entropy}`);
+
+    // Validation chooses, the test split reports: 80 samples, 40 validation, testFraction 0.2 (default) → 16 test.
+    assert.equal(summary.select, 'best-epoch');
+    assert.deepEqual(summary.testSplit, { heldOut: true, testFraction: 0.2 });
+    assert.deepEqual(summary.excluded, []);
+    for (const trial of summary.trials) {
+      const { selected } = trial;
+      // val_loss at its best epoch: the same epoch and value as the trial's lowest-val_loss `best`.
+      assert.deepEqual([selected.objective, selected.rule, selected.epoch, selected.value], ['val_loss', 'best-epoch', trial.best.epoch, trial.best.val_loss]);
+      assert.equal(selected.test.samples, 16);
+      for (const key of ['loss', 'acc', 'mc_loss', 'mc_acc']) assert.equal(typeof selected.test[key], 'number', `test ${key}`);
+      assert.equal(typeof trial.final.train_acc, 'number');
+      assert.equal(trial.final.epoch, 4);
+    }
+    // Per configuration, per seed (3 and 4), the selected values and test figures the paired comparisons need.
+    for (const rate of summary.rates) {
+      assert.deepEqual(rate.perSeed.map((s: { seed: number }) => s.seed), [3, 4]);
+      assert.equal(rate.test.loss.n, 2);
+    }
+    assert.equal(summary.best.test.loss.n, 2);
+    // The published model is the best rate's best seed, and sweep.json says so.
+    const bestRow = summary.rates.find((r: { rate: number }) => r.rate === expectedBest);
+    const bestSeed = [...bestRow.perSeed].sort((a: { value: number }, b: { value: number }) => a.value - b.value)[0];
+    assert.deepEqual(manifest.bestModel, {
+      trialId: bestSeed.trialId, epoch: bestSeed.epoch, objective: 'val_loss', value: bestSeed.value,
+      configuration: { rate: expectedBest }, seed: bestSeed.seed, select: 'best-epoch', test: bestSeed.test,
+    });
   });
 
   test('run --json with hyperband reports strategy, epochs used and the rungs; the table shows them', () => {
@@ -75,6 +102,10 @@ describe('dropout-lab CLI', () => {
     assert.deepEqual(summary.rungs.map((r: { bracket: number; round: number; epochs: number; promoted: string[]; stopped: string[] }) =>
       [r.bracket, r.round, r.epochs, r.promoted.length, r.stopped.length]), [[1, 0, 1, 1, 2], [1, 1, 3, 0, 0], [0, 0, 3, 0, 0]]);
     assert.equal(summary.trials.filter((t: { stoppedByStrategy?: boolean }) => t.stoppedByStrategy).length, 2);
+    // The test split is scored when a trial finishes (trained to maxEpochs), never at a rung it was stopped or paused at.
+    for (const trial of summary.trials) {
+      assert.equal(trial.selected.test !== undefined, trial.epochs === 3, `${trial.id}: ${trial.epochs} epochs, test ${JSON.stringify(trial.selected.test)}`);
+    }
     assert.ok([0, 0.25, 0.5].includes(summary.best.rate));
 
     const table = cli(['run', spec, '--backend', 'wasm', '--out', path.join(dir, 'out')]);
@@ -89,7 +120,8 @@ describe('dropout-lab CLI', () => {
     const spec = writeSpec(dir, tinySpec());
     const result = cli(['run', spec, '--backend', 'wasm']);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^ *rate +keep p +seeds +best val_loss/m);
+    assert.match(result.stdout, /^ *rate +keep p +seeds +best val_loss +test loss +test acc +final loss/m);
+    assert.match(result.stdout, /test loss\/acc = the held-out test split, scored once per finished trial at that epoch/);
     assert.match(result.stdout, /◀ best/);
     assert.match(result.stdout, /drop probability/);
     assert.match(result.stderr, /\[2\/2\] rate /, 'progress goes to stderr');

@@ -1,7 +1,9 @@
 /**
- * The shipped moons example must show what it is for: without dropout the wide network overfits, and some rate
- * above 0 generalises better. The run is deterministic (fixed seed, wasm backend), so these are exact
- * reproductions of one measured sweep, not luck; the margins asserted are the ones the README describes.
+ * The shipped moons example must show what it is for: without dropout the wide network overfits, dropout narrows
+ * the gap, and every figure a rate is compared by comes with a held-out test figure that chose nothing. The run is
+ * deterministic (fixed seed, wasm backend), so these are exact reproductions of one measured sweep, not luck.
+ * Which rate is best is not asserted: with one seed per rate that is within seed noise (issue 12); the claims below
+ * hold across the rates, not for one pair of trials.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +12,7 @@ import { test } from 'node:test';
 import type { JsonSummary } from '../../src/cli/report';
 import { cliPath, repoRoot, tempDir } from '../support/specs';
 
-test('examples/moons.dropout.json: rate 0 overfits, the best rate is above 0 and has a narrower gap', () => {
+test('examples/moons.dropout.json: rate 0 overfits, dropout narrows the gap, and each trial reports the test split at its selected epoch', () => {
   const out = tempDir();
   const result = spawnSync(process.execPath, [cliPath, 'run', path.join(repoRoot, 'examples', 'moons.dropout.json'), '--json', '--backend', 'wasm', '--out', out], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
@@ -20,13 +22,30 @@ test('examples/moons.dropout.json: rate 0 overfits, the best rate is above 0 and
 
   const byRate = new Map(summary.rates.map((rate) => [rate.rate, rate]));
   const none = byRate.get(0)!;
-  const best = byRate.get(summary.best!.rate)!;
-  assert.ok(best.rate > 0, `best rate ${best.rate}`);
-  assert.ok(best.bestValLoss.mean < none.bestValLoss.mean);
-  assert.ok(none.gap.mean > best.gap.mean, `gap at rate 0 ${none.gap.mean} vs ${best.gap.mean} at the best rate`);
   // Overfitting: rate 0 ends far above its own best validation loss.
   assert.ok(none.finalValLoss.mean > 2 * none.bestValLoss.mean, `rate 0: final ${none.finalValLoss.mean}, best ${none.bestValLoss.mean}`);
   // Dropout narrows the gap: every rate ≥ 0.3 has a smaller gap than rate 0, and the largest rate the smallest of all.
   for (const rate of summary.rates.filter((r) => r.rate >= 0.3)) assert.ok(rate.gap.mean < none.gap.mean, `rate ${rate.rate}`);
   assert.equal(Math.min(...summary.rates.map((r) => r.gap.mean)), byRate.get(0.8)!.gap.mean);
+
+  // The test split: 240 samples, validationFraction 0.5, testFraction 0.2 (the default) → 120 validation, 48 test.
+  assert.deepEqual(summary.testSplit, { heldOut: true, testFraction: 0.2 });
+  assert.deepEqual(summary.excluded, []);
+  for (const trial of summary.trials) {
+    const { selected } = trial;
+    assert.ok(selected?.test, `${trial.id}: selected with test figures`);
+    // Chosen on validation: the trial's lowest val_loss epoch (objective val_loss, select best-epoch).
+    assert.deepEqual([selected.rule, selected.epoch, selected.value], ['best-epoch', trial.best!.epoch, trial.best!.val_loss]);
+    assert.equal(selected.test.samples, 48);
+    assert.ok(Number.isFinite(selected.test.loss) && selected.test.loss > 0);
+    const correct = selected.test.acc! * 48;
+    assert.ok(correct >= 0 && correct <= 48 && Math.abs(correct - Math.round(correct)) < 1e-9, `accuracy ${selected.test.acc}: a count out of 48`);
+    assert.equal(typeof selected.test.mc_loss, 'number', 'mcSamples 10: the MC rule too');
+  }
+  for (const rate of summary.rates) assert.equal(rate.test?.loss.n, 1);
+  // The published model is the best configuration's trial, and it reports that trial's test figures.
+  assert.equal(summary.bestModel?.configuration?.rate, summary.best!.rate);
+  const published = summary.trials.find((trial) => trial.id === summary.bestModel!.trialId)!;
+  assert.deepEqual(summary.bestModel?.test, published.selected!.test);
+  assert.equal(summary.bestModel?.epoch, published.selected!.epoch);
 });

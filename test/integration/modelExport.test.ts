@@ -62,12 +62,15 @@ describe('best model export', () => {
       const run = startSweep({ spec, specPath, specText, backend: 'wasm', workers: 2, trainerPath });
       assert.equal(await run.finished, 'completed');
 
-      // The best trial by the objective, found here from the stored curves.
+      // The best trial by the objective, found here from the stored curves (one seed per rate: the best rate's trial).
       const record = loadSweep(run.dir);
       const candidates = record.trials.flatMap((trial) => trial.epochs.map((epoch) => ({ trial, epoch })));
       const expected = candidates.reduce((a, b) => (b.epoch.val_loss < a.epoch.val_loss ? b : a));
+      const testFigures = expected.trial.summary?.selected?.test;
+      assert.ok(testFigures, 'the trial finished: its test split was scored at the selected epoch');
       assert.deepEqual(record.manifest.bestModel, {
         trialId: expected.trial.plan.id, epoch: expected.epoch.epoch, objective: 'val_loss', value: expected.epoch.val_loss,
+        configuration: { rate: expected.trial.plan.rate }, seed: expected.trial.plan.seed, select: 'best-epoch', test: testFigures,
       });
       assert.deepEqual(fs.readdirSync(bestModelDir(run.dir)).sort(), ['model.json', 'weights.bin']);
       assert.equal(fs.existsSync(modelsDir(run.dir)), false, 'per-trial models are removed when the sweep ends');
@@ -113,7 +116,17 @@ describe('best model export', () => {
       dataset.validation.y.forEach((label, row) => (loss -= Math.log(exported[row * dataset.classCount + label]!)));
       loss /= dataset.validation.count;
       assert.ok(Math.abs(loss - expected.epoch.val_loss) <= 1e-5, `exported model val_loss ${loss}, recorded ${expected.epoch.val_loss}`);
-      t.diagnostic(`best ${plan.id} epoch ${metadata.epoch}: max |Δ probability| ${difference.toExponential(2)}, |Δ val_loss| ${Math.abs(loss - expected.epoch.val_loss).toExponential(2)}`);
+      // Its test loss is the one the trainer scored once on these weights and sweep.json reports.
+      assert.equal(dataset.test.count, testFigures.samples);
+      const rawTest = standardization
+        ? dataset.test.x.map((value, i) => value * standardization.std[i % features]! + standardization.mean[i % features]!)
+        : dataset.test.x;
+      const exportedTest = modelPredictions(model, rawTest, features);
+      let testLoss = 0;
+      dataset.test.y.forEach((label, row) => (testLoss -= Math.log(exportedTest[row * dataset.classCount + label]!)));
+      testLoss /= dataset.test.count;
+      assert.ok(Math.abs(testLoss - testFigures.loss) <= 1e-5, `exported model test loss ${testLoss}, reported ${testFigures.loss}`);
+      t.diagnostic(`best ${plan.id} epoch ${metadata.epoch}: max |Δ probability| ${difference.toExponential(2)}, |Δ val_loss| ${Math.abs(loss - expected.epoch.val_loss).toExponential(2)}, |Δ test loss| ${Math.abs(testLoss - testFigures.loss).toExponential(2)}`);
       model.dispose();
 
       // The CLI hands it out: `export <spec>` prints the folder; `--out` copies it, and refuses to overwrite.

@@ -90,6 +90,11 @@ describe('runner', () => {
     assert.match(victim.summary?.error ?? '', /killed \(SIGKILL\)/);
     assert.ok(victim.epochs.length >= 2 && victim.epochs.length < 40, `kept ${victim.epochs.length} epochs`);
     assert.deepEqual(victim.epochs.map((e) => e.epoch), Array.from({ length: victim.epochs.length }, (_, i) => i + 1));
+    // Only finished trials vote: rate 0.3's one trial failed, so it is no candidate, and the published model is a
+    // trial of the configuration sweep.json names best.
+    assert.ok(record.manifest.best && record.manifest.best.rate !== 0.3, `best rate ${record.manifest.best?.rate}`);
+    assert.deepEqual(record.manifest.bestModel?.configuration, { rate: record.manifest.best.rate });
+    assert.equal(record.manifest.bestModel?.trialId, `rate-${record.manifest.best.rate}_seed-1`);
   });
 
   test('cancel stops running trials at a batch boundary and leaves queued trials pending', async () => {

@@ -14,6 +14,8 @@ import {
   makeMoons,
   makeSpirals,
   MNIST_PIXELS,
+  mnistSplitOrder,
+  splitCounts,
   SPIRAL_START_RADIUS,
   type Dataset,
   type Split,
@@ -29,6 +31,8 @@ const circles = (overrides: Partial<CirclesDataset> = {}): CirclesDataset => ({
 const spirals = (overrides: Partial<SpiralsDataset> = {}): SpiralsDataset => ({
   type: 'spirals', samples: 400, noise: 0.1, classes: 3, turns: 3, validationFraction: 0.25, ...overrides,
 });
+
+type SplitSizes = { samples?: number; testFraction?: number };
 
 const bytes = (array: Float32Array): Buffer => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 const sameBytes = (a: Dataset, b: Dataset): boolean =>
@@ -94,6 +98,37 @@ describe('synthetic datasets', () => {
       assert.ok(Math.abs(mean) < (4 * noise) / Math.sqrt(m), `mean ${mean}`);
     });
   }
+
+  for (const [name, make] of [
+    ['moons', (spec: SplitSizes, seed: number) => makeMoons(moons(spec), seed)],
+    ['circles', (spec: SplitSizes, seed: number) => makeCircles(circles(spec), seed)],
+    ['spirals', (spec: SplitSizes, seed: number) => makeSpirals(spirals(spec), seed)],
+  ] as const) {
+    test(`${name}: a test split disjoint from train and validation; validation unchanged, train a subset of the old one`, () => {
+      const without = make({ samples: 1000 }, 5);
+      const dataset = make({ samples: 1000, testFraction: 0.2 }, 5);
+      assert.deepEqual([dataset.train.count, dataset.validation.count, dataset.test.count], [550, 250, 200]);
+      assert.equal(without.test.count, 0, 'no testFraction (a spec stored before test splits): no test split');
+      const train = rowHashes(dataset.train, 2);
+      const validation = rowHashes(dataset.validation, 2);
+      const test = rowHashes(dataset.test, 2);
+      assert.equal(new Set([...train, ...validation, ...test]).size, 1000, 'three disjoint splits holding every sample');
+      // Same seed and validationFraction: the same validation rows in the same order, and the old training rows
+      // split into the new train (first) and test: earlier sweeps' validation figures stay comparable.
+      assert.ok(bytes(dataset.validation.x).equals(bytes(without.validation.x)) && bytes(dataset.validation.y).equals(bytes(without.validation.y)));
+      assert.deepEqual([...train, ...test], rowHashes(without.train, 2));
+    });
+  }
+
+  test('split counts: test = round(samples × testFraction), at least 1 when asked for, never the last training row', () => {
+    assert.deepEqual(splitCounts(101, 0.2, 0.2), { train: 61, validation: 20, test: 20 });
+    assert.deepEqual(splitCounts(101, 0.2, 0), { train: 81, validation: 20, test: 0 });
+    assert.deepEqual(splitCounts(101, 0.2), { train: 81, validation: 20, test: 0 });
+    assert.deepEqual(splitCounts(10, 0.3, 0.01), { train: 6, validation: 3, test: 1 });
+    assert.deepEqual(splitCounts(3, 0.01, 0.01), { train: 1, validation: 1, test: 1 });
+    assert.deepEqual(splitCounts(10, 0.5, 0.49), { train: 1, validation: 5, test: 4 });
+    assert.throws(() => splitCounts(2, 0.5, 0.2), DatasetError);
+  });
 
   test('split sizes: validation = round(samples × fraction), at least 1 in each split', () => {
     const dataset = makeMoons(moons({ samples: 101, validationFraction: 0.2 }), 1);
@@ -216,6 +251,29 @@ describe('mnist', () => {
 
   test('asking for more than 10,000 digits is a DatasetError', () => {
     assert.throws(() => loadMnist({ type: 'mnist', trainSamples: 9000, validationSamples: 1001 }, 1, workspaceFiles(os.tmpdir())), DatasetError);
+    assert.throws(() => loadMnist({ type: 'mnist', trainSamples: 8000, validationSamples: 1000, testSamples: 1001 }, 1, workspaceFiles(os.tmpdir())), DatasetError);
+  });
+
+  test('testSamples: a third split of distinct digits; train and validation are the digits they were without it', () => {
+    const withTest = { ...spec, testSamples: 2000 };
+    // The indices: one permutation of the 10,000 digits, sliced into train, validation and test in that order.
+    const order = mnistSplitOrder(total, 3);
+    assert.equal(new Set(order).size, total, 'a permutation: no index twice');
+    const train = order.subarray(0, 3000);
+    const validation = order.subarray(3000, 4500);
+    const test = order.subarray(4500, 6500);
+    const trainSet = new Set(train);
+    const validationSet = new Set(validation);
+    assert.ok(test.every((index) => !trainSet.has(index) && !validationSet.has(index)), 'test indices disjoint from train and validation');
+    assert.ok(validation.every((index) => !trainSet.has(index)), 'validation indices disjoint from train');
+    // The images: what the loader returns is those rows, 10,000 distinct digits, so no image is in two splits.
+    const dataset = loadMnist(withTest, 3, workspaceFiles(os.tmpdir()));
+    assert.deepEqual([dataset.train.count, dataset.validation.count, dataset.test.count], [3000, 1500, 2000]);
+    const hashes = [dataset.train, dataset.validation, dataset.test].map((split) => rowHashes(split, MNIST_PIXELS));
+    assert.equal(new Set(hashes.flat()).size, 6500, 'no image in two splits');
+    hashes[2]!.forEach((hash, row) => assert.equal(realDigitByHash.get(hash), dataset.test.y[row], `test row ${row} keeps its true label`));
+    assert.ok(sameBytes(dataset, loadMnist(spec, 3, workspaceFiles(os.tmpdir()))), 'train and validation as without a test split');
+    assert.equal(loadMnist(spec, 3, workspaceFiles(os.tmpdir())).test.count, 0);
   });
 });
 
@@ -337,6 +395,21 @@ describe('csv', () => {
     assert.equal(loadCsv(csv('sub/../sub/inside.csv'), 1, workspaceFiles(specDir)).classCount, 2);
     const missing = errorOf(() => loadCsv(csv('nope/missing.csv'), 1, workspaceFiles(specDir)));
     assert.ok(missing.message.includes(path.join(specDir, 'nope', 'missing.csv')));
+  });
+
+  test('testFraction: a disjoint test split, standardized with the train statistics like validation', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},${i % 2 === 0 ? 'a' : 'b'}`);
+    const file = write('with-test.csv', `id,label\n${rows.join('\n')}\n`);
+    const dataset = loadCsv(csv(file, { testFraction: 0.25 }), 1, workspaceFiles(specDir));
+    assert.deepEqual([dataset.train.count, dataset.validation.count, dataset.test.count], [20, 10, 10]);
+    const { mean, std } = dataset.inputStandardization!;
+    const ids = (split: Split) => Array.from({ length: split.count }, (_, row) => Math.round(split.x[row]! * std[0]! + mean[0]!) + 0);
+    const trainIds = ids(dataset.train);
+    // The train statistics alone: the mean of the train ids.
+    assert.ok(Math.abs(mean[0]! - trainIds.reduce((s, id) => s + id, 0) / trainIds.length) < 1e-9);
+    const all = [...trainIds, ...ids(dataset.validation), ...ids(dataset.test)].sort((a, b) => a - b);
+    assert.deepEqual(all, Array.from({ length: 40 }, (_, i) => i), 'every row once: the splits are disjoint');
+    ids(dataset.test).forEach((id, row) => assert.equal(dataset.test.y[row], id % 2 === 0 ? 0 : 1, `test row ${row} keeps its label`));
   });
 
   test('standardization: train features have mean 0 and std 1; validation uses the train statistics', () => {

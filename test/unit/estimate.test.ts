@@ -18,10 +18,11 @@ const MIB = 2 ** 20;
 
 describe('estimateResources', () => {
   test('the moons example, derived by hand', () => {
-    // 240 samples, validationFraction 0.5 → 120 train, 120 validation; 2 features, 2 classes; hidden [128, 128].
+    // 240 samples, validationFraction 0.5, testFraction 0.2 (the default) → 120 validation, 48 test, 72 train;
+    // 2 features, 2 classes; hidden [128, 128].
     const spec = example('moons');
     const shape = specDatasetShape(spec)!;
-    assert.deepEqual(shape, { featureCount: 2, outputUnits: 2, trainRows: 120, validationRows: 120 });
+    assert.deepEqual(shape, { featureCount: 2, outputUnits: 2, trainRows: 72, validationRows: 120, testRows: 48 });
     const estimate = estimateResources(spec, shape);
     // Parameters: 2·128 + 128 = 384; 128·128 + 128 = 16,512; 128·2 + 2 = 258 → 17,154.
     assert.equal(estimate.parameters, 17_154);
@@ -30,7 +31,7 @@ describe('estimateResources', () => {
       parameters: 274_464,
       // Units 2 + 128 + 128 + 2 = 260; batch 16; 4 copies: 4 B × 16 × 260 × 4.
       training: 66_560,
-      // mcSamples 10: 120 validation rows × 10 passes = 1,200 > 120 training rows; 3 copies: 4 B × 1,200 × 260 × 3.
+      // mcSamples 10: 120 validation rows × 10 passes = 1,200 > 72 training rows and 48 test rows × 10; 3 copies: 4 B × 1,200 × 260 × 3.
       evaluation: 3_744_000,
       // 240 rows × (2 features + 2 outputs) × 3 copies × 4 B.
       data: 11_520,
@@ -41,7 +42,7 @@ describe('estimateResources', () => {
   });
 
   test('the mnist example, derived by hand', () => {
-    // 784 pixels, 10 classes, 1000 + 1000 digits; hidden [256, 256]; batch 64; adam; mcSamples 5.
+    // 784 pixels, 10 classes, 1000 + 1000 + 1000 digits (testSamples' default); hidden [256, 256]; batch 64; adam; mcSamples 5.
     const spec = example('mnist');
     const estimate = estimateResources(spec, specDatasetShape(spec)!);
     // 784·256 + 256 = 200,960; 256·256 + 256 = 65,792; 256·10 + 10 = 2,570 → 269,322.
@@ -50,8 +51,8 @@ describe('estimateResources', () => {
     // Units 784 + 256 + 256 + 10 = 1,306.
     assert.equal(estimate.bytes.training, 4 * 64 * 1306 * 4); // 1,337,344
     assert.equal(estimate.bytes.evaluation, 4 * 5000 * 1306 * 3); // 1,000 rows × 5 passes: 78,360,000
-    assert.equal(estimate.bytes.data, 4 * 2000 * 794 * 3); // 19,056,000
-    assert.equal(estimate.bytes.total, 237_280_224); // ≈ 226 MiB; the bench measured a 312 MB peak RSS for this example
+    assert.equal(estimate.bytes.data, 4 * 3000 * 794 * 3); // 28,584,000
+    assert.equal(estimate.bytes.total, 246_808_224); // ≈ 235 MiB; the bench measured a 312 MB peak RSS for this example (before its test split)
   });
 
   test('sgd keeps no optimizer slots; a regression csv shape has one output', () => {
@@ -68,8 +69,9 @@ describe('estimateResources', () => {
 });
 
 describe('checkLimits', () => {
+  // No test split: these rows are derived as train = validation = half the samples.
   const moons = (model: string, training = '"batchSize": 32', dataset = '"samples": 240'): ExperimentSpec => specOf(
-    `{ "name": "m", "dataset": { "type": "moons", ${dataset}, "validationFraction": 0.5 }, "model": { ${model} },
+    `{ "name": "m", "dataset": { "type": "moons", ${dataset}, "validationFraction": 0.5, "testFraction": 0 }, "model": { ${model} },
        "training": { ${training} }, "sweep": { "rates": [0, 0.5] } }`);
 
   test('the examples pass the default limits', () => {

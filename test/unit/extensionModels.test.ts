@@ -114,9 +114,10 @@ describe('CSV export', () => {
     } as unknown as SweepRecord;
     const lines = sweepToCsv(record).split('\r\n');
     assert.deepEqual(lines, [
-      'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs',
-      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,1,0.5,0.75,0.4,,0.6,0.7,,,12',
-      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,2,0.25,,0.2,,0.5,,0.45,,11',
+      'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs,selected_epoch,test_loss,test_acc',
+      // No summary (a sweep stored before `selected`): the selected epoch from the epochs (best val_loss), no test figures.
+      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,1,0.5,0.75,0.4,,0.6,0.7,,,12,2,,',
+      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,2,0.25,,0.2,,0.5,,0.45,,11,2,,',
       '',
     ]);
   });

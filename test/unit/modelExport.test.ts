@@ -253,15 +253,25 @@ function record(id: string, rate: number, valLosses: number[], valAccs?: number[
 describe('the sweep\'s best model', () => {
   const spec = (extra: Record<string, unknown> = {}) => ({ sweep: { rates: [0, 0.5], objective: 'val_loss', strategy: 'grid', ...extra } }) as unknown as ExperimentSpec;
 
-  test('is the trial with the lowest val_loss at any epoch, at that epoch; ties keep the earlier trial; NaN never wins', () => {
+  test('is the best configuration\'s trial at its best epoch by val_loss; ties keep the earlier configuration; NaN never wins', () => {
+    // b's NaN makes it a diverged trial: it does not vote, so rate 0.5 is c alone (0.3), tied with rate 0 (a: 0.3).
     const trials = [record('a', 0, [0.5, 0.3, 0.4]), record('b', 0.5, [0.6, 0.31, NaN]), record('c', 0.5, [0.3, 0.9])];
-    assert.deepEqual(chooseBestModel(trials, spec()), { trialId: 'a', epoch: 2, objective: 'val_loss', value: 0.3 });
+    assert.deepEqual(chooseBestModel(trials, spec()),
+      { trialId: 'a', epoch: 2, objective: 'val_loss', value: 0.3, configuration: { rate: 0 }, seed: 1, select: 'best-epoch' });
     assert.deepEqual(chooseBestModel([record('n', 0, [NaN])], spec()), undefined);
   });
 
   test('with val_acc: the highest val_acc, its first epoch', () => {
     const trials = [record('a', 0, [0.5, 0.3], [0.7, 0.8]), record('b', 0.5, [0.6, 0.7, 0.8], [0.8, 0.9, 0.9])];
-    assert.deepEqual(chooseBestModel(trials, spec({ objective: 'val_acc' })), { trialId: 'b', epoch: 2, objective: 'val_acc', value: 0.9 });
+    assert.deepEqual(chooseBestModel(trials, spec({ objective: 'val_acc' })),
+      { trialId: 'b', epoch: 2, objective: 'val_acc', value: 0.9, configuration: { rate: 0.5 }, seed: 1, select: 'best-epoch' });
+  });
+
+  test('with select final-epoch: each trial counts at its last epoch', () => {
+    const trials = [record('a', 0, [0.2, 0.5]), record('b', 0.5, [0.4, 0.3])];
+    assert.deepEqual(chooseBestModel(trials, spec({ select: 'final-epoch' })),
+      { trialId: 'b', epoch: 2, objective: 'val_loss', value: 0.3, configuration: { rate: 0.5 }, seed: 1, select: 'final-epoch' });
+    assert.equal(chooseBestModel(trials, spec())?.trialId, 'a', 'by best epoch, a (0.2) wins');
   });
 
   test('hyperband: only trials trained to maxEpochs compete, as for the best rate', () => {
@@ -269,9 +279,12 @@ describe('the sweep\'s best model', () => {
     assert.equal(chooseBestModel(trials, spec({ strategy: 'hyperband', maxEpochs: 3 }))?.trialId, 'full');
   });
 
-  test('a failed trial (diverged or crashed: it saved no model) never wins; a cancelled one may', () => {
-    const trials = [record('ok', 0, [0.5]), record('crashed', 0.5, [0.1], undefined, 'failed'), record('stopped', 0.5, [0.4], undefined, 'cancelled')];
-    assert.equal(chooseBestModel(trials, spec())?.trialId, 'stopped');
+  test('failed, cancelled and interrupted trials never win: only finished trials vote', () => {
+    const trials = [
+      record('ok', 0, [0.5]), record('crashed', 0.5, [0.1], undefined, 'failed'), record('stopped', 0.5, [0.4], undefined, 'cancelled'),
+      record('killed', 0.5, [0.05], undefined, 'interrupted'),
+    ];
+    assert.equal(chooseBestModel(trials, spec())?.trialId, 'ok');
   });
 });
 

@@ -102,7 +102,7 @@ describe('parseSpec: valid specs', () => {
     assert.deepEqual(result.problems, []);
     assert.deepEqual(result.spec, {
       name: 'moons',
-      dataset: { type: 'moons', samples: 300, noise: 0.25, validationFraction: 0.5 },
+      dataset: { type: 'moons', samples: 300, noise: 0.25, validationFraction: 0.5, testFraction: 0.2 },
       model: { hidden: [256, 256], activation: 'relu', inputDropout: 0, dropoutStyle: 'inverted' },
       training: {
         epochs: 150, batchSize: 32, optimizer: 'adam', learningRate: 0.01, seed: 1,
@@ -110,7 +110,7 @@ describe('parseSpec: valid specs', () => {
       },
       sweep: {
         rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], repeats: 1,
-        strategy: 'grid', objective: 'val_loss', seed: 1, factor: 3, iterations: 1,
+        strategy: 'grid', objective: 'val_loss', select: 'best-epoch', seed: 1, factor: 3, iterations: 1,
       },
       evaluation: { mcSamples: 20 },
     } satisfies ExperimentSpec);
@@ -119,24 +119,26 @@ describe('parseSpec: valid specs', () => {
   test('a minimal spec gets every default', () => {
     assert.deepEqual(expectSpec(doc()), {
       name: 'm',
-      dataset: { type: 'moons', samples: 400, noise: 0.2, validationFraction: 0.3 },
+      dataset: { type: 'moons', samples: 400, noise: 0.2, validationFraction: 0.3, testFraction: 0.2 },
       model: { hidden: [8], activation: 'relu', inputDropout: 0, dropoutStyle: 'inverted' },
       training: { epochs: 50, batchSize: 32, optimizer: 'adam', learningRate: 0.001, seed: 0 },
-      sweep: { rates: [0, 0.5], repeats: 1, strategy: 'grid', objective: 'val_loss', seed: 0, factor: 3, iterations: 1 },
+      sweep: { rates: [0, 0.5], repeats: 1, strategy: 'grid', objective: 'val_loss', select: 'best-epoch', seed: 0, factor: 3, iterations: 1 },
       evaluation: { mcSamples: 0 },
     } satisfies ExperimentSpec);
   });
 
   test('each dataset type gets its own defaults', () => {
     const dataset = (d: Json) => expectSpec(doc((s) => { s.dataset = d; })).dataset;
-    assert.deepEqual(dataset({ type: 'circles' }), { type: 'circles', samples: 400, noise: 0.2, factor: 0.5, validationFraction: 0.3 });
+    assert.deepEqual(dataset({ type: 'circles' }), { type: 'circles', samples: 400, noise: 0.2, factor: 0.5, validationFraction: 0.3, testFraction: 0.2 });
     assert.deepEqual(dataset({ type: 'spirals' }),
-      { type: 'spirals', samples: 400, noise: 0.2, classes: 3, turns: 1.5, validationFraction: 0.3 });
-    assert.deepEqual(dataset({ type: 'mnist' }), { type: 'mnist', trainSamples: 1000, validationSamples: 1000 });
+      { type: 'spirals', samples: 400, noise: 0.2, classes: 3, turns: 1.5, validationFraction: 0.3, testFraction: 0.2 });
+    assert.deepEqual(dataset({ type: 'mnist' }), { type: 'mnist', trainSamples: 1000, validationSamples: 1000, testSamples: 1000 });
     assert.deepEqual(dataset({ type: 'csv', path: 'data/iris.csv', target: 'species' }),
-      { type: 'csv', path: 'data/iris.csv', target: 'species', task: 'classification', validationFraction: 0.2 });
-    assert.deepEqual(dataset({ type: 'mnist', trainSamples: 5000, validationSamples: 5000 }),
-      { type: 'mnist', trainSamples: 5000, validationSamples: 5000 });
+      { type: 'csv', path: 'data/iris.csv', target: 'species', task: 'classification', validationFraction: 0.2, testFraction: 0.2 });
+    assert.deepEqual(dataset({ type: 'mnist', trainSamples: 4000, validationSamples: 5000 }),
+      { type: 'mnist', trainSamples: 4000, validationSamples: 5000, testSamples: 1000 });
+    assert.deepEqual(dataset({ type: 'mnist', trainSamples: 5000, validationSamples: 5000, testSamples: 0 }),
+      { type: 'mnist', trainSamples: 5000, validationSamples: 5000, testSamples: 0 });
   });
 
   test('earlyStopping gets minDelta 0 and is absent when not given', () => {
@@ -414,6 +416,56 @@ describe('parseSpec: datasets', () => {
     });
     expectProblem(dataset({ type: 'mnist', trainSamples: 20000 }),
       { path: 'dataset.trainSamples', message: 'must be ≤ 9990, found 20000', at: ['20000'] });
+  });
+
+  test('mnist: the test split counts too, and the problem is on the last split field written', () => {
+    expectProblem(dataset({ type: 'mnist', trainSamples: 5000, validationSamples: 4000, testSamples: 1001 }), {
+      path: 'dataset.testSamples',
+      message: 'trainSamples + validationSamples + testSamples = 5000 + 4000 + 1001 = 10001, but the mnist package ships only 10000 digits',
+      at: ['1001'],
+    });
+    // testSamples left to its default: the message says so, on the field that was written.
+    expectProblem(dataset({ type: 'mnist', trainSamples: 5000, validationSamples: 5000 }), {
+      path: 'dataset.validationSamples',
+      message: 'trainSamples + validationSamples + testSamples = 5000 + 5000 + 1000 = 11000, but the mnist package ships only 10000 digits'
+        + ' (testSamples defaults to 1000: lower it, or set it to 0 to go without a test split)',
+      at: ['"validationSamples": 5000', '5000'],
+    });
+    expectProblem(dataset({ type: 'mnist', testSamples: 9981 }),
+      { path: 'dataset.testSamples', message: 'must be ≤ 9980, found 9981', at: ['9981'] });
+    expectProblem(dataset({ type: 'mnist', testSamples: -1 }),
+      { path: 'dataset.testSamples', message: 'must be ≥ 0, found -1', at: ['-1'] });
+  });
+
+  test('testFraction: 0 opts out with a warning; with validationFraction it must leave samples to train on', () => {
+    const optOut = expectProblem(dataset({ type: 'moons', testFraction: 0 }), {
+      path: 'dataset.testFraction', severity: 'warning', at: ['"testFraction": 0', '0'],
+      message: 'testFraction 0: no test split, so every figure reported is a validation figure, measured on the data that also chooses the epoch, the configuration and the model',
+    });
+    assert.ok(optOut);
+    assert.equal(expectSpec(dataset({ type: 'moons', testFraction: 0 })).dataset.type, 'moons');
+    expectProblem(dataset({ type: 'mnist', testSamples: 0 }),
+      { path: 'dataset.testSamples', severity: 'warning', at: ['"testSamples": 0', '0'], message: /^testSamples 0: no test split/ });
+    expectProblem(dataset({ type: 'circles', validationFraction: 0.4, testFraction: 0.6 }), {
+      path: 'dataset.testFraction', at: ['"testFraction": 0.6', '0.6'],
+      message: 'validationFraction + testFraction = 0.4 + 0.6 = 1 leaves no samples to train on; the two must add up to less than 1',
+    });
+    expectProblem(dataset({ type: 'csv', path: 'd.csv', target: 'y', validationFraction: 0.9 }), {
+      path: 'dataset.validationFraction', at: ['"validationFraction": 0.9', '0.9'],
+      message: 'validationFraction + testFraction = 0.9 + 0.2 = 1.1 leaves no samples to train on; the two must add up to less than 1 (testFraction defaults to 0.2)',
+    });
+    expectProblem(dataset({ type: 'spirals', testFraction: 1 }), { path: 'dataset.testFraction', message: 'must be < 1, found 1', at: ['1'] });
+    expectProblem(dataset({ type: 'moons', testFraction: -0.1 }), { path: 'dataset.testFraction', message: 'must be ≥ 0, found -0.1', at: ['-0.1'] });
+    expectProblem(dataset({ type: 'mnist', testFraction: 0.1 }),
+      { path: 'dataset.testFraction', message: /^unknown property "testFraction" for dataset type "mnist"/, at: ['"testFraction"'] });
+  });
+
+  test('sweep.select: best-epoch by default, or final-epoch; anything else is a positioned error', () => {
+    assert.equal(expectSpec(doc((s) => { s.sweep.select = 'final-epoch'; })).sweep.select, 'final-epoch');
+    expectProblem(doc((s) => { s.sweep.select = 'final'; }), {
+      path: 'sweep.select', at: ['"final"'],
+      message: 'unknown select rule "final" (allowed: "best-epoch", "final-epoch")',
+    });
   });
 
   test('csv: the path must be relative and stay inside the spec folder', () => {

@@ -13,11 +13,15 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import { loadDataset, type Dataset } from '../../src/engine/datasets';
-import { createRng } from '../../src/engine/random';
+import { createRng, permutation } from '../../src/engine/random';
 import { parseSpec } from '../../src/engine/spec/parse';
 import type { ExperimentSpec } from '../../src/core/spec';
 import { trainTrial, type PausedTrial } from '../../src/engine/train/loop';
 import type { EpochMetrics, TrialSummary } from '../../src/core/trial';
+import type { TrialRecord } from '../../src/core/records';
+import { exclusionOf, selectionSettingsOf } from '../../src/core/selection';
+import { bestRate, summarizeByRate, type RateSummary } from '../../src/core/summary';
+import { chooseBestModel } from '../../src/store/bestModel';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -222,10 +226,12 @@ describe('trainTrial', () => {
     assert.equal(epochs.length, summary.epochs);
     const losses = epochs.map((m) => m.val_loss);
     const argmin = losses.indexOf(Math.min(...losses)) + 1; // the first epoch reaching the minimum (minDelta 0)
-    assert.ok(summary.best);
-    assert.equal(summary.best.epoch, argmin);
-    assert.equal(summary.best.val_loss, losses[argmin - 1]);
-    assert.equal(summary.best.val_acc, epochs[argmin - 1].val_acc);
+    // The trial counts at that epoch (objective val_loss, select best-epoch), and a trial stopped early has
+    // finished: the test split is scored there, once.
+    assert.ok(summary.selected);
+    assert.deepEqual({ ...summary.selected, test: undefined }, { epoch: argmin, objective: 'val_loss', rule: 'best-epoch', value: losses[argmin - 1], test: undefined });
+    assert.ok(summary.selected.test && Number.isFinite(summary.selected.test.loss) && summary.selected.test.samples === 24);
+    assert.equal('best' in summary, false, 'the deprecated best is no longer written');
     // It stops at the patience-th epoch without an improvement, not later.
     assert.equal(summary.epochs, argmin + patience);
     assert.deepEqual(summary.final, epochs.at(-1));
@@ -242,11 +248,12 @@ describe('trainTrial', () => {
     assert.equal(r.epochs.length, 3);
     assert.deepEqual(r.summary.final, r.epochs[2]);
     assert.equal(r.summary.stoppedEarly, false);
+    assert.ok(r.summary.selected && r.summary.selected.test === undefined, 'a cancelled trial did not finish: no test figures');
 
-    // A cancel in the middle of epoch 4 discards that epoch too. 84 training rows in batches of 32 are 3 batches,
-    // so 4 polls per epoch: call 14 is the poll before epoch 4's second batch.
+    // A cancel in the middle of epoch 4 discards that epoch too. 60 training rows (120 samples − 36 validation − 24
+    // test) in batches of 32 are 2 batches, so 3 polls per epoch: call 11 is the poll before epoch 4's second batch.
     const batches = Math.ceil(dataset.train.count / spec.training.batchSize);
-    assert.equal(batches, 3);
+    assert.equal(batches, 2);
     const mid = await run(spec, dataset, 0.3, 1, ({ calls }) => calls >= 3 * (batches + 1) + 2);
     assert.equal(mid.summary.status, 'cancelled');
     assert.equal(mid.summary.epochs, 3);
@@ -271,6 +278,10 @@ describe('trainTrial', () => {
       assert.ok(!Number.isFinite(r.epochs.at(-1)!.loss), `seed ${seed}: last loss ${r.epochs.at(-1)!.loss}`);
       assert.ok(r.epochs.slice(0, -1).every((m) => Number.isFinite(m.loss)), 'it stops at the first non-finite loss');
       assert.match(r.summary.error ?? '', /diverged.*learningRate/);
+      // It counts nowhere: no selected epoch, and the summaries list it apart as diverged.
+      assert.equal(r.summary.selected, undefined);
+      const record: TrialRecord = { plan: { id: `rate-0_seed-${seed}`, rate: 0, seed, repeat: 0 }, status: r.summary.status, epochs: r.epochs, summary: r.summary };
+      assert.equal(exclusionOf(record, selectionSettingsOf(spec))?.reason, 'diverged');
     }
   });
 
@@ -300,7 +311,7 @@ describe('trainTrial', () => {
     const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, files: workspaceFiles(csvDir) });
     assert.equal(dataset.task, 'regression');
     assert.equal(dataset.featureCount, 2);
-    assert.equal(dataset.train.count + dataset.validation.count, 300);
+    assert.equal(dataset.train.count + dataset.validation.count + dataset.test.count, 300);
     // val_loss is the mean squared error; predicting the mean would score Var(y) (≈ 37). The noise floor is 0.01.
     const targetVariance = variance(dataset.validation.y);
     assert.ok(targetVariance > 20, `Var(y) = ${targetVariance}`);
@@ -357,7 +368,9 @@ describe('trainTrial: pause and resume (Hyperband promotions)', () => {
       // No restart: epoch 4 is near epoch 3, far below epoch 1.
       const [epoch1, epoch3, epoch4] = [all[0]!.loss, all[2]!.loss, all[3]!.loss];
       assert.ok(Math.abs(epoch4 - epoch3) < Math.abs(epoch1 - epoch4), `epoch 1 ${epoch1}, 3 ${epoch3}, 4 ${epoch4}`);
-      assert.deepEqual(resumed.best?.epoch !== undefined, true);
+      // Paused at a rung the trial has not finished: no test figures yet; at its last epoch it has them.
+      assert.ok(first.selected && first.selected.test === undefined);
+      assert.ok(resumed.selected?.test && resumed.selected.epoch >= 1 && resumed.selected.epoch <= 6);
     });
   }
 
@@ -389,5 +402,109 @@ describe('common random numbers', () => {
     // And only the masks: the same split and initial weights give the same deterministic score before training
     // diverges much — checked through equal validation set sizes and a loss difference far below the loss itself.
     assert.ok(Math.abs(a[0]!.val_loss - b[0]!.val_loss) < 0.2 * b[0]!.val_loss);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('the test split reports and decides nothing', () => {
+  type Kept = { epoch: number; weights: number[][] };
+  async function trial(spec: ExperimentSpec, dataset: Dataset, rate: number, seed: number): Promise<{ record: TrialRecord; kept?: Kept }> {
+    const epochs: EpochMetrics[] = [];
+    let kept: Kept | undefined;
+    const summary = await trainTrial({ spec, dataset, rate, seed }, {
+      onEpoch: (m) => epochs.push(m), isCancelled: () => false,
+      onModel: (model) => { kept = { epoch: model.epoch, weights: model.weights.map((w) => Array.from(w.values)) }; },
+    });
+    return { record: { plan: { id: `rate-${rate}_seed-${seed}`, rate, seed, repeat: seed - 1 }, status: summary.status, epochs, summary }, kept };
+  }
+  const stripDurations = (epochs: EpochMetrics[]) => epochs.map(({ durationMs: _, ...rest }) => rest);
+
+  test('permuting the test labels changes no selection (epochs, values, best configuration, best model), only the test figures', async () => {
+    // 200 samples: 60 validation, 40 test, 100 train. lr 0.05 for 15 epochs: val_loss bottoms out before the end for
+    // some trials, so best-epoch selection is not trivially the last epoch.
+    const spec = buildSpec({ dataset: { samples: 200 }, training: { epochs: 15, learningRate: 0.05 } });
+    const dataset = moons(spec);
+    assert.equal(dataset.test.count, 40);
+    const order = permutation(dataset.test.count, createRng(99));
+    const shuffled: Dataset = { ...dataset, test: { ...dataset.test, y: Float32Array.from(order, (row) => dataset.test.y[row]!) } };
+    const changed = dataset.test.y.filter((label, row) => label !== shuffled.test.y[row]).length;
+    assert.ok(changed >= 10, `the permutation moves ${changed} of 40 labels`);
+
+    const original: TrialRecord[] = [];
+    const permuted: TrialRecord[] = [];
+    for (const rate of [0, 0.5]) {
+      for (const seed of [1, 2]) {
+        const a = await trial(spec, dataset, rate, seed);
+        const b = await trial(spec, shuffled, rate, seed);
+        // Training and validation are untouched: the same curves, the same kept epoch and the same kept weights.
+        assert.deepEqual(stripDurations(b.record.epochs), stripDurations(a.record.epochs), `rate ${rate} seed ${seed}: epochs`);
+        assert.deepEqual(b.kept, a.kept, `rate ${rate} seed ${seed}: the kept (exported) weights`);
+        const { test: testA, ...selectedA } = a.record.summary!.selected!;
+        const { test: testB, ...selectedB } = b.record.summary!.selected!;
+        assert.deepEqual(selectedB, selectedA, `rate ${rate} seed ${seed}: the selected epoch and value`);
+        assert.equal(selectedA.epoch, a.kept!.epoch);
+        // Only what the test labels measure moves: the loss (and the accuracy, unless every moved label was as often
+        // right as wrong, which the loss would still show).
+        assert.ok(testA && testB && testA.samples === 40 && testB.samples === 40);
+        assert.ok(testA.acc !== undefined && testA.mc_loss !== undefined && testA.mc_acc !== undefined, 'accuracy and the MC figures (mcSamples 5)');
+        assert.notEqual(testB.loss, testA.loss, `rate ${rate} seed ${seed}: test loss`);
+        original.push(a.record);
+        permuted.push(b.record);
+      }
+    }
+    const selection = selectionSettingsOf(spec);
+    const [summaryA, summaryB] = [summarizeByRate(original, selection), summarizeByRate(permuted, selection)];
+    const choice = (rates: RateSummary[]) => rates.map((r) => ({ rate: r.rate, selected: r.selected, perSeed: r.perSeed.map(({ test: _, ...rest }) => rest) }));
+    assert.deepEqual(choice(summaryB), choice(summaryA), 'the same per-seed selected values');
+    assert.equal(bestRate(summaryB)?.rate, bestRate(summaryA)?.rate);
+    const modelA = chooseBestModel(original, spec);
+    const modelB = chooseBestModel(permuted, spec);
+    assert.ok(modelA && modelB);
+    assert.deepEqual({ ...modelB, test: undefined }, { ...modelA, test: undefined }, 'the same best model: configuration, trial, epoch, value');
+    assert.notDeepEqual(summaryB.map((r) => r.test!.loss.mean), summaryA.map((r) => r.test!.loss.mean), 'the reported test figures do move');
+  });
+
+  test('the test figures are the kept epoch\'s weights under the inference rule: scoring the validation rows as the test split gives its val_loss', async () => {
+    // Same rows, same weights, same deterministic rule: the "test" loss and accuracy must be the selected epoch's
+    // val_loss and val_acc, up to float32 summation order (the loop sums validation and test in the same chunks: exact).
+    const spec = buildSpec({ dataset: { samples: 200 }, training: { epochs: 10, learningRate: 0.05 }, evaluation: { mcSamples: 0 } });
+    const dataset = moons(spec);
+    const mirrored: Dataset = { ...dataset, test: dataset.validation };
+    for (const rate of [0, 0.5]) {
+      const { record } = await trial(spec, mirrored, rate, 3);
+      const selected = record.summary!.selected!;
+      const epoch = record.epochs[selected.epoch - 1]!;
+      assert.equal(selected.test?.loss, epoch.val_loss, `rate ${rate}: test loss at epoch ${selected.epoch}`);
+      assert.equal(selected.test?.acc, epoch.val_acc);
+      assert.equal(selected.test?.samples, dataset.validation.count);
+      assert.equal(selected.test?.mc_loss, undefined, 'mcSamples 0: no MC figures');
+    }
+  });
+
+  test('select final-epoch: the trial keeps, exports and scores its last epoch; best-epoch its best', async () => {
+    // lr 0.1 is high for adam on this net (as in the early stopping test): val_loss bottoms out early and rises.
+    const base = buildSpec({ training: { epochs: 12, learningRate: 0.1 } });
+    const finalSpec: ExperimentSpec = { ...base, sweep: { ...base.sweep, select: 'final-epoch' } };
+    const dataset = moons(base);
+    const best = await trial(base, dataset, 0.3, 1);
+    const last = await trial(finalSpec, dataset, 0.3, 1);
+    assert.deepEqual(stripDurations(last.record.epochs), stripDurations(best.record.epochs), 'the select rule does not change training');
+    const losses = best.record.epochs.map((m) => m.val_loss);
+    const argmin = losses.indexOf(Math.min(...losses)) + 1;
+    assert.ok(argmin < 12, `the best epoch (${argmin}) is not the last, so the two rules differ`);
+    const { test: lastTest, ...lastSelected } = last.record.summary!.selected!;
+    assert.deepEqual(lastSelected, { epoch: 12, objective: 'val_loss', rule: 'final-epoch', value: losses[11] });
+    assert.equal(last.kept?.epoch, 12, 'the exported weights are the last epoch\'s');
+    const { test: bestTest, ...bestSelected } = best.record.summary!.selected!;
+    assert.deepEqual(bestSelected, { epoch: argmin, objective: 'val_loss', rule: 'best-epoch', value: losses[argmin - 1] });
+    assert.equal(best.kept?.epoch, argmin);
+    // Each rule's test figures are scored on its own kept weights.
+    assert.ok(lastTest && bestTest);
+    assert.notEqual(lastTest.loss, bestTest.loss);
+    // The summaries rank by the selected values of that rule.
+    const [summary] = summarizeByRate([last.record], selectionSettingsOf(finalSpec));
+    assert.equal(summary!.selected.mean, losses[11]);
+    assert.deepEqual(summary!.perSeed, [{ seed: 1, trialId: 'rate-0.3_seed-1', epoch: 12, value: losses[11], test: lastTest }]);
   });
 });

@@ -1,11 +1,11 @@
 /**
  * A user's CSV file: a header row, numeric feature columns and one target column. The file must stay inside the
  * spec's folder (a spec shared with the workspace must not read arbitrary files). Features are standardized with
- * the train split's statistics only, so nothing about the validation rows leaks into training.
+ * the train split's statistics only, so nothing about the validation or test rows leaks into training.
  */
 import type { CsvDataset } from '../../core/spec';
 import { createRng, deriveSeed } from '../random';
-import { shuffleAndSplit, validationCount } from './split';
+import { shuffleAndSplit, splitCounts } from './split';
 import { DatasetError, type DataFiles, type Dataset, type DatasetErrorLocation, type Split } from './types';
 
 /** One CSV record with the 1-based line it starts on and the offset of that line in the text (BOM removed). */
@@ -282,9 +282,9 @@ export function loadCsv(spec: CsvDataset, seed: number, files: DataFiles): Datas
     targetDescription = 'regression';
   }
 
-  const validation = validationCount(rows.length, spec.validationFraction);
-  const splits = shuffleAndSplit(x, y, featureCount, validation, createRng(deriveSeed(deriveSeed(seed, 'dataset'), 'split')));
-  const inputStandardization = standardizeWithTrainStatistics(splits.train, [splits.validation], featureCount);
+  const counts = splitCounts(rows.length, spec.validationFraction, spec.testFraction);
+  const splits = shuffleAndSplit(x, y, featureCount, counts, createRng(deriveSeed(deriveSeed(seed, 'dataset'), 'split')));
+  const inputStandardization = standardizeWithTrainStatistics(splits.train, [splits.validation, splits.test], featureCount);
   return {
     description: `${file.split(/[\\/]/).pop()} (${rows.length} rows, ${featureCount} features, ${targetDescription})`,
     task: spec.task,

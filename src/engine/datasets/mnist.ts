@@ -55,30 +55,42 @@ function mnistDigits(files: DataFiles): MnistDigits {
   return cachedDigits;
 }
 
-/** A seeded shuffle of all digits; the first trainSamples train, the next validationSamples validate. */
+/**
+ * A seeded shuffle of all digits; the first trainSamples train, the next validationSamples validate, the next
+ * testSamples test: three disjoint sets of digits. Train and validation are the digits they were before test splits
+ * existed (same seed and sizes). testSamples absent (a spec stored before test splits) or 0: no test split.
+ */
 export function loadMnist(spec: MnistDataset, seed: number, files: DataFiles): Dataset {
   const digits = mnistDigits(files);
   const { trainSamples, validationSamples } = spec;
+  const testSamples = spec.testSamples ?? 0;
   if (!Number.isInteger(trainSamples) || !Number.isInteger(validationSamples) || trainSamples < 1 || validationSamples < 1) {
     throw new DatasetError(`mnist: trainSamples and validationSamples must be positive integers`);
   }
-  if (trainSamples + validationSamples > digits.count) {
+  if (!Number.isInteger(testSamples) || testSamples < 0) throw new DatasetError(`mnist: testSamples must be an integer ≥ 0`);
+  const total = trainSamples + validationSamples + testSamples;
+  if (total > digits.count) {
     throw new DatasetError(
-      `mnist: trainSamples + validationSamples = ${trainSamples + validationSamples}, but only ${digits.count} digits are available`,
+      `mnist: trainSamples + validationSamples + testSamples = ${total}, but only ${digits.count} digits are available`,
     );
   }
-  const order = permutation(digits.count, createRng(deriveSeed(deriveSeed(seed, 'dataset'), 'split')));
+  const order = mnistSplitOrder(digits.count, seed);
+  const rows = (start: number, count: number) => gatherRows(digits.pixels, digits.labels, MNIST_PIXELS, order.subarray(start, start + count));
   return {
-    description: `mnist (${trainSamples} train, ${validationSamples} validation)`,
+    description: `mnist (${trainSamples} train, ${validationSamples} validation, ${testSamples} test)`,
     task: 'classification',
     featureCount: MNIST_PIXELS,
     classCount: MNIST_CLASSES,
-    train: gatherRows(digits.pixels, digits.labels, MNIST_PIXELS, order.subarray(0, trainSamples)),
-    validation: gatherRows(
-      digits.pixels,
-      digits.labels,
-      MNIST_PIXELS,
-      order.subarray(trainSamples, trainSamples + validationSamples),
-    ),
+    train: rows(0, trainSamples),
+    validation: rows(trainSamples, validationSamples),
+    test: rows(trainSamples + validationSamples, testSamples),
   };
+}
+
+/**
+ * The order the splits take the digits in, as indices into the package's digits (grouped by digit 0…9): train is
+ * [0, trainSamples), validation the next validationSamples, test the next testSamples.
+ */
+export function mnistSplitOrder(count: number, seed: number): Uint32Array {
+  return permutation(count, createRng(deriveSeed(deriveSeed(seed, 'dataset'), 'split')));
 }

@@ -6,7 +6,7 @@
  */
 import type { CirclesDataset, MoonsDataset, SpiralsDataset } from '../../core/spec';
 import { createRng, deriveSeed } from '../random';
-import { shuffleAndSplit, validationCount } from './split';
+import { shuffleAndSplit, splitCounts } from './split';
 import { DatasetError, type Dataset } from './types';
 
 /** Where a spiral arm starts; > 0 so that the arms do not all begin at the same point. */
@@ -34,14 +34,14 @@ function buildTwoDimensional(
   samples: number,
   classes: number,
   noise: number,
-  validationFraction: number,
+  fractions: { validationFraction: number; testFraction?: number },
   seed: number,
   pointOnCurve: PointOnCurve,
 ): Dataset {
   if (!Number.isInteger(samples) || samples < Math.max(2, classes)) {
     throw new DatasetError(`${name}: need at least ${Math.max(2, classes)} samples, got ${samples}`);
   }
-  const validation = validationCount(samples, validationFraction);
+  const counts = splitCounts(samples, fractions.validationFraction, fractions.testFraction);
   const dataSeed = deriveSeed(seed, 'dataset');
   const noiseRng = createRng(deriveSeed(dataSeed, 'noise'));
   const x = new Float32Array(samples * 2);
@@ -56,7 +56,7 @@ function buildTwoDimensional(
       y[row] = classIndex;
     }
   });
-  const splits = shuffleAndSplit(x, y, 2, validation, createRng(deriveSeed(dataSeed, 'split')));
+  const splits = shuffleAndSplit(x, y, 2, counts, createRng(deriveSeed(dataSeed, 'split')));
   return { description, task: 'classification', featureCount: 2, classCount: classes, ...splits };
 }
 
@@ -67,7 +67,7 @@ export function makeMoons(spec: MoonsDataset, seed: number): Dataset {
     spec.samples,
     2,
     spec.noise,
-    spec.validationFraction,
+    spec,
     seed,
     (classIndex, i, count) => {
       const t = linspaceAt(0, Math.PI, count, i, true);
@@ -84,7 +84,7 @@ export function makeCircles(spec: CirclesDataset, seed: number): Dataset {
     spec.samples,
     2,
     spec.noise,
-    spec.validationFraction,
+    spec,
     seed,
     (classIndex, i, count) => {
       // Without the endpoint, as scikit-learn does: 2π would repeat the point at 0.
@@ -102,7 +102,7 @@ export function makeSpirals(spec: SpiralsDataset, seed: number): Dataset {
     spec.samples,
     spec.classes,
     spec.noise,
-    spec.validationFraction,
+    spec,
     seed,
     (classIndex, i, count) => {
       const progress = linspaceAt(0, 1, count, i, true);

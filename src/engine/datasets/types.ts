@@ -16,7 +16,10 @@ export interface Dataset {
   /** Number of classes for classification; 1 for regression. */
   classCount: number;
   train: Split;
+  /** Chooses: the epoch a trial keeps, the configuration, the published model. */
   validation: Split;
+  /** Reports: scored once per finished trial on the weights it keeps, never read by a choice. Count 0: no test split. */
+  test: Split;
   /** Classification: the name of each class index, when the data names them (CSV target values). */
   classNames?: string[];
   /** The feature names, when the data has them (CSV header). */

@@ -3,7 +3,7 @@
  * parameter count exactly, the memory as an estimate of the float32 tensors the training loop holds at its peak,
  * plus the trainer's runtime. The limits refuse a spec on these numbers; the runner also watches the real RSS.
  */
-import { validationCount } from '../datasets/split';
+import { splitCounts } from '../datasets/split';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../datasets/mnist';
 import type { Dataset } from '../datasets/types';
 import type { ExperimentSpec, OptimizerName } from '../../core/spec';
@@ -15,6 +15,8 @@ export interface DatasetShape {
   outputUnits: number;
   trainRows: number;
   validationRows: number;
+  /** The test split, scored once at the end of a trial; absent or 0 without one. */
+  testRows?: number;
 }
 
 const MIB = 2 ** 20;
@@ -60,12 +62,17 @@ export function specDatasetShape(spec: ExperimentSpec): DatasetShape | undefined
     case 'moons':
     case 'circles':
     case 'spirals': {
-      const validationRows = validationCount(dataset.samples, dataset.validationFraction);
+      const { train, validation, test } = splitCounts(dataset.samples, dataset.validationFraction, dataset.testFraction);
       const outputUnits = dataset.type === 'spirals' ? dataset.classes : 2;
-      return { featureCount: 2, outputUnits, trainRows: dataset.samples - validationRows, validationRows };
+      return { featureCount: 2, outputUnits, trainRows: train, validationRows: validation, ...(test > 0 ? { testRows: test } : {}) };
     }
-    case 'mnist':
-      return { featureCount: MNIST_PIXELS, outputUnits: MNIST_CLASSES, trainRows: dataset.trainSamples, validationRows: dataset.validationSamples };
+    case 'mnist': {
+      const testRows = dataset.testSamples ?? 0;
+      return {
+        featureCount: MNIST_PIXELS, outputUnits: MNIST_CLASSES, trainRows: dataset.trainSamples, validationRows: dataset.validationSamples,
+        ...(testRows > 0 ? { testRows } : {}),
+      };
+    }
     case 'csv':
       return undefined;
   }
@@ -77,6 +84,7 @@ export function loadedDatasetShape(dataset: Dataset): DatasetShape {
     outputUnits: dataset.task === 'classification' ? dataset.classCount : 1,
     trainRows: dataset.train.count,
     validationRows: dataset.validation.count,
+    ...(dataset.test.count > 0 ? { testRows: dataset.test.count } : {}),
   };
 }
 
@@ -102,12 +110,13 @@ export function estimateResources(spec: ExperimentSpec, shape: DatasetShape): Re
   for (let i = 0; i + 1 < sizes.length; i++) parameters += sizes[i]! * sizes[i + 1]! + sizes[i + 1]!;
   const units = sizes.reduce((sum, size) => sum + size, 0);
   const batch = Math.min(spec.training.batchSize, shape.trainRows);
-  const scoredRows = Math.max(shape.trainRows, shape.validationRows * Math.max(1, spec.evaluation.mcSamples));
+  const passes = Math.max(1, spec.evaluation.mcSamples);
+  const scoredRows = Math.max(shape.trainRows, shape.validationRows * passes, (shape.testRows ?? 0) * passes);
   const bytes = {
     parameters: FLOAT_BYTES * parameters * (2 + OPTIMIZER_SLOTS[spec.training.optimizer]),
     training: FLOAT_BYTES * batch * units * TRAINING_COPIES,
     evaluation: FLOAT_BYTES * scoredRows * units * EVALUATION_COPIES,
-    data: FLOAT_BYTES * (shape.trainRows + shape.validationRows) * (shape.featureCount + shape.outputUnits) * DATA_COPIES,
+    data: FLOAT_BYTES * (shape.trainRows + shape.validationRows + (shape.testRows ?? 0)) * (shape.featureCount + shape.outputUnits) * DATA_COPIES,
     runtime: TRAINER_RUNTIME_BYTES,
   };
   const total = bytes.parameters + bytes.training + bytes.evaluation + bytes.data + bytes.runtime;

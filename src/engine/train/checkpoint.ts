@@ -21,7 +21,7 @@ interface CheckpointJson extends Omit<PausedTrial, 'variables' | 'optimizer' | '
   format: typeof checkpointFormat;
   variables: TensorEntry[];
   optimizer: TensorEntry[];
-  /** The best epoch's weights by the objective (what the trial exports), after the optimizer's in the .bin. */
+  /** The selected epoch's weights (what the trial exports: sweep.select by the objective), after the optimizer's in the .bin. */
   bestModel?: Omit<NonNullable<PausedTrial['bestModel']>, 'variables'> & { variables: TensorEntry[] };
 }
 

@@ -4,13 +4,15 @@
  * metrics are read back together.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BestEpoch, EpochMetrics, TrialSummary } from '../../core/trial';
+import type { BestEpoch, EpochMetrics, SelectedEpoch, TestMetrics, TrialSummary } from '../../core/trial';
 import type { Dataset, Split } from '../datasets/types';
 import { createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp, type MlpConfig } from '../model/mlp';
 import { createRng, deriveSeed, permutation, type RngState } from '../random';
 import type { ExperimentSpec, OptimizerName } from '../../core/spec';
 import { correctCount, disposeTargets, lossSum, makeTargets, monteCarloScores, sliceTargets, type Targets } from './metrics';
 import { improves, objectiveValue } from '../../core/objective';
+import { selectRuleOf } from '../../core/selection';
+import { maxTrialEpochs } from '../sweep/plan';
 
 export interface TrialInput {
   spec: ExperimentSpec;
@@ -43,17 +45,19 @@ export interface TrialCallbacks {
   onPause?(state: PausedTrial): void | Promise<void>;
   /**
    * Called when a trial ends with at least one epoch (completed, stopped early or cancelled, not failed), with the
-   * weights of its best epoch by the sweep objective. Omit it and they are not read back.
+   * weights of its selected epoch (sweep.select by the objective). Omit it and they are not read back.
    */
   onModel?(model: TrainedModel): void | Promise<void>;
 }
 
 /**
- * The weights a trial exports: those of its best epoch by the sweep objective, not the last epoch's. The sweep
- * ranks trials by their best epoch (the early-stopping optimum), so the model it hands out is the one that earned
- * that rank, and its metrics are the ones reported; keras-tuner's get_best_models does the same (its
- * SaveBestEpoch callback), and Keras's EarlyStopping(restore_best_weights=True). Keeping them costs one
- * reference-counted clone of each variable per improving epoch, no copy and no host read-back until the end.
+ * The weights a trial keeps and exports: those of its selected epoch. With sweep.select `best-epoch` (the default)
+ * its best epoch by the sweep objective, not the last epoch's: the sweep ranks trials by their best epoch (the
+ * early-stopping optimum), so the model it hands out is the one that earned that rank, and its metrics are the ones
+ * reported; keras-tuner's get_best_models does the same (its SaveBestEpoch callback), and Keras's
+ * EarlyStopping(restore_best_weights=True). With `final-epoch`, the last epoch's. Keeping them costs one
+ * reference-counted clone of each variable per kept epoch, no copy and no host read-back until the end. The test
+ * split is scored on these weights, once, when the trial finishes.
  */
 export interface TrainedModel {
   config: MlpConfig;
@@ -82,9 +86,10 @@ export interface PausedTrial {
   /** tf.Optimizer.getWeights(): the iteration count, then the slots (Adam's m and v, RMSProp's accumulators). */
   optimizer: SavedTensor[];
   rng: { batches: RngState; trainingMasks: Record<number, RngState>; evaluationMasks: Record<number, RngState> };
+  /** Early stopping's state: its last improving epoch by val_loss (more than minDelta), and the epochs since. */
   best?: BestEpoch;
   epochsSinceBest: number;
-  /** The best epoch so far by the sweep objective and its weights (what onModel will export). */
+  /** The selected epoch so far (sweep.select by the objective) and its weights: what onModel will export. */
   bestModel?: { epoch: number; metrics: EpochMetrics; variables: SavedTensor[] };
   /** Training time of the segments before, so the summary's duration covers the whole trial. */
   durationMs: number;
@@ -212,7 +217,7 @@ function saveWeights(weights: tf.Tensor[]): Promise<SavedTensor[]> {
   return Promise.all(weights.map((weight, index) => saveTensor(`weight/${index}`, weight)));
 }
 
-/** The best epoch so far by the objective, its weights held on the device. */
+/** The epoch kept so far (sweep.select: the best by the objective, or the last), its weights held on the device. */
 interface BestSnapshot {
   epoch: number;
   metrics: EpochMetrics;
@@ -260,6 +265,7 @@ async function fitEpochs(
 ): Promise<TrialSummary> {
   const { spec, dataset, seed, resumeFrom } = input;
   const objective = spec.sweep.objective;
+  const select = selectRuleOf(spec);
   const started = Date.now();
   const classification = dataset.task === 'classification';
   const batchOrder = createRng(deriveSeed(seed, 'batches'), resumeFrom?.rng.batches);
@@ -273,7 +279,7 @@ async function fitEpochs(
   const mcSamples = spec.evaluation.mcSamples;
 
   let final: EpochMetrics | undefined;
-  let best: TrialSummary['best'] = resumeFrom?.best;
+  let best: BestEpoch | undefined = resumeFrom?.best;
   let epochsSinceBest = resumeFrom?.epochsSinceBest ?? 0;
   let status: TrialSummary['status'] = 'completed';
   let stoppedEarly = false;
@@ -347,11 +353,15 @@ async function fitEpochs(
     final = metrics;
     callbacks.onEpoch(metrics);
     const kept = bestSnapshot.get();
-    if (improves(objective, objectiveValue(metrics, objective), kept && objectiveValue(kept.metrics, objective))) bestSnapshot.keep(epoch, metrics);
+    if (select === 'final-epoch' || improves(objective, objectiveValue(metrics, objective), kept && objectiveValue(kept.metrics, objective))) {
+      bestSnapshot.keep(epoch, metrics);
+    }
 
-    if (!Number.isFinite(metrics.loss)) {
+    // A non-finite loss on any split ends the trial as diverged (core/selection.ts then keeps it from every vote).
+    const nonFinite = (['loss', 'train_loss', 'val_loss'] as const).find((name) => !Number.isFinite(metrics[name]));
+    if (nonFinite) {
       status = 'failed';
-      error = `training diverged: the loss is ${metrics.loss} at epoch ${epoch} (try a smaller learningRate)`;
+      error = `training diverged: the ${nonFinite === 'loss' ? 'loss' : nonFinite} is ${metrics[nonFinite]} at epoch ${epoch} (try a smaller learningRate)`;
       break;
     }
     const minDelta = earlyStopping?.minDelta ?? 0;
@@ -373,18 +383,56 @@ async function fitEpochs(
     }, bestSnapshot.get()));
   }
   const kept = bestSnapshot.get();
+  // Finished: trained to its full length or stopped early (not paused at a Hyperband rung, not cancelled or failed).
+  const finished = status === 'completed' && final !== undefined && (stoppedEarly || final.epoch >= maxTrialEpochs(spec));
+  const test = finished && kept && dataset.test.count > 0 ? await scoreTest(input, mlp, kept.weights) : undefined;
   if (status !== 'failed' && kept && callbacks.onModel) {
     await callbacks.onModel({ config: mlp.config, epoch: kept.epoch, metrics: kept.metrics, weights: await saveWeights(kept.weights) });
   }
+  // A failed (diverged) trial counts nowhere, so it reports no selected epoch.
+  const keptValue = status !== 'failed' && kept ? objectiveValue(kept.metrics, objective) : undefined;
+  const selected: SelectedEpoch | undefined = kept && keptValue !== undefined
+    ? { epoch: kept.epoch, objective, rule: select, value: keptValue, ...(test ? { test } : {}) } : undefined;
   return {
     status,
     epochs: final?.epoch ?? resumeFrom?.epoch ?? 0,
     stoppedEarly,
     durationMs,
     ...(final ? { final } : {}),
-    ...(best ? { best } : {}),
+    ...(selected ? { selected } : {}),
     ...(error ? { error } : {}),
   };
+}
+
+/**
+ * The test split scored once, on the kept weights (written into the model, which the trial no longer trains): the
+ * deterministic inference rule, and Monte-Carlo dropout with evaluation.mcSamples passes drawn from their own mask
+ * stream. Called only when the trial has finished, after every choice was made; nothing reads it back into one.
+ */
+async function scoreTest(input: TrialInput, mlp: Mlp, weights: tf.Tensor[]): Promise<TestMetrics> {
+  const { dataset, spec, seed } = input;
+  mlp.variables.forEach((variable, index) => variable.assign(weights[index]!));
+  const test = toDevice(dataset.test, dataset);
+  try {
+    const mcSamples = spec.evaluation.mcSamples;
+    const masks: DropoutMode = { kind: 'sampled', stream: maskStreams(deriveSeed(seed, 'mc-test')) };
+    const scores = tf.tidy(() => tf.concat([
+      scoreSplit(mlp, test, { kind: 'deterministic' }, 1),
+      mcSamples > 0 ? scoreSplit(mlp, test, masks, mcSamples) : tf.zeros([3]),
+    ]));
+    const [loss, correct, , mcLoss, mcCorrect] = await scores.data();
+    scores.dispose();
+    const classification = dataset.task === 'classification';
+    const count = test.count;
+    return {
+      loss: loss / count,
+      ...(classification ? { acc: correct / count } : {}),
+      ...(mcSamples > 0 ? { mc_loss: mcLoss / count, ...(classification ? { mc_acc: mcCorrect / count } : {}) } : {}),
+      samples: count,
+    };
+  } finally {
+    disposeSplit(test);
+  }
 }
 
 function yieldToEventLoop(): Promise<void> {
