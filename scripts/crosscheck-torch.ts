@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { meanStd } from '../src/core/summary';
+import { meanStd } from '../src/core/statistics';
 import { loadDataset } from '../src/engine/datasets';
 import { parseSpec } from '../src/engine/spec/parse';
 import { loadSweep } from '../src/store/reader';

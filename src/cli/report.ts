@@ -1,10 +1,13 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
 import { taskOf, type ExperimentSpec, type SweepObjective, type SweepSelect, type SweepStrategy } from '../core/spec';
-import { configOf, sameConfig, searchesInputRate } from '../core/dropoutConfig';
+import { configKey, configOf, searchesInputRate } from '../core/dropoutConfig';
 import type { BackendInfo } from '../core/backend';
 import type { Rung, SelectedEpoch } from '../core/trial';
 import { bestModelDir } from '../store/layout';
-import { epochsUsed, explainBest, objectiveOf, summarizeSweepTrials, sweepSettings, type BestRateExplanation, type MeanStd, type RateSummary } from '../core/summary';
+import type { MeanStd } from '../core/statistics';
+import { epochsUsed, objectiveOf, summarizeSweepTrials, sweepSettings, type RateSummary } from '../core/summary';
+import { verdictOfSweep } from '../core/sweepVerdict';
+import type { Verdict } from '../core/verdict';
 import { excludedTrials, exclusionOf, selectedOf, selectionSettingsOf, testSplitOf, type ExcludedTrial, type TestSplitInfo } from '../core/selection';
 import type { BestModelChoice, SweepRecord } from '../core/records';
 
@@ -66,22 +69,25 @@ export interface JsonSummary {
     objective: MeanStd;
     /** The test figures at the selected epochs, over the seeds that have them. */
     test?: RateSummary['test'];
-    /** "rate 0.3: val_loss 0.214 ± 0.011 over 3 seeds", with a note when the runner-up is within seed noise. */
+    /** The verdict's sentence (same as `verdict.text`). */
     explanation: string;
-    runnerUp?: BestRateExplanation['runnerUp'];
-    /** Welch's t-test at 5% against the runner-up; absent when either has a single seed. */
-    distinguishableFromRunnerUp?: boolean;
   };
+  /**
+   * The one verdict (core/sweepVerdict.ts), as the panel, side view and CodeLens show it: the best configuration by
+   * validation, its test figures, and its comparisons with every other configuration (paired over seeds when they
+   * share seeds; Welch otherwise), `distinguishable` only when the best beats each of them at 95%.
+   */
+  verdict: Verdict;
 }
 
-function ratesOf(record: SweepRecord): { rates: RateSummary[]; explanation?: BestRateExplanation } {
+function ratesOf(record: SweepRecord): { rates: RateSummary[]; verdict: Verdict } {
   const rates = summarizeSweepTrials(record.trials, record.manifest.spec);
-  return { rates, explanation: explainBest(rates, sweepSettings(record.manifest.spec).objective) };
+  return { rates, verdict: verdictOfSweep(record.trials, record.manifest.spec, rates) };
 }
 
 export function jsonSummary(record: SweepRecord): JsonSummary {
-  const { rates, explanation } = ratesOf(record);
-  const best = explanation && rates.find((rate) => sameConfig(rate, explanation));
+  const { rates, verdict } = ratesOf(record);
+  const best = rates.find((rate) => configKey(rate) === verdict.best);
   const { inputRates } = record.manifest.spec.sweep ?? {};
   const selection = selectionSettingsOf(record.manifest.spec);
   const { objective } = selection;
@@ -126,14 +132,13 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
       };
     }),
     rates,
-    ...(best && explanation ? {
+    ...(best ? {
       best: {
-        ...configOf(best), seeds: best.seeds, ...objectiveNamed(objective, explanation.value),
-        objective: explanation.value, ...(best.test ? { test: best.test } : {}), explanation: explanation.text,
-        ...(explanation.runnerUp ? { runnerUp: explanation.runnerUp } : {}),
-        ...(explanation.distinguishable !== undefined ? { distinguishableFromRunnerUp: explanation.distinguishable } : {}),
+        ...configOf(best), seeds: best.seeds, ...objectiveNamed(objective, objectiveOf(best, objective)!),
+        objective: objectiveOf(best, objective)!, ...(best.test ? { test: best.test } : {}), explanation: verdict.text,
       },
     } : {}),
+    verdict,
   };
 }
 
@@ -160,7 +165,7 @@ const interval = (value: MeanStd | undefined): string => (value?.ci95 ? `[${numb
  * and the best configuration in words.
  */
 export function rateTable(record: SweepRecord): string {
-  const { rates, explanation } = ratesOf(record);
+  const { rates, verdict } = ratesOf(record);
   const { strategy, objective } = sweepSettings(record.manifest.spec);
   const selection = selectionSettingsOf(record.manifest.spec);
   const classification = taskOf(record.manifest.spec.dataset) === 'classification';
@@ -177,7 +182,7 @@ export function rateTable(record: SweepRecord): string {
     ...(withSelected ? [withStd(objectiveOf(rate, objective))] : []), ...(withSeeds ? [interval(objectiveOf(rate, objective))] : []),
     withStd(rate.test?.loss), ...(classification ? [withStd(rate.test?.acc)] : []), withStd(rate.finalLoss),
     withStd(rate.finalTrainLoss), withStd(rate.finalValLoss), withStd(rate.gap), withStd(rate.valAcc), withStd(rate.mcValLoss),
-    withStd(rate.mcEntropy), explanation && sameConfig(rate, explanation) ? '◀ best' : '',
+    withStd(rate.mcEntropy), configKey(rate) === verdict.best ? (verdict.distinguishable ? '◀ best' : '◀ best (not distinguishable)') : '',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]): string => cells.map((cell, column) => cell.padStart(widths[column])).join('  ').trimEnd();
@@ -198,7 +203,7 @@ export function rateTable(record: SweepRecord): string {
   }
   const { warning } = testSplitOf(record.manifest.spec);
   if (warning) sweepLines.push(`warning: ${warning}`);
-  if (explanation) sweepLines.push(`best: ${explanation.text}`);
+  if (verdict.best) sweepLines.push(`verdict: ${verdict.text}`);
   return [line(header), ...rows.map(line), '', ...sweepLines, '', ...notes].join('\n');
 }
 

@@ -10,6 +10,7 @@
  */
 import type { BackendInfo } from './backend';
 import type { DropoutConfig } from './dropoutConfig';
+import type { Verdict } from './verdict';
 import type { EpochMetrics, Rung, SweepStatus, TestMetrics, TrialPlan, TrialState, TrialSummary } from './trial';
 import type { ExperimentSpec, SweepObjective, SweepSelect, SweepStrategy } from './spec';
 
@@ -42,6 +43,8 @@ export interface SweepManifest {
    * its mean best val_loss and (newer sweeps) that objective value.
    */
   best?: BestOfSweep;
+  /** Written when the sweep ends: the verdict (core/sweepVerdict.ts) as the CLI, the panel and the CodeLens say it. */
+  verdict?: StoredVerdict;
   /** Written when the sweep ends: the trial whose selected epoch is in `best-model/`, of the `best` configuration (see store/bestModel.ts). */
   bestModel?: BestModelChoice;
   /** spec.sweep.strategy, for readers that list sweeps without reading specs; absent in sweeps before it existed. */
@@ -121,5 +124,10 @@ export interface SweepListItem {
   trialCount: number;
   /** The best configuration by the sweep's objective, when any trial has epochs. */
   best?: BestOfSweep;
+  /** The sweep's verdict, when it ended with one. */
+  verdict?: StoredVerdict;
 }
+
+/** What a finished sweep keeps of its verdict: enough for a history line or a CodeLens without reading its trials. */
+export type StoredVerdict = Pick<Verdict, 'text' | 'lens' | 'distinguishable' | 'seeds'> & { best?: string };
 

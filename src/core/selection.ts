@@ -119,7 +119,10 @@ export interface TestSplitInfo {
   warning?: string;
 }
 
-export function testSplitOf(spec: ExperimentSpec): TestSplitInfo {
+/** What of a spec's dataset the test split is read from: a stored spec's, or a live view's snapshot of it. */
+export type TestSplitSpec = { dataset: { type: ExperimentSpec['dataset']['type']; testFraction?: number; testSamples?: number } };
+
+export function testSplitOf(spec: TestSplitSpec): TestSplitInfo {
   const dataset = spec.dataset;
   const size = dataset.type === 'mnist' ? dataset.testSamples : dataset.testFraction;
   const field = dataset.type === 'mnist' ? 'testSamples' : 'testFraction';

@@ -8,44 +8,10 @@
  * figures measured at those epochs.
  */
 import type { ExperimentSpec, SweepObjective, SweepSelect, SweepSpec, SweepStrategy } from './spec';
-import { compareConfigs, configKey, configLabel, configOf, type DropoutConfig } from './dropoutConfig';
+import { compareConfigs, configKey, configOf, type DropoutConfig } from './dropoutConfig';
 import { exclusionOf, selectedOf, selectionSettingsOf, votingTrials, type SelectionSettings, type TrialOutcomeInput } from './selection';
+import { meanStd, type MeanStd } from './statistics';
 import type { TestMetrics } from './trial';
-
-export interface MeanStd {
-  mean: number;
-  /** Sample standard deviation over seeds (n − 1); 0 for a single seed. */
-  std: number;
-  n: number;
-  /** 95% Student-t confidence interval of the mean, mean ± t(0.975, n − 1)·std/√n; only when n > 1. */
-  ci95?: { low: number; high: number };
-}
-
-/**
- * Two-sided 95% quantiles t(0.975, df) of Student's t distribution, df = 1…30, then 40, 60, 120 and ∞ (the normal
- * 1.960). Values as printed in the standard tables, e.g. the NIST/SEMATECH e-Handbook of Statistical Methods,
- * section 1.3.6.7.2 "Critical values of the Student's t distribution" (column 0.025 upper tail).
- */
-const T_975: ReadonlyArray<readonly [df: number, t: number]> = [
-  [1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [6, 2.447], [7, 2.365], [8, 2.306], [9, 2.262], [10, 2.228],
-  [11, 2.201], [12, 2.179], [13, 2.160], [14, 2.145], [15, 2.131], [16, 2.120], [17, 2.110], [18, 2.101], [19, 2.093], [20, 2.086],
-  [21, 2.080], [22, 2.074], [23, 2.069], [24, 2.064], [25, 2.060], [26, 2.056], [27, 2.052], [28, 2.048], [29, 2.045], [30, 2.042],
-  [40, 2.021], [60, 2.000], [120, 1.980], [Infinity, 1.960],
-];
-
-/**
- * t(0.975, df) for df ≥ 1, fractional df included (Welch). Between tabulated values it takes the next lower df,
- * whose quantile is larger: intervals come out slightly wide and tests slightly strict, never the other way.
- */
-export function tQuantile975(df: number): number {
-  if (!(df >= 1)) return NaN;
-  let quantile = T_975[0]![1];
-  for (const [tableDf, t] of T_975) {
-    if (tableDf <= df) quantile = t;
-    else break;
-  }
-  return quantile;
-}
 
 /** One seed's trial of a configuration, at its selected epoch: what paired comparisons over seeds are made of. */
 export interface SeedResult {
@@ -85,36 +51,13 @@ export interface RateSummary extends DropoutConfig {
   mcEntropy?: MeanStd;
 }
 
-export function meanStd(values: number[]): MeanStd {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, std: NaN, n };
-  const mean = values.reduce((sum, value) => sum + value, 0) / n;
-  const variance = n > 1 ? values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (n - 1) : 0;
-  const std = Math.sqrt(variance);
-  if (n < 2) return { mean, std, n };
-  const halfWidth = tQuantile975(n - 1) * std / Math.sqrt(n);
-  return { mean, std, n, ci95: { low: mean - halfWidth, high: mean + halfWidth } };
-}
-
-/**
- * Welch's two-sample t-test (unequal variances), two-sided at 5%: whether two rates' means differ by more than
- * seed noise explains. Welch rather than "the intervals do not overlap", which is far stricter than a 5% test.
- * Undefined when either side has a single seed: there is no estimate of the noise.
- */
-export function welchDistinguishable(a: MeanStd, b: MeanStd): boolean | undefined {
-  if (a.n < 2 || b.n < 2 || !Number.isFinite(a.mean) || !Number.isFinite(b.mean)) return undefined;
-  const va = a.std ** 2 / a.n;
-  const vb = b.std ** 2 / b.n;
-  if (va + vb === 0) return a.mean !== b.mean;
-  const t = Math.abs(a.mean - b.mean) / Math.sqrt(va + vb);
-  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
-  return t > tQuantile975(df);
-}
-
 function optionalMeanStd(values: (number | undefined)[]): MeanStd | undefined {
   const present = values.filter((value): value is number => value !== undefined && value !== null);
   return present.length ? meanStd(present) : undefined;
 }
+
+/** What of a spec's sweep the summaries read: a stored spec's, or a live view's snapshot of it. */
+export type SummarySweepSpec = Pick<SweepSpec, 'strategy' | 'maxEpochs'> & { objective?: SweepObjective; select?: SweepSelect };
 
 /** What a summary reads of a trial: stored records and the webviews' live snapshots both fit. */
 export type SummarizedTrial = TrialOutcomeInput;
@@ -194,43 +137,12 @@ export function bestRate(rates: readonly RateSummary[], objective: SweepObjectiv
   return rankRates(rates, objective)[0];
 }
 
-export interface BestRateExplanation extends DropoutConfig {
-  objective: SweepObjective;
-  value: MeanStd;
-  /** e.g. "rate 0.3: val_loss 0.214 ± 0.011 over 3 seeds" (± one sample std), "input rate 0.1, rate 0.3: …". */
-  text: string;
-  runnerUp?: DropoutConfig & { value: MeanStd };
-  /** Welch's t-test at 5% against the runner-up; undefined when either has a single seed or there is no runner-up. */
-  distinguishable?: boolean;
-}
-
-/** The best rate, said in words, and whether seed noise could explain its lead over the runner-up. */
-export function explainBest(rates: RateSummary[], objective: SweepObjective = 'val_loss'): BestRateExplanation | undefined {
-  const [best, runnerUp] = rankRates(rates, objective);
-  if (!best) return undefined;
-  const value = objectiveOf(best, objective)!;
-  const spread = value.n > 1 ? ` ± ${value.std.toFixed(3)} over ${value.n} seeds` : ' (1 seed)';
-  let text = `${configLabel(best)}: ${objective} ${value.mean.toFixed(3)}${spread}`;
-  const runnerUpValue = runnerUp && objectiveOf(runnerUp, objective)!;
-  const distinguishable = runnerUpValue && welchDistinguishable(value, runnerUpValue);
-  if (runnerUp && distinguishable === false) {
-    text += ` — not distinguishable from ${configLabel(runnerUp)} (${runnerUpValue!.mean.toFixed(3)}; Welch t-test, 5%)`;
-  }
-  return {
-    ...configOf(best), objective, value, text,
-    ...(runnerUp ? { runnerUp: { ...configOf(runnerUp), value: runnerUpValue! } } : {}),
-    ...(distinguishable !== undefined ? { distinguishable } : {}),
-  };
-}
-
 /**
  * The trials a sweep's per-rate comparison is made of. Grid and random: all of them. Hyperband: only those trained
  * to maxEpochs (the last round of each bracket), as a trial stopped at a rung after one epoch says little about its
  * rate — keras-tuner likewise reports the best of the fully trained trials.
  */
-export function comparedTrials<T extends SummarizedTrial>(
-  trials: T[], spec: { sweep?: Pick<SweepSpec, 'strategy' | 'maxEpochs'> & { objective?: SweepObjective; select?: SweepSelect } },
-): T[] {
+export function comparedTrials<T extends SummarizedTrial>(trials: T[], spec: { sweep?: SummarySweepSpec }): T[] {
   // Failed, cancelled, interrupted and diverged trials never compare (see core/selection.ts).
   const selection = selectionSettingsOf(spec);
   const finished = trials.filter((trial) => !exclusionOf(trial, selection));
@@ -243,7 +155,7 @@ export function comparedTrials<T extends SummarizedTrial>(
  * A stored sweep's per-configuration summaries over the trials it compares, selected by its objective and rule:
  * what the runner's best configuration, the best model, the CLI table and --json all read.
  */
-export function summarizeSweepTrials(trials: SummarizedTrial[], spec: ExperimentSpec): RateSummary[] {
+export function summarizeSweepTrials(trials: SummarizedTrial[], spec: { sweep: SummarySweepSpec }): RateSummary[] {
   return summarizeByRate(comparedTrials(trials, spec), selectionSettingsOf(spec));
 }
 

@@ -51,6 +51,11 @@ export interface VerdictInput {
   paired: boolean;
   /** Trials left out before this point (failed, cancelled, diverged); only reported. */
   excludedTrials?: number;
+  /**
+   * The sweep holds out a test split: a best without test figures then has them still to come (a live sweep), and
+   * the text says so instead of warning that there is no test split.
+   */
+  heldOutTest?: boolean;
 }
 
 /** What a comparison of the best with another configuration found. */
@@ -158,7 +163,7 @@ export function sweepVerdict(input: VerdictInput): Verdict {
     ...(runnerUp ? { runnerUp: runnerUp.key } : {}),
     ...(baseline ? { baseline: baseline.key } : {}),
   };
-  verdict.text = withExcluded(sentence(verdict, bestSummary, testFigure), excludedTrials);
+  verdict.text = withExcluded(sentence(verdict, bestSummary, testFigure, input.heldOutTest ?? false), excludedTrials);
   verdict.lens = lensOf(verdict);
   return verdict;
 }
@@ -216,22 +221,24 @@ function testFigureOf(summary: ConfigurationSummary, objective: VerdictObjective
 }
 
 const NO_TEST_SPLIT = 'on the validation data that also chose it: no test split';
+const TEST_TO_COME = 'validation; its test figures come when its trials finish';
 
 /** `0.362 ± 0.004 over 5 seeds`; just the mean for one seed. */
 function valueText({ mean, std, n }: MeanStd): string {
   return n > 1 ? `${formatNumber(mean)} ± ${formatNumber(std)} over ${n} seeds` : formatNumber(mean);
 }
 
-function sentence(verdict: Verdict, bestSummary: ConfigurationSummary, testFigure: Figure | undefined): string {
+function sentence(verdict: Verdict, bestSummary: ConfigurationSummary, testFigure: Figure | undefined, heldOutTest: boolean): string {
   const { objective, direction, comparisons } = verdict;
   const label = verdict.bestLabel!;
   const lowest = direction === 'min' ? 'lowest' : 'highest';
   const validation = valueText(bestSummary.objective);
   // What the best scores: its test figure, else the objective itself with the warning that it is not held out.
-  const figure = testFigure ? `${testFigure.name} ${valueText(testFigure.value)}` : `${objective} ${validation} (${NO_TEST_SPLIT})`;
+  const untested = heldOutTest ? TEST_TO_COME : NO_TEST_SPLIT;
+  const figure = testFigure ? `${testFigure.name} ${valueText(testFigure.value)}` : `${objective} ${validation} (${untested})`;
   if (comparisons.length === 0) return `${label} is the only configuration with results: ${figure}; nothing to compare it with`;
   if (verdict.seeds < 2) {
-    const after = testFigure ? `; ${figure}` : `; ${objective} ${validation} is ${NO_TEST_SPLIT}`;
+    const after = testFigure ? `; ${figure}` : `; ${objective} ${validation} is ${untested}`;
     return `${label} had the ${lowest} ${objective} (one seed: not tested; set sweep.repeats ≥ 3 to tell rates apart)${after}`;
   }
   const thin = verdict.evidence === 'thin' ? '; 2 seeds: thin evidence, set sweep.repeats ≥ 3' : '';
@@ -245,7 +252,7 @@ function sentence(verdict: Verdict, bestSummary: ConfigurationSummary, testFigur
   const first = failing.find((comparison) => comparison.baseline) ?? failing.find((comparison) => comparison.runnerUp) ?? failing[0]!;
   const rest = failing.filter((comparison) => comparison !== first);
   const restText = rest.length ? `; nor told apart from ${listLabels(rest)}` : '';
-  const lead = testFigure ? `${label} had the ${lowest} ${objective}: ${figure}` : `${label} had the ${lowest} ${objective}, ${validation} (${NO_TEST_SPLIT})`;
+  const lead = testFigure ? `${label} had the ${lowest} ${objective}: ${figure}` : `${label} had the ${lowest} ${objective}, ${validation} (${untested})`;
   return `${lead}; ${failureText(first, objective)}${restText}: no clear winner${thin}`;
 }
 

@@ -21,6 +21,8 @@ export interface LastSweep {
   status: string;
   /** The best configuration of the last sweep (its inputRate only when it searched one). */
   best?: DropoutConfig;
+  /** The last sweep's verdict in a few words (`rate 0.5`, `no clear winner`); older sweeps have none. */
+  verdict?: string;
 }
 
 export interface LensState {
@@ -72,8 +74,13 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
   }
   if (state.last) {
     const when = timeAgo(state.last.endedAt ?? state.last.startedAt, now);
-    const best = state.last.best ? `, best ${configLabel(state.last.best)}` : '';
-    lenses.push({ offset: top, title: `$(graph) Show results (last: ${when}${best})`, command: 'dropoutLab.showResults', args: [] });
+    if (state.last.verdict) {
+      // The verdict's own words: it names a winner only when the seeds tell it apart from every other configuration.
+      lenses.push({ offset: top, title: `$(graph) Show results: ${state.last.verdict} (last: ${when})`, command: 'dropoutLab.showResults', args: [] });
+    } else {
+      const best = state.last.best ? `, best ${configLabel(state.last.best)}` : '';
+      lenses.push({ offset: top, title: `$(graph) Show results (last: ${when}${best})`, command: 'dropoutLab.showResults', args: [] });
+    }
   }
 
   // Hyperband decides itself which rates train how long: a sweep cannot be narrowed to one of its rates.

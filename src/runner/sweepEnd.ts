@@ -6,6 +6,7 @@
 import { configOf } from '../core/dropoutConfig';
 import type { ExperimentSpec } from '../core/spec';
 import { bestRate, objectiveOf, summarizeSweepTrials } from '../core/summary';
+import { verdictOfSweep } from '../core/sweepVerdict';
 import type { SweepStatus } from '../core/trial';
 import { chooseBestModel, publishBestModel } from '../store/bestModel';
 import { removeSweepScratch } from '../store/checkpoints';
@@ -25,7 +26,9 @@ export function endSweep(recorder: SweepRecorder, spec: ExperimentSpec, cancelle
     // From the store, not this run's summaries: a resumed sweep's best may be a trial an earlier run completed.
     const stored = loadSweep(dir).trials;
     // The same summaries chooseBestModel ranks: the best model always belongs to this configuration.
-    const best = bestRate(summarizeSweepTrials(stored, spec), spec.sweep.objective);
+    const rates = summarizeSweepTrials(stored, spec);
+    const best = bestRate(rates, spec.sweep.objective);
+    const verdict = verdictOfSweep(stored, spec, rates);
     const bestValue = best && objectiveOf(best, spec.sweep.objective)?.mean;
     const bestModel = chooseBestModel(stored, spec);
     const problem = bestModel ? publishBestModel(dir, writer.current, bestModel) : undefined;
@@ -34,6 +37,7 @@ export function endSweep(recorder: SweepRecorder, spec: ExperimentSpec, cancelle
     recorder.store(() => writer.update({
       status, endedAt: new Date().toISOString(),
       ...(best ? { best: { ...configOf(best), val_loss: best.bestValLoss.mean, ...(bestValue !== undefined ? { objective: { name: spec.sweep.objective, value: bestValue } } : {}) } } : {}),
+      ...(verdict.best ? { verdict: { best: verdict.best, text: verdict.text, lens: verdict.lens, distinguishable: verdict.distinguishable, seeds: verdict.seeds } } : {}),
       ...(bestModel && !problem ? { bestModel } : {}),
     }));
     // That last write may itself have failed: then the sweep failed, as below.

@@ -89,7 +89,7 @@ export function listSweeps(runsRoot: string): SweepListItem[] {
         const manifest = readManifest(dir);
         listings.push({
           dir, id: manifest.id, experiment: manifest.experiment, specPath: manifest.specPath, status: effectiveStatus(manifest),
-          startedAt: manifest.startedAt, endedAt: manifest.endedAt, trialCount: manifest.trials.length, best: manifest.best,
+          startedAt: manifest.startedAt, endedAt: manifest.endedAt, trialCount: manifest.trials.length, best: manifest.best, verdict: manifest.verdict,
         });
       } catch {
         // not a sweep folder, or a manifest being replaced right now

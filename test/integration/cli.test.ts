@@ -53,8 +53,15 @@ describe('dropout-lab CLI', () => {
     assert.equal(summary.rungs, undefined);
     assert.equal(summary.best.objective.n, 2);
     assert.ok(summary.best.objective.ci95.low <= summary.best.val_loss && summary.best.val_loss <= summary.best.objective.ci95.high);
-    assert.match(summary.best.explanation, new RegExp(`^rate ${expectedBest}: val_loss \\d\\.\\d{3} ± \\d\\.\\d{3} over 2 seeds`));
-    assert.equal(typeof summary.best.distinguishableFromRunnerUp, 'boolean');
+    // The verdict: the same best, paired over the 2 seeds the rates share, said to be thin evidence.
+    assert.equal(summary.verdict.best, `rate-${expectedBest}`);
+    assert.equal(summary.verdict.seeds, 2);
+    assert.equal(summary.verdict.evidence, 'thin');
+    assert.equal(typeof summary.verdict.distinguishable, 'boolean');
+    assert.deepEqual(summary.verdict.comparisons.map((c: { test: { kind: string; n: number } }) => [c.test.kind, c.test.n]), [['paired', 2]]);
+    assert.match(summary.verdict.text, new RegExp(`^rate ${expectedBest} (is best|had the lowest val_loss): test loss \\d\\.\\d{3} ± \\d\\.\\d{3} over 2 seeds;`));
+    assert.match(summary.verdict.text, /2 seeds: thin evidence/);
+    assert.equal(summary.best.explanation, summary.verdict.text);
     // sweep.json (what the history lists) records the best rate with the objective it was chosen by.
     const manifest = JSON.parse(fs.readFileSync(path.join(summary.dir, 'sweep.json'), 'utf8'));
     assert.deepEqual(manifest.best, { rate: expectedBest, val_loss: summary.best.val_loss, objective: { name: 'val_loss', value: summary.best.objective.mean } });

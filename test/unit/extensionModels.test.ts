@@ -48,7 +48,15 @@ describe('CodeLens model', () => {
     const lenses = codeLenses(listSpec, parseSpec(listSpec), {
       last: { startedAt: '2026-11-27T11:50:00Z', endedAt: '2026-11-27T11:55:00Z', status: 'completed', best: { rate: 0.25 } },
     }, now);
-    assert.equal(lenses[1].title, '$(graph) Show results (last: 5 min ago, best rate 0.25)');
+    assert.equal(lenses[1].title, '$(graph) Show results (last: 5 min ago, best rate 0.25)', 'a sweep stored before verdicts');
+  });
+
+  test('after a sweep with a verdict: Show results says it in its own words, no winner claimed without one', () => {
+    const now = new Date('2026-11-27T12:00:00Z');
+    const last = { startedAt: '2026-11-27T11:50:00Z', endedAt: '2026-11-27T11:55:00Z', status: 'completed', best: { rate: 0.25 } };
+    const title = (verdict: string) => codeLenses(listSpec, parseSpec(listSpec), { last: { ...last, verdict } }, now)[1].title;
+    assert.equal(title('rate 0.5'), '$(graph) Show results: rate 0.5 (last: 5 min ago)');
+    assert.equal(title('no clear winner'), '$(graph) Show results: no clear winner (last: 5 min ago)');
   });
 
   test('an invalid spec: the top lens counts its errors and there is nothing per rate', () => {

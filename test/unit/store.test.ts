@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import type { EpochMetrics, TrialPlan } from '../../src/core/trial';
 import { experimentSlug, newSweepId, specHash, sweepDir } from '../../src/store/layout';
 import { listSweeps, loadSweep, readManifest } from '../../src/store/reader';
-import { bestRate, explainBest, meanStd, summarizeByRate, tQuantile975, welchDistinguishable } from '../../src/core/summary';
+import { bestRate, summarizeByRate } from '../../src/core/summary';
+import { verdictConfigurations, verdictOfSweep } from '../../src/core/sweepVerdict';
 import { storeFormat, type SweepManifest, type TrialRecord } from '../../src/core/records';
 import { SweepWriter } from '../../src/store/writer';
 import { tempDir } from '../support/specs';
@@ -106,14 +107,6 @@ describe('run store', () => {
 });
 
 describe('sweep summary', () => {
-  test('meanStd uses the sample standard deviation', () => {
-    // 95% interval: t(0.975, 3) = 3.182 from the table, half width 3.182 · √(5/3) / √4.
-    const half = 3.182 * Math.sqrt(5 / 3) / 2;
-    assert.deepEqual(meanStd([1, 2, 3, 4]), { mean: 2.5, std: Math.sqrt(5 / 3), n: 4, ci95: { low: 2.5 - half, high: 2.5 + half } });
-    assert.deepEqual(meanStd([7]), { mean: 7, std: 0, n: 1 });
-    assert.ok(Number.isNaN(meanStd([]).mean));
-  });
-
   test('per rate: best val_loss over epochs, last-epoch gap, averaged over seeds; the best rate has the lowest mean', () => {
     const trial = (rate: number, seed: number, epochs: EpochMetrics[]): TrialRecord => ({ plan: plan(rate, seed), status: 'completed', epochs });
     const rates = summarizeByRate([
@@ -134,55 +127,49 @@ describe('sweep summary', () => {
   });
 });
 
-describe('uncertainty over seeds', () => {
-  test('t quantiles: the table, and the next lower df between its rows', () => {
-    assert.equal(tQuantile975(1), 12.706);
-    assert.equal(tQuantile975(2), 4.303);
-    assert.equal(tQuantile975(2.7), 4.303);
-    assert.equal(tQuantile975(30), 2.042);
-    assert.equal(tQuantile975(35), 2.042);
-    assert.equal(tQuantile975(1000), 1.980);
-    assert.equal(tQuantile975(Infinity), 1.960);
-    assert.ok(Number.isNaN(tQuantile975(0.5)));
-  });
+describe('the verdict over seeds (core/sweepVerdict.ts: paired, only finished trials)', () => {
+  const gridSpec = (objective: 'val_loss' | 'val_acc' = 'val_loss') =>
+    ({ sweep: { strategy: 'grid' as const, objective, select: 'best-epoch' as const }, dataset: { type: 'moons' as const, testFraction: 0 } });
+  const trial = (rate: number, seed: number, valLoss: number): TrialRecord => ({ plan: plan(rate, seed), status: 'completed', epochs: [epoch(1, valLoss)] });
 
-  test("Welch's t-test at 5%", () => {
-    // Equal std 0.01, n 3: SE = √(2 · 0.0001 / 3) = 0.008165, df = 4 (equal variances and sizes: 2n − 2), t crit 2.776.
-    const a = { mean: 0.2, std: 0.01, n: 3 };
-    assert.equal(welchDistinguishable(a, { mean: 0.25, std: 0.01, n: 3 }), true, 't = 0.05 / 0.008165 = 6.12 > 2.776');
-    assert.equal(welchDistinguishable(a, { mean: 0.21, std: 0.01, n: 3 }), false, 't = 0.01 / 0.008165 = 1.22 < 2.776');
-    assert.equal(welchDistinguishable(a, { mean: 0.5, std: 0, n: 1 }), undefined, 'a single seed has no noise estimate');
-    assert.equal(welchDistinguishable({ mean: 1, std: 0, n: 2 }, { mean: 1, std: 0, n: 2 }), false);
-  });
-
-  test('the best rate explained, and flagged when the runner-up is within seed noise', () => {
-    const trial = (rate: number, seed: number, valLoss: number): TrialRecord => ({ plan: plan(rate, seed), status: 'completed', epochs: [epoch(1, valLoss)] });
-    const close = summarizeByRate([
+  test('a runner-up within seed noise: no clear winner, even paired', () => {
+    const close = [
       trial(0, 1, 0.30), trial(0, 2, 0.32), trial(0, 3, 0.34),
       trial(0.3, 1, 0.20), trial(0.3, 2, 0.23), trial(0.3, 3, 0.22),
       trial(0.5, 1, 0.21), trial(0.5, 2, 0.24), trial(0.5, 3, 0.22),
-    ]);
-    const explained = explainBest(close)!;
-    assert.equal(explained.rate, 0.3);
-    // mean 0.65/3 = 0.2167, std √((0.0167² + 0.0133² + 0.0033²)/2) = 0.0153
-    assert.equal(explained.text, 'rate 0.3: val_loss 0.217 ± 0.015 over 3 seeds — not distinguishable from rate 0.5 (0.223; Welch t-test, 5%)');
-    assert.equal(explained.distinguishable, false);
-    assert.equal(explained.runnerUp?.rate, 0.5);
-    assert.ok(explained.value.ci95 && explained.value.ci95.low < explained.value.mean);
-
-    const clear = explainBest(summarizeByRate([trial(0, 1, 0.30), trial(0, 2, 0.31), trial(0.3, 1, 0.20), trial(0.3, 2, 0.21)]))!;
-    assert.equal(clear.distinguishable, true);
-    assert.equal(clear.text, 'rate 0.3: val_loss 0.205 ± 0.007 over 2 seeds');
-    assert.equal(explainBest(summarizeByRate([trial(0, 1, 0.3)]))!.text, 'rate 0: val_loss 0.300 (1 seed)');
+    ];
+    const verdict = verdictOfSweep(close, gridSpec());
+    // rate 0.3 − rate 0.5 per seed: −0.01, −0.01, 0: mean −0.0067, sd 0.0058, SE 0.0033, t = −2.0 < t(0.975, 2) = 4.303.
+    assert.equal(verdict.best, 'rate-0.3');
+    assert.equal(verdict.runnerUp, 'rate-0.5');
+    assert.equal(verdict.distinguishable, false);
+    assert.equal(verdict.lens, 'no clear winner');
+    assert.match(verdict.text, /^rate 0\.3 had the lowest val_loss, 0\.217 ± 0\.015 over 3 seeds .*not distinguishable from rate 0\.5 \(better in 2 of 3 seeds; Δ val_loss −0\.007, 95% CI −0\.021 … 0\.008\)/);
+    assert.match(verdict.text, /no test split/, 'testFraction 0: the figure is said to be a validation figure');
   });
 
-  test('objective val_acc ranks by the highest mean best val_acc', () => {
+  test('two seeds that agree: a winner, said to be thin evidence', () => {
+    const verdict = verdictOfSweep([trial(0, 1, 0.30), trial(0, 2, 0.31), trial(0.3, 1, 0.20), trial(0.3, 2, 0.21)], gridSpec());
+    // Paired differences −0.10 and −0.10: zero spread, p = 0 (the limit of the test), 2 of 2 seeds.
+    assert.equal(verdict.distinguishable, true);
+    assert.equal(verdict.evidence, 'thin');
+    assert.match(verdict.text, /^rate 0\.3 is best: .*better than rate 0 in 2 of 2 seeds .*2 seeds: thin evidence/);
+  });
+
+  test('one seed is not tested', () => {
+    const verdict = verdictOfSweep([trial(0, 1, 0.3), trial(0.5, 1, 0.25)], gridSpec());
+    assert.equal(verdict.best, 'rate-0.5');
+    assert.equal(verdict.distinguishable, false);
+    assert.match(verdict.text, /^rate 0\.5 had the lowest val_loss \(one seed: not tested; set sweep\.repeats ≥ 3 to tell rates apart\)/);
+  });
+
+  test('objective val_acc ranks by the highest mean val_acc', () => {
     const withAcc = (rate: number, acc: number, valLoss: number): TrialRecord =>
       ({ plan: plan(rate, 1), status: 'completed', epochs: [{ ...epoch(1, valLoss), val_acc: acc }] });
-    const rates = summarizeByRate([withAcc(0, 0.9, 0.2), withAcc(0.5, 0.95, 0.3)]);
-    assert.equal(bestRate(rates)?.rate, 0, 'val_loss by default');
-    assert.equal(bestRate(rates, 'val_acc')?.rate, 0.5);
-    assert.equal(explainBest(rates, 'val_acc')?.text, 'rate 0.5: val_acc 0.950 (1 seed)');
+    const trials = [withAcc(0, 0.9, 0.2), withAcc(0.5, 0.95, 0.3)];
+    assert.equal(bestRate(summarizeByRate(trials))?.rate, 0, 'val_loss by default');
+    assert.equal(bestRate(summarizeByRate(trials, { objective: 'val_acc', select: 'best-epoch' }), 'val_acc')?.rate, 0.5);
+    assert.match(verdictOfSweep(trials, gridSpec('val_acc')).text, /^rate 0\.5 had the highest val_acc \(one seed: not tested/);
   });
 });
 
@@ -193,25 +180,26 @@ describe('per-layer rates in the summary', () => {
     ({ plan: pairPlan(inputRate, rate, seed), status: 'completed', epochs: [epoch(1, valLoss)] });
 
   test('one summary per (input rate, rate) pair, input-major, over its seeds; the best pair explained', () => {
-    const summaries = summarizeByRate([
+    const trials = [
       trial(0.2, 0, 1, 0.50), trial(0.2, 0, 2, 0.54),
       trial(0, 0.5, 1, 0.30), trial(0, 0.5, 2, 0.34),
       trial(0.2, 0.5, 1, 0.20), trial(0.2, 0.5, 2, 0.22),
       trial(0, 0, 1, 0.40), trial(0, 0, 2, 0.42),
-    ]);
+    ];
+    const summaries = summarizeByRate(trials);
     // Same hidden rate, other input rate: a different configuration, never averaged together.
     assert.deepEqual(summaries.map((s) => [s.inputRate, s.rate, s.seeds]), [[0, 0, 2], [0, 0.5, 2], [0.2, 0, 2], [0.2, 0.5, 2]]);
     assert.ok(Math.abs(summaries[3]!.bestValLoss.mean - 0.21) < 1e-12);
-    const explained = explainBest(summaries)!;
-    assert.deepEqual([explained.inputRate, explained.rate], [0.2, 0.5]);
-    // Two seeds each: t = 0.11 / √(0.0002/2 + 0.0008/2) = 4.9, Welch df = 1.5 → t crit 12.706 (df 1): within seed noise.
-    assert.equal(explained.text, 'input rate 0.2, rate 0.5: val_loss 0.210 ± 0.014 over 2 seeds — not distinguishable from input rate 0, rate 0.5 (0.320; Welch t-test, 5%)');
-    assert.deepEqual([explained.runnerUp?.inputRate, explained.runnerUp?.rate], [0, 0.5]);
+    const verdict = verdictOfSweep(trials, { sweep: { strategy: 'grid', objective: 'val_loss', select: 'best-epoch' }, dataset: { type: 'moons', testFraction: 0.2 } });
+    assert.equal(verdict.best, 'input-0.2_rate-0.5');
+    assert.equal(verdict.runnerUp, 'input-0_rate-0.5');
+    // Paired over 2 seeds: differences −0.10, −0.12, mean −0.11, sd 0.0141, SE 0.01, t = −11 < t(0.975, 1) = 12.706.
+    assert.match(verdict.text, /^input rate 0\.2, rate 0\.5 had the lowest val_loss, 0\.210 ± 0\.014 over 2 seeds .*not distinguishable from input rate 0, rate 0\.5 \(better in 2 of 2 seeds; Δ val_loss −0\.110/);
   });
 
   test('a sweep without input rates summarises as before: no inputRate field anywhere', () => {
     const summaries = summarizeByRate([{ plan: plan(0.3, 1), epochs: [epoch(1, 0.2)] }]);
     assert.equal('inputRate' in summaries[0]!, false);
-    assert.equal('inputRate' in explainBest(summaries)!, false);
+    assert.equal('inputRate' in verdictConfigurations(summaries)[0]!, false);
   });
 });

@@ -3,7 +3,8 @@
  * Monte-Carlo dropout validation loss. A handful of points each, recomputed from the summaries once per frame.
  */
 import type { ChartDataset } from 'chart.js';
-import type { MeanStd, RateSummary } from '../../src/core/summary';
+import type { MeanStd } from '../../src/core/statistics';
+import type { RateSummary } from '../../src/core/summary';
 import { searchesInputRate } from '../../src/core/dropoutConfig';
 import { mixColours, toCss, type Rgb } from '../model/colours';
 import { formatMetric, formatRate, keepOf, rateLabel } from '../model/format';

@@ -1,6 +1,7 @@
 /** Per-rate comparisons of one sweep, from the store's `summarizeByRate` (one definition of every aggregate). */
 import type { SweepSnapshot } from '../../src/protocol/webview';
-import { bestRate, summarizeByRate, type MeanStd, type RateSummary } from '../../src/core/summary';
+import type { MeanStd } from '../../src/core/statistics';
+import { bestRate, summarizeByRate, type RateSummary } from '../../src/core/summary';
 import { configOf, searchesInputRate, type DropoutConfig } from '../../src/core/dropoutConfig';
 import { keepOf } from './format';
 import type { Point } from './series';
