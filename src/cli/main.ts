@@ -6,6 +6,7 @@
  *   dropout-lab list [DIR]
  *   dropout-lab resume <sweep dir> [--backend B] [--workers N] [--json]
  *   dropout-lab export <sweep folder | spec> [--out DIR] [--force]
+ *   dropout-lab show <sweep folder | spec> [--json]
  * Exit codes: 0 success; 1 a trial or the sweep failed; 2 bad usage or an invalid spec; 130 cancelled (Ctrl-C).
  */
 import * as fs from 'node:fs';
@@ -36,6 +37,8 @@ const usage = `Usage:
   dropout-lab export <SWEEP_DIR | spec.dropout.json> [--out DIR] [--force]
       prints the folder of the sweep's best model (TF.js: model.json + weights.bin); --out copies it there.
       A spec means its latest sweep with a best model (in --runs DIR, default .dropout/runs next to it).
+  dropout-lab show <SWEEP_DIR | spec.dropout.json> [--json] [--runs DIR]
+      prints a stored sweep's table and verdict (--json: the same JSON as run --json); a spec means its latest sweep.
 
 LIMITS: --max-parameters N (default ${DEFAULT_LIMITS.maxParameters}), --max-memory-mb N (default ${DEFAULT_LIMITS.maxMemoryMB}):
   a spec whose model or estimated memory is larger is refused; a trainer using more memory is stopped.
@@ -203,15 +206,31 @@ function list(args: string[]): number {
   return 0;
 }
 
-/** The sweep folder `target` names: itself, or for a spec file its newest sweep that has a best model. */
-function sweepOfExportTarget(target: string, runsRoot: string | undefined): string {
+/** The sweep folder `target` names: itself, or for a spec file its newest sweep (that `suits`, when any does). */
+function sweepOfTarget(target: string, runsRoot: string | undefined, suits: (dir: string) => boolean = () => true): string {
   if (!fs.existsSync(target)) throw new UsageError(`${target} does not exist`);
   if (fs.statSync(target).isDirectory()) return path.resolve(target);
   const specPath = path.resolve(target);
   const sweeps = listSweeps(runsRoot ? path.resolve(runsRoot) : defaultRunsRoot(specPath))
     .filter((sweep) => path.resolve(sweep.specPath) === specPath);
   if (sweeps.length === 0) throw new UsageError(`${target} has no stored sweep`);
-  return (sweeps.find((sweep) => !('problem' in findBestModel(sweep.dir))) ?? sweeps[0]!).dir;
+  return (sweeps.find((sweep) => suits(sweep.dir)) ?? sweeps[0]!).dir;
+}
+
+/** A stored sweep as `run` ends: the table and the verdict, or with --json the same JSON. */
+function show(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, runs: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('show takes one sweep folder or spec file');
+  const dir = sweepOfTarget(positionals[0]!, values.runs);
+  let record: SweepRecord;
+  try {
+    record = loadSweep(dir);
+  } catch (error) {
+    throw new UsageError(`${dir} is not a sweep folder: ${(error as Error).message}`);
+  }
+  printWarnings(record);
+  process.stdout.write(values.json ? `${JSON.stringify(jsonSummary(record), null, 2)}\n` : `${rateTable(record)}\n\nruns stored in ${dir}\n`);
+  return 0;
 }
 
 function exportModel(args: string[]): number {
@@ -220,7 +239,7 @@ function exportModel(args: string[]): number {
     options: { out: { type: 'string' }, runs: { type: 'string' }, force: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new UsageError('export takes one sweep folder or spec file');
-  const sweep = sweepOfExportTarget(positionals[0]!, values.runs);
+  const sweep = sweepOfTarget(positionals[0]!, values.runs, (dir) => !('problem' in findBestModel(dir)));
   const found = findBestModel(sweep);
   if ('problem' in found) {
     process.stderr.write(`dropout-lab: ${found.problem}\n`);
@@ -250,6 +269,7 @@ async function main(argv: string[]): Promise<number> {
       case 'list': return list(rest);
       case 'resume': return await resume(rest);
       case 'export': return exportModel(rest);
+      case 'show': return show(rest);
       case '--help': case '-h': case 'help': case undefined:
         process.stdout.write(`${usage}\n`);
         return command === undefined ? 2 : 0;

@@ -119,7 +119,7 @@ describe('dropout-lab CLI', () => {
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /strategy hyperband, objective val_loss: 11 epochs trained over 5 trials/);
     assert.match(table.stdout, /bracket 1 round 0: 3 trials to epoch 1, 1 promoted, 2 stopped/);
-    assert.match(table.stdout, /best: rate /);
+    assert.match(table.stdout, /verdict: rate /);
   });
 
   test('run prints a table with the best rate marked', () => {
