@@ -3,6 +3,7 @@
  * Elsewhere (CI logs, pipes): one line per finished trial.
  */
 import { configLabel } from '../core/dropoutConfig';
+import { rungLine } from './report';
 import type { SweepEvent } from '../protocol/sweepEvents';
 import type { TrialPlan } from '../core/trial';
 
@@ -60,6 +61,10 @@ export class ProgressReporter {
         this.print(`[${this.done}/${this.trials.size}] ${plan ? `${configLabel(plan)} seed ${plan.seed}` : event.trialId}: ${detail} (${(s.durationMs / 1000).toFixed(1)} s)`);
         return;
       }
+      case 'rung':
+        // The runner's own line for a round is an info log, which this reporter leaves out.
+        this.print(`hyperband ${rungLine(event.rung)}`);
+        return;
       case 'log':
         if (event.level !== 'info') this.print(`${event.level}: ${event.message}`);
         return;

@@ -213,7 +213,12 @@ function mcNote(spec: ExperimentSpec): string {
 }
 
 function rungLines(rungs: Rung[]): string[] {
-  return rungs.map((rung) => `  bracket ${rung.bracket} round ${rung.round}: ${rung.trials.length} trials to epoch ${rung.epochs}`
+  return rungs.map((rung) => `  ${rungLine(rung)}`);
+}
+
+/** One Hyperband round in a line: the table's list of rounds and the live progress. */
+export function rungLine(rung: Rung): string {
+  return `bracket ${rung.bracket} round ${rung.round}: ${rung.trials.length} trials to epoch ${rung.epochs}`
     + (rung.promoted.length + rung.stopped.length > 0 ? `, ${rung.promoted.length} promoted, ${rung.stopped.length} stopped` : ', completed')
-    + (rung.unranked.length > 0 ? `, ${rung.unranked.length} not ranked` : ''));
+    + (rung.unranked.length > 0 ? `, ${rung.unranked.length} not ranked` : '');
 }

@@ -31,7 +31,9 @@ export function selectionSettingsOf(spec: { sweep?: { objective?: SweepObjective
  * The epoch a trial counts at among `epochs`: best-epoch, the best by the objective (the first of equals, as
  * Keras's ModelCheckpoint keeps); final-epoch, the last one. Undefined when that epoch has no finite objective value.
  */
-export function selectEpoch<T extends Pick<EpochMetrics, 'epoch' | 'val_loss' | 'val_acc'>>(epochs: readonly T[], { objective, select }: SelectionSettings): T | undefined {
+export function selectEpoch<T extends Pick<EpochMetrics, 'epoch' | 'val_loss' | 'val_acc'>>(
+  epochs: readonly T[], { objective, select }: SelectionSettings,
+): T | undefined {
   if (select === 'best-epoch') return bestEpochBy([...epochs], objective);
   const last = epochs[epochs.length - 1];
   return last && objectiveValue(last, objective) !== undefined ? last : undefined;
@@ -90,8 +92,10 @@ export function exclusionOf(trial: TrialOutcomeInput, settings: SelectionSetting
       return { reason: status };
     case 'completed':
       return selectedOf(trial, settings) ? undefined : { reason: 'no selected epoch', detail: `no epoch with a finite ${settings.objective}` };
-    default:
-      return undefined;
+    case 'running':
+    case 'pending':
+    case undefined:
+      return undefined; // not ended: see above
   }
 }
 

@@ -121,6 +121,11 @@ export class SweepService extends DisposableObject {
         this.log.info(`trial ${event.trialId}: ${event.summary.status}, ${event.summary.epochs} epochs${event.summary.selected ? `, ${event.summary.selected.objective} ${event.summary.selected.value.toFixed(4)} @ epoch ${event.summary.selected.epoch}` : ''}`);
         if (event.summary.status === 'failed') this.reportFailure(sweep, event.trialId, event.summary.error ?? 'unknown error');
         break;
+      case 'rung':
+        // The runner logs the round's counts (a `log` event); here: which trials, for the output channel's debug level.
+        this.log.debug(`hyperband bracket ${event.rung.bracket} round ${event.rung.round}: promoted [${event.rung.promoted.join(', ')}], `
+          + `stopped [${event.rung.stopped.join(', ')}], not ranked [${event.rung.unranked.join(', ')}]`);
+        break;
       case 'log':
         this.log[event.level](event.message);
         break;

@@ -14,7 +14,7 @@ export function describe(node: Node): string {
     case 'null': return 'null';
     case 'array': return 'an array';
     case 'object': return 'an object';
-    default: return 'nothing';
+    case 'property': return 'nothing'; // never a value: a property's value is its second child
   }
 }
 
