@@ -448,7 +448,8 @@ interface UiFigures {
 }
 
 function measureUi(): UiFigures | { error: string } {
-  const out = spawnSync(process.execPath, [path.join(__dirname, 'webview-preview', 'cli.mjs'), '--ui-bench', '50x500'], { encoding: 'utf8', cwd: root, timeout: 600_000 });
+  const out = spawnSync(process.execPath, [path.join(__dirname, 'webview-preview', 'cli.mjs'), '--ui-bench', '50x500'],
+    { encoding: 'utf8', cwd: root, timeout: 600_000 });
   const line = out.stdout.split('\n').find((text) => text.startsWith('UI_BENCH '));
   if (!line) return { error: (out.stderr.trim().split('\n').pop() ?? '') || `exit ${out.status}` };
   return JSON.parse(line.slice('UI_BENCH '.length)) as UiFigures;
@@ -524,11 +525,15 @@ const range = (s: Spread | undefined, digits = 0): string =>
 function printTable(report: Report): void {
   const lines: string[] = [];
   const { machine } = report;
-  lines.push(`Dropout Lab bench, ${report.date}: ${machine.cpus} × ${machine.model}, node ${machine.node}, load ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')}`);
+  const load = machine.loadAverage.map((l) => l.toFixed(1)).join(' ');
+  lines.push(`Dropout Lab bench, ${report.date}: ${machine.cpus} × ${machine.model}, node ${machine.node}, load ${load}`);
   lines.push(`Medians of ${report.options.reps} interleaved runs (min–max). Engine steps/s count its batch loop only; "epoch" includes its per-epoch scoring.`);
   lines.push('');
   const torch = report.torch?.available ? report.torch.stepsPerSecond : undefined;
-  const header = ['backend', 'model', 'engine steps/s', 'engine samples/s', 'fit steps/s', 'engine/fit', 'engine epoch steps/s', 'tensors (flat?)', 'peak RSS MB', 'torch 1T / 2T steps/s', 'engine/torch 1T, 2T'];
+  const header = [
+    'backend', 'model', 'engine steps/s', 'engine samples/s', 'fit steps/s', 'engine/fit', 'engine epoch steps/s', 'tensors (flat?)', 'peak RSS MB',
+    'torch 1T / 2T steps/s', 'engine/torch 1T, 2T',
+  ];
   const rows: string[][] = [header];
   const unavailable: string[] = [];
   for (const r of report.throughput) {
@@ -541,7 +546,8 @@ function printTable(report: Report): void {
     rows.push([
       r.backend, r.title, range(r.engine!.stepsPerSecond), fmt(r.engine!.samplesPerSecond.median), range(r.fit!.stepsPerSecond),
       `${fmt(r.engineOverFit, 2)}×`, fmt(r.engine!.epochStepsPerSecond.median),
-      `${r.engine!.tensorsPerEpoch.at(-1)} ${r.engine!.tensorsFlat ? 'flat' : 'GROWS'} / fit ${r.fit!.tensorsPerEpoch.at(-1)} ${r.fit!.tensorsFlat ? 'flat' : 'GROWS'}`,
+      `${r.engine!.tensorsPerEpoch.at(-1)} ${r.engine!.tensorsFlat ? 'flat' : 'GROWS'} `
+        + `/ fit ${r.fit!.tensorsPerEpoch.at(-1)} ${r.fit!.tensorsFlat ? 'flat' : 'GROWS'}`,
       fmt(r.peakRssMB),
       t ? `${fmt(t['1'])} / ${fmt(t['2'])}` : '–',
       t ? `${fmt(ours / t['1'], 2)}, ${fmt(ours / t['2'], 2)}` : '–',
@@ -552,18 +558,26 @@ function printTable(report: Report): void {
   lines.push(...unavailable);
   lines.push('');
   if (report.torch && !report.torch.available) lines.push(`PyTorch reference: not run (${report.torch.reason}).`);
-  else if (report.torch) lines.push(`PyTorch reference: torch ${report.torch.version} (${report.torch.python}, BLAS ${report.torch.blas}), OMP_NUM_THREADS 1 and 2, same shapes, Adam, dropout.`);
+  else if (report.torch) {
+    lines.push(`PyTorch reference: torch ${report.torch.version} (${report.torch.python}, BLAS ${report.torch.blas}), `
+      + 'OMP_NUM_THREADS 1 and 2, same shapes, Adam, dropout.');
+  }
   const sweep = report.sweep;
   if (sweep && 'error' in sweep) lines.push(`Sweep: failed: ${sweep.error}`);
   else if (sweep) {
-    lines.push(`Sweep (moons example, ${sweep.rates} rates × ${sweep.epochsPerTrial} epochs, wasm): 1 trainer ${range(sweep.oneTrainerSeconds, 1)} s, 2 trainers ${range(sweep.twoTrainersSeconds, 1)} s, ratio ${range(sweep.scalingRatio, 2)} (target ≤ 0.60)`);
-    lines.push(`Epoch end → runner listener: median ${fmt(sweep.epochToListenerMs.median, 2)} ms, p95 ${fmt(sweep.epochToListenerMs.p95, 2)} ms, max ${fmt(sweep.epochToListenerMs.max, 2)} ms (n = ${sweep.epochToListenerMs.n})`);
+    lines.push(`Sweep (moons example, ${sweep.rates} rates × ${sweep.epochsPerTrial} epochs, wasm): 1 trainer ${range(sweep.oneTrainerSeconds, 1)} s, `
+      + `2 trainers ${range(sweep.twoTrainersSeconds, 1)} s, ratio ${range(sweep.scalingRatio, 2)} (target ≤ 0.60)`);
+    const delay = sweep.epochToListenerMs;
+    lines.push(`Epoch end → runner listener: median ${fmt(delay.median, 2)} ms, p95 ${fmt(delay.p95, 2)} ms, max ${fmt(delay.max, 2)} ms (n = ${delay.n})`);
   }
   const ui = report.ui;
   if (ui && 'error' in ui) lines.push(`Webview: not measured: ${ui.error}`);
   else if (ui) {
-    lines.push(`Webview, live sweep of ${ui.trials} trials × ${ui.epochs} epochs (${ui.curvePointsDrawn} loss-curve points at the end) replayed in ${fmt(ui.replaySeconds, 1)} s, ${ui.batches} batches of ~${fmt(ui.eventsPerBatch)} events:`);
-    lines.push(`  message handling median ${fmt(ui.handlerMs.median, 1)} ms (p95 ${fmt(ui.handlerMs.p95, 1)}, max ${fmt(ui.handlerMs.max, 1)}); ${ui.redraws} redraws, median ${fmt(ui.redrawMs.median, 1)} ms (p95 ${fmt(ui.redrawMs.p95, 1)}, max ${fmt(ui.redrawMs.max, 1)}), last ${fmt(ui.lastRedrawMs, 1)} ms; main thread busy ${fmt(100 * ui.mainThreadBusy)}%; opening the complete sweep ${fmt(ui.openCompleteMs, 1)} ms`);
+    lines.push(`Webview, live sweep of ${ui.trials} trials × ${ui.epochs} epochs (${ui.curvePointsDrawn} loss-curve points at the end) `
+      + `replayed in ${fmt(ui.replaySeconds, 1)} s, ${ui.batches} batches of ~${fmt(ui.eventsPerBatch)} events:`);
+    lines.push(`  message handling median ${fmt(ui.handlerMs.median, 1)} ms (p95 ${fmt(ui.handlerMs.p95, 1)}, max ${fmt(ui.handlerMs.max, 1)}); `
+      + `${ui.redraws} redraws, median ${fmt(ui.redrawMs.median, 1)} ms (p95 ${fmt(ui.redrawMs.p95, 1)}, max ${fmt(ui.redrawMs.max, 1)}), `
+      + `last ${fmt(ui.lastRedrawMs, 1)} ms; main thread busy ${fmt(100 * ui.mainThreadBusy)}%; opening the complete sweep ${fmt(ui.openCompleteMs, 1)} ms`);
   }
   const ext = report.extension;
   if (ext) {

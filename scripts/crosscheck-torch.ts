@@ -64,7 +64,8 @@ let sweepDir = values.sweep;
 if (!sweepDir) {
   const runs = path.join(dataDir, 'runs');
   const started = Date.now();
-  const cli = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'run', specPath, '--json', '--out', runs], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const cli = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'run', specPath, '--json', '--out', runs],
+    { encoding: 'utf8', maxBuffer: 256 << 20 });
   if (cli.status !== 0) throw new Error(`dropout-lab run failed (${cli.status}): ${cli.stderr}`);
   sweepDir = (JSON.parse(cli.stdout) as { dir: string }).dir;
   console.error(`engine: ${path.basename(sweepDir)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -57,6 +57,8 @@ const fmt = (x) => (x === undefined ? '–' : x.toFixed(4));
 
 console.log(`spec ${options.spec}; rates ${min}..${max} step ${step}; objective ${objective}`);
 console.log(`grid       best ${grid.best.explanation}; epochs used ${grid.epochsUsed} (${grid.seconds.toFixed(0)} s)`);
-console.log(`hyperband  best ${hyperband.best.explanation}; epochs used ${hyperband.epochsUsed} (${hyperband.seconds.toFixed(0)} s), maxEpochs ${maxEpochs}, factor ${options.factor}`);
+console.log(`hyperband  best ${hyperband.best.explanation}; epochs used ${hyperband.epochsUsed} (${hyperband.seconds.toFixed(0)} s), `
+  + `maxEpochs ${maxEpochs}, factor ${options.factor}`);
 console.log(`hyperband used ${(100 * hyperband.epochsUsed / grid.epochsUsed).toFixed(1)}% of the grid's epochs`);
-console.log(`the grid scores hyperband's rate ${hyperband.best.rate} at ${fmt(gridAtHyperbandRate?.mean)}; its best rate ${grid.best.rate} at ${fmt(gridBest.mean)} ± ${fmt(gridBest.std)}: ${within ? 'within' : 'NOT within'} one std`);
+console.log(`the grid scores hyperband's rate ${hyperband.best.rate} at ${fmt(gridAtHyperbandRate?.mean)}; `
+  + `its best rate ${grid.best.rate} at ${fmt(gridBest.mean)} ± ${fmt(gridBest.std)}: ${within ? 'within' : 'NOT within'} one std`);

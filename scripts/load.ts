@@ -132,13 +132,17 @@ async function main(): Promise<void> {
   }
   const lines = [
     `history: ${history.sweeps} sweeps × ${history.trialsPerSweep} trials × ${history.epochsPerTrial} epochs written in ${history.writeSeconds} s`,
-    `  list (listSweeps, side view and \`dropout-lab list\`): ${history.listed} sweeps, ${history.interruptedListed} interrupted; first ${history.listMs.first} ms, median ${history.listMs.median} ms, max ${history.listMs.max} ms of 5 (target < 1000 ms)`,
-    `  open (loadSweep + toSnapshot, what the panel is sent): median ${history.openMs.median} ms, max ${history.openMs.max} ms over ${options.opens} random sweeps (target < 200 ms); snapshot ≈ ${history.snapshotKB} KB`,
+    `  list (listSweeps, side view and \`dropout-lab list\`): ${history.listed} sweeps, ${history.interruptedListed} interrupted; `
+      + `first ${history.listMs.first} ms, median ${history.listMs.median} ms, max ${history.listMs.max} ms of 5 (target < 1000 ms)`,
+    `  open (loadSweep + toSnapshot, what the panel is sent): median ${history.openMs.median} ms, max ${history.openMs.max} ms `
+      + `over ${options.opens} random sweeps (target < 200 ms); snapshot ≈ ${history.snapshotKB} KB`,
   ];
   if (manyTrials) {
     lines.push(
-      `many trials: ${manyTrials.trials} trials × 2 epochs on ${manyTrials.workers} trainers: ${manyTrials.status} in ${manyTrials.wallSeconds} s; ${manyTrials.completedTrials} completed, ${manyTrials.storedEpochs} epochs stored`,
-      `  ${manyTrials.sweepEvents} sweep events reached a view as ${manyTrials.hostMessages} HostMessages (batched every 50 ms; largest batch ${manyTrials.largestBatch} events)`,
+      `many trials: ${manyTrials.trials} trials × 2 epochs on ${manyTrials.workers} trainers: ${manyTrials.status} in ${manyTrials.wallSeconds} s; `
+        + `${manyTrials.completedTrials} completed, ${manyTrials.storedEpochs} epochs stored`,
+      `  ${manyTrials.sweepEvents} sweep events reached a view as ${manyTrials.hostMessages} HostMessages `
+        + `(batched every 50 ms; largest batch ${manyTrials.largestBatch} events)`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   execFileSync('bash', [path.join(repoRoot, 'scripts', 'e2e', 'setup.sh')], { stdio: 'inherit' });
   const vsix = packageVsix();
   const server = await startCodeServer({ workspace: path.join(repoRoot, 'examples'), vsixPath: vsix, name: 'start', timeoutMs: 120_000 });
-  console.log(`\nDropout Lab is running in VS Code at:\n\n  ${server.url}\n\nOpen moons.dropout.json and click "▶ Run experiment" above it. Ctrl-C stops the server.\n`);
+  console.log(`\nDropout Lab is running in VS Code at:\n\n  ${server.url}\n\n`
+    + 'Open moons.dropout.json and click "▶ Run experiment" above it. Ctrl-C stops the server.\n');
   const stop = async () => {
     await server.stop();
     process.exit(0);

@@ -33,6 +33,7 @@ export function setAttribute(element: Element, name: string, value: string | num
  */
 export function summaryTable(caption: string, columns: readonly string[], rows: readonly (readonly string[])[]): HTMLElement {
   const header = el('tr', {}, columns.map((column) => el('th', { text: column, attrs: { scope: 'col' } })));
-  const body = rows.map((cells) => el('tr', {}, cells.map((cell, index) => (index === 0 ? el('th', { text: cell, attrs: { scope: 'row' } }) : el('td', { text: cell })))));
+  const body = rows.map((cells) => el('tr', {},
+    cells.map((cell, index) => (index === 0 ? el('th', { text: cell, attrs: { scope: 'row' } }) : el('td', { text: cell })))));
   return el('div', { class: 'visually-hidden' }, [el('table', {}, [el('caption', { text: caption }), el('thead', {}, [header]), el('tbody', {}, body)])]);
 }

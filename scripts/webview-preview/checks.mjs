@@ -69,7 +69,8 @@ export async function runChecks({ browser, base, replay }) {
     const best = rates.find((entry) => entry.kind === 'best_val_loss' && !entry.overlay);
     // Hyperband compares rates over the trials trained to maxEpochs only.
     const compared = finalSweep.trials.filter((trial) => !finalSweep.hyperband || trial.epochs.at(-1)?.epoch >= finalSweep.hyperband.maxEpochs);
-    check(best && best.x.length === new Set(compared.map((trial) => trial.plan.rate)).size, `final: the rates chart has a point per compared rate (${best?.x.join(', ')})`);
+    check(best && best.x.length === new Set(compared.map((trial) => trial.plan.rate)).size,
+      `final: the rates chart has a point per compared rate (${best?.x.join(', ')})`);
     if (finalSweep.hyperband) {
       const rounds = JSON.parse(await tab.getAttribute('section.rungs', 'data-rungs')).flatMap((bracket) => bracket.rounds);
       check(rounds.length === finalSweep.hyperband.rungs.length, `final: the Hyperband table lists every round (${rounds.length})`);
@@ -82,7 +83,8 @@ export async function runChecks({ browser, base, replay }) {
     await tab.keyboard.press('Enter');
     await tab.waitForTimeout(100);
     check(await tab.getAttribute('th:has(button[data-sort="bestValLoss"])', 'aria-sort') === 'ascending', 'keyboard: Enter on a header sorts ascending');
-    check(await tab.$eval('.trials-table tbody tr', (row) => row.classList.contains('is-best')), 'keyboard: sorted by best val_loss, the best trial comes first');
+    check(await tab.$eval('.trials-table tbody tr', (row) => row.classList.contains('is-best')),
+      'keyboard: sorted by best val_loss, the best trial comes first');
     await tab.keyboard.press(' ');
     await tab.waitForTimeout(100);
     check(await tab.getAttribute('th:has(button[data-sort="bestValLoss"])', 'aria-sort') === 'descending', 'keyboard: Space flips the sort');
@@ -92,7 +94,8 @@ export async function runChecks({ browser, base, replay }) {
     if (overlay) {
       await overlay.focus();
       await tab.keyboard.press(' ');
-      await tab.waitForFunction(() => JSON.parse(document.querySelector('[data-chart="loss"]').dataset.series).some((entry) => entry.overlay), null, { timeout: 5000 });
+      await tab.waitForFunction(() => JSON.parse(document.querySelector('[data-chart="loss"]').dataset.series).some((entry) => entry.overlay),
+        null, { timeout: 5000 });
       const overlaid = (await series(tab, 'loss')).filter((entry) => entry.overlay);
       check(overlaid.length > 0 && overlaid.every((entry) => entry.points > 0), `overlay: ${overlaid.length} curves of an earlier sweep drawn`);
       check(await tab.evaluate(() => window.__sent.some((message) => message.type === 'loadSweep')), 'overlay: the view asked for the sweep with loadSweep');
@@ -117,7 +120,8 @@ export async function runChecks({ browser, base, replay }) {
     await tab.click('[data-chart="rates"] vscode-button');
     await tab.click('vscode-button:text("Export CSV")');
     const sent = await tab.evaluate(() => window.__sent.map((message) => ({ ...message, dataUrl: message.dataUrl?.slice(0, 22) })));
-    check(sent.some((message) => message.type === 'savePng' && message.dataUrl === 'data:image/png;base64,' && message.name.endsWith('-rates.png')), 'Save PNG posts savePng with a PNG data URL');
+    check(sent.some((message) => message.type === 'savePng' && message.dataUrl === 'data:image/png;base64,' && message.name.endsWith('-rates.png')),
+      'Save PNG posts savePng with a PNG data URL');
     check(sent.some((message) => message.type === 'exportCsv' && message.dir === finalSweep.dir), 'Export CSV posts exportCsv for the sweep');
     check(sent.filter((message) => message.type === 'ready').length === 1, 'one ready per page load');
 
@@ -128,9 +132,12 @@ export async function runChecks({ browser, base, replay }) {
       check(heatmapHidden, 'heatmap: hidden for a sweep of one rate');
     } else {
       const hiddenRates = new Set(finalSweep.trials.map((trial) => trial.plan.rate));
-      const cells = await tab.$$eval('.heatmap td[role="gridcell"]', (tds) => tds.map((td) => ({ label: td.getAttribute('aria-label'), tabindex: td.tabIndex, best: td.classList.contains('is-best') })));
-      check(!heatmapHidden && cells.length === inputRates.size * hiddenRates.size, `heatmap: ${cells.length} cells for ${inputRates.size} input × ${hiddenRates.size} hidden rates`);
-      check(cells.filter((cell) => cell.best).length === 1 && cells.every((cell) => /^input rate .*, rate .*: /.test(cell.label ?? '')), 'heatmap: one best cell; every cell has an accessible label');
+      const cells = await tab.$$eval('.heatmap td[role="gridcell"]',
+        (tds) => tds.map((td) => ({ label: td.getAttribute('aria-label'), tabindex: td.tabIndex, best: td.classList.contains('is-best') })));
+      check(!heatmapHidden && cells.length === inputRates.size * hiddenRates.size,
+        `heatmap: ${cells.length} cells for ${inputRates.size} input × ${hiddenRates.size} hidden rates`);
+      check(cells.filter((cell) => cell.best).length === 1 && cells.every((cell) => /^input rate .*, rate .*: /.test(cell.label ?? '')),
+        'heatmap: one best cell; every cell has an accessible label');
       check(cells.filter((cell) => cell.tabindex === 0).length === 1, 'heatmap: one tab stop for the grid');
       await tab.focus('.heatmap td[tabindex="0"]');
       await tab.keyboard.press('ArrowRight');
@@ -160,14 +167,16 @@ export async function runChecks({ browser, base, replay }) {
     const side = await open('side', theme, `mode=${theme === 'dark' ? 'live&pauseAt=0.6&duration=4000' : 'final'}`, sideSize);
     await until(side.tab, theme === 'dark' ? 'paused' : 'done');
     const sideLoss = await series(side.tab, 'loss');
-    check(sideLoss.length === trials && sideLoss.every((entry) => entry.kind === 'val_loss'), `side ${theme}: validation-loss curves only (${sideLoss.length})`);
+    check(sideLoss.length === trials && sideLoss.every((entry) => entry.kind === 'val_loss'),
+      `side ${theme}: validation-loss curves only (${sideLoss.length})`);
     check(await side.tab.$$eval('.history-item', (items) => items.length) >= (theme === 'dark' ? 0 : 1), `side ${theme}: recent sweeps listed`);
     await shot(side.tab, `side-${theme}${theme === 'dark' ? '-live' : ''}`);
     const item = await side.tab.$('.history-item');
     if (item) {
       await item.focus();
       await side.tab.keyboard.press('Enter');
-      check(await side.tab.evaluate(() => window.__sent.some((message) => message.type === 'openSweep')), `side ${theme}: Enter on a recent sweep posts openSweep`);
+      check(await side.tab.evaluate(() => window.__sent.some((message) => message.type === 'openSweep')),
+        `side ${theme}: Enter on a recent sweep posts openSweep`);
     }
     check(side.problems.length === 0, `side ${theme}: no console errors${side.problems.length ? `: ${side.problems.join(' | ')}` : ''}`);
     await side.context.close();

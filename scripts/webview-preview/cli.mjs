@@ -75,6 +75,7 @@ if (options.serve) {
 }
 
 function usage(problem) {
-  console.error(`webview-preview: ${problem}\nusage: node scripts/webview-preview/cli.mjs [SWEEP_DIR] [--fresh] [--serve | --screenshot [--out FILE] | --ui-bench [TRIALSxEPOCHS] [--profile]]`);
+  console.error(`webview-preview: ${problem}\nusage: node scripts/webview-preview/cli.mjs [SWEEP_DIR] [--fresh] `
+    + '[--serve | --screenshot [--out FILE] | --ui-bench [TRIALSxEPOCHS] [--profile]]');
   process.exit(2);
 }

@@ -70,7 +70,9 @@
         post({ type: 'history', history: replay.historyAfter });
         // Then what a reopened view gets: the stored sweep, complete.
         setTimeout(() => {
-          deliver({ type: 'show', view, experiment: replay.final.experiment, specPath: replay.final.specPath, sweeps: [replay.final], history: replay.historyAfter });
+          deliver({
+            type: 'show', view, experiment: replay.final.experiment, specPath: replay.final.specPath, sweeps: [replay.final], history: replay.historyAfter,
+          });
           // Let the measured frame land before saying done.
           setTimeout(() => (window.__status = 'done'), 300);
         }, 200);

@@ -14,7 +14,10 @@ import { themeCss } from './themes.mjs';
 const { webviewPage } = await tsImport(join(root, 'src/extension/webviewPage.ts'), import.meta.url);
 const hostJs = readFileSync(fileURLToPath(new URL('./host.js', import.meta.url)), 'utf8');
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.png': 'image/png', '.ttf': 'font/ttf', '.woff2': 'font/woff2' };
+const types = {
+  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json',
+  '.png': 'image/png', '.ttf': 'font/ttf', '.woff2': 'font/woff2',
+};
 const resourceRoots = ['dist', 'media'].map((folder) => join(root, folder) + sep);
 
 /** The extension's page for `view`, with the preview's theme stylesheet and its two scripts (same nonce) added. */

@@ -26,7 +26,8 @@ const ts = (path) => tsImport(join(root, path), import.meta.url);
 
 function runCli(spec, out, extra = []) {
   console.log(`running ${relative(root, spec)} ${extra.join(' ')} (this takes a while) …`);
-  const result = spawnSync(process.execPath, ['dist/cli.js', 'run', spec, '--json', '--out', out, ...extra], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = spawnSync(process.execPath, ['dist/cli.js', 'run', spec, '--json', '--out', out, ...extra],
+    { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (result.status !== 0) throw new Error(`dropout-lab run failed (${result.status}):\n${result.stderr}`);
   return JSON.parse(result.stdout).dir;
 }
@@ -74,7 +75,8 @@ function simulateEvents(sweep, workers) {
   const events = [];
   const free = Array.from({ length: Math.max(1, workers) }, (_, worker) => ({ worker, at: 0 }));
   for (const worker of free) {
-    events.push({ at: 0, event: { type: 'backendReady', worker: worker.worker, pid: 1000 + worker.worker, backend: { name: sweep.backend ?? 'wasm', versions: {}, fallbacks: [] } } });
+    const backend = { name: sweep.backend ?? 'wasm', versions: {}, fallbacks: [] };
+    events.push({ at: 0, event: { type: 'backendReady', worker: worker.worker, pid: 1000 + worker.worker, backend } });
   }
   for (const trial of sweep.trials) {
     if (trial.state === 'pending') continue;

@@ -87,9 +87,13 @@ function parseRates(value: string | undefined): number[] | undefined {
 }
 
 /** Options `run` and `resume` share: how the trainers run, their memory limit, and how the result is printed. */
-const poolArgs = { backend: { type: 'string', default: 'auto' }, workers: { type: 'string' }, json: { type: 'boolean', default: false }, ...limitOptions } as const;
+const poolArgs = {
+  backend: { type: 'string', default: 'auto' }, workers: { type: 'string' }, json: { type: 'boolean', default: false }, ...limitOptions,
+} as const;
 
-function poolOptions(values: { backend?: string; workers?: string; 'max-parameters'?: string; 'max-memory-mb'?: string }): Pick<PoolOptions, 'backend' | 'workers' | 'maxMemoryMB'> {
+function poolOptions(
+  values: { backend?: string; workers?: string; 'max-parameters'?: string; 'max-memory-mb'?: string },
+): Pick<PoolOptions, 'backend' | 'workers' | 'maxMemoryMB'> {
   if (!backendChoices.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${backendChoices.join(', ')}`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers takes a whole number ≥ 1');
@@ -200,7 +204,9 @@ function list(args: string[]): number {
   const root = args[0] ?? defaultRunsRoot(path.join(process.cwd(), 'x'));
   const sweeps = listSweeps(root);
   if (sweeps.length === 0) process.stderr.write(`no sweeps under ${root}\n`);
-  for (const sweep of sweeps) process.stdout.write(`${sweep.startedAt}  ${sweep.status.padEnd(11)}  ${sweep.experiment}  ${sweep.trialCount} trials  ${sweep.dir}\n`);
+  for (const sweep of sweeps) {
+    process.stdout.write(`${sweep.startedAt}  ${sweep.status.padEnd(11)}  ${sweep.experiment}  ${sweep.trialCount} trials  ${sweep.dir}\n`);
+  }
   const interrupted = sweeps.filter((sweep) => sweep.status === 'interrupted');
   if (interrupted.length > 0) process.stderr.write(`${interrupted.length} interrupted: finish one with dropout-lab resume <dir>\n`);
   return 0;

@@ -58,7 +58,8 @@ export class ProgressReporter {
         const test = s.selected?.test && typeof s.selected.test.loss === 'number' ? `, test loss ${s.selected.test.loss.toFixed(4)}` : '';
         const best = s.selected ? `${s.selected.objective} ${s.selected.value.toFixed(4)} @ epoch ${s.selected.epoch}${test}` : '';
         const detail = s.status === 'failed' ? `FAILED: ${s.error}` : `${s.status}${s.stoppedEarly ? ' (early stop)' : ''}, ${s.epochs} epochs, ${best}`;
-        this.print(`[${this.done}/${this.trials.size}] ${plan ? `${configLabel(plan)} seed ${plan.seed}` : event.trialId}: ${detail} (${(s.durationMs / 1000).toFixed(1)} s)`);
+        const name = plan ? `${configLabel(plan)} seed ${plan.seed}` : event.trialId;
+        this.print(`[${this.done}/${this.trials.size}] ${name}: ${detail} (${(s.durationMs / 1000).toFixed(1)} s)`);
         return;
       }
       case 'rung':

@@ -190,7 +190,8 @@ export function rateTable(record: SweepRecord): string {
     'rate = drop probability (Keras); keep p = 1 − rate (Srivastava et al.).',
     ...(withInput ? ['input rate = drop probability on the input features; rate = on the hidden layers.'] : []),
     'loss = training batches with dropout on; train_loss, val_loss = deterministic inference rule; gap = val_loss − train_loss (last epoch).',
-    `each trial counts at its ${selection.select === 'best-epoch' ? `best epoch by ${objective}` : 'last epoch'} (sweep.select ${selection.select}), chosen on validation; `
+    `each trial counts at its ${selection.select === 'best-epoch' ? `best epoch by ${objective}` : 'last epoch'} (sweep.select ${selection.select}), `
+      + 'chosen on validation; '
       + 'test loss/acc = the held-out test split, scored once per finished trial at that epoch (it chooses nothing).',
     ...(rates.some((rate) => rate.mcValLoss) ? [mcNote(record.manifest.spec)] : []),
   ];
@@ -199,7 +200,8 @@ export function rateTable(record: SweepRecord): string {
   if (strategy === 'hyperband') sweepLines.push('rates compared over the trials trained to maxEpochs; rounds:', ...rungLines(record.manifest.rungs ?? []));
   const excluded = excludedTrials(record.trials, selection);
   if (excluded.length > 0) {
-    sweepLines.push(`left out (${excluded.length}): ${excluded.map((trial) => `${trial.trialId} (${trial.reason}${trial.detail ? `: ${trial.detail}` : ''})`).join('; ')}`);
+    const reasons = excluded.map((trial) => `${trial.trialId} (${trial.reason}${trial.detail ? `: ${trial.detail}` : ''})`);
+    sweepLines.push(`left out (${excluded.length}): ${reasons.join('; ')}`);
   }
   const { warning } = testSplitOf(record.manifest.spec);
   if (warning) sweepLines.push(`warning: ${warning}`);

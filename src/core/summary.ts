@@ -99,7 +99,8 @@ export function summarizeByRate(trials: SummarizedTrial[], selection: SelectionS
       gap: meanStd(finals.map((final) => final.val_loss - final.train_loss)),
     };
     const valAcc = optionalMeanStd(finals.map((final) => final.val_acc));
-    const accuracies = group.map((trial) => trial.epochs.map((epoch) => epoch.val_acc).filter((acc): acc is number => acc !== undefined && Number.isFinite(acc)));
+    const accuracies = group.map((trial) => trial.epochs.map((epoch) => epoch.val_acc)
+      .filter((acc): acc is number => acc !== undefined && Number.isFinite(acc)));
     if (accuracies.every((values) => values.length > 0)) summary.bestValAcc = meanStd(accuracies.map((values) => Math.max(...values)));
     const mcValLoss = optionalMeanStd(finals.map((final) => final.mc_val_loss));
     const mcEntropy = optionalMeanStd(finals.map((final) => final.mc_entropy));

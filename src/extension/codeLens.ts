@@ -33,7 +33,9 @@ export class SpecCodeLensProvider extends DisposableObject implements vscode.Cod
     const [last] = await this.history.forSpec(specPath);
     const state: LensState = {
       running: running && { epoch: running.epoch, epochs: running.epochsPlanned, trialsDone: running.trialsDone, trialsTotal: running.trialsTotal },
-      last: last && { startedAt: last.startedAt, endedAt: last.endedAt, status: last.status, best: last.best && configOf(last.best), verdict: last.verdict?.lens },
+      last: last && {
+        startedAt: last.startedAt, endedAt: last.endedAt, status: last.status, best: last.best && configOf(last.best), verdict: last.verdict?.lens,
+      },
       trusted: vscode.workspace.isTrusted,
     };
     return codeLenses(document.getText(), parseDocument(document), state).map((lens) => {

@@ -62,10 +62,18 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
 
   if (state.running) {
     const { epoch, epochs, trialsDone, trialsTotal } = state.running;
-    lenses.push({ offset: top, title: '$(debug-stop) Stop', command: 'dropoutLab.stop', args: [], tooltip: 'Stop the running sweep; finished epochs are kept' });
-    lenses.push({ offset: top, title: `$(sync~spin) epoch ${epoch}/${epochs}, trial ${Math.min(trialsDone + 1, trialsTotal)}/${trialsTotal}`, command: 'dropoutLab.showResults', args: [] });
+    lenses.push({
+      offset: top, title: '$(debug-stop) Stop', command: 'dropoutLab.stop', args: [], tooltip: 'Stop the running sweep; finished epochs are kept',
+    });
+    lenses.push({
+      offset: top, title: `$(sync~spin) epoch ${epoch}/${epochs}, trial ${Math.min(trialsDone + 1, trialsTotal)}/${trialsTotal}`,
+      command: 'dropoutLab.showResults', args: [],
+    });
   } else if (state.trusted === false) {
-    lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: '$(shield) Restricted Mode: trust this folder to run', tooltip: 'Dropout Lab runs no training in Restricted Mode' });
+    lenses.push({
+      offset: top, command: 'dropoutLab.run', args: [], title: '$(shield) Restricted Mode: trust this folder to run',
+      tooltip: 'Dropout Lab runs no training in Restricted Mode',
+    });
   } else if (spec) {
     lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: `$(play) ${runTitle(spec)}` });
   } else {

@@ -79,7 +79,9 @@ export async function runExperiment(context: CommandContext, uri: vscode.Uri, ra
   context.diagnostics.showPreflight(uri, spec ? errors : []);
   if (!spec || errors.length > 0) {
     const [first] = errors;
-    const where = first ? `${path.basename(first.file)}:${first.line}:${first.column}${first.path ? ` ${first.path}` : ''}: ${first.message}` : 'the spec is invalid';
+    const where = first
+      ? `${path.basename(first.file)}:${first.line}:${first.column}${first.path ? ` ${first.path}` : ''}: ${first.message}`
+      : 'the spec is invalid';
     const choice = await vscode.window.showErrorMessage(
       `Cannot run ${path.basename(specPath)}: ${errors.length} problem${errors.length === 1 ? '' : 's'}. First at ${where}`, 'Show Problem');
     if (choice && first) await revealProblem(first);
@@ -116,7 +118,9 @@ async function pickInterruptedSweep(context: CommandContext): Promise<string | u
   }
   if (interrupted.length === 1) return interrupted[0].dir;
   const picked = await vscode.window.showQuickPick(
-    interrupted.map((sweep) => ({ label: sweep.experiment, description: `${sweep.startedAt} · ${sweep.trialCount} trials`, detail: sweep.dir, dir: sweep.dir })),
+    interrupted.map((sweep) => ({
+      label: sweep.experiment, description: `${sweep.startedAt} · ${sweep.trialCount} trials`, detail: sweep.dir, dir: sweep.dir,
+    })),
     { placeHolder: 'Interrupted sweep to resume' },
   );
   return picked?.dir;
@@ -129,7 +133,8 @@ export async function offerToResume(context: CommandContext): Promise<void> {
   if (interrupted.length === 0) return;
   const names = [...new Set(interrupted.map((sweep) => sweep.experiment))].join(', ');
   const choice = await vscode.window.showInformationMessage(
-    `Dropout Lab: ${interrupted.length === 1 ? 'a sweep was' : `${interrupted.length} sweeps were`} interrupted (${names}). Resume runs the trials that did not finish; finished epochs are kept.`,
+    `Dropout Lab: ${interrupted.length === 1 ? 'a sweep was' : `${interrupted.length} sweeps were`} interrupted (${names}). `
+      + 'Resume runs the trials that did not finish; finished epochs are kept.',
     'Resume');
   if (choice) await vscode.commands.executeCommand('dropoutLab.resumeSweep');
 }
@@ -156,7 +161,9 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
       const active = vscode.window.activeTextEditor?.document.uri;
       if (active && context.sweeps.stop(active.fsPath)) return;
       const specs = (await findSpecFiles()).filter((spec) => context.sweeps.running(spec.fsPath));
-      const target = specs.length === 1 ? specs[0] : (await vscode.window.showQuickPick(specs.map((spec) => ({ label: path.basename(spec.fsPath), spec })), { placeHolder: 'Sweep to stop' }))?.spec;
+      const target = specs.length === 1
+        ? specs[0]
+        : (await vscode.window.showQuickPick(specs.map((spec) => ({ label: path.basename(spec.fsPath), spec })), { placeHolder: 'Sweep to stop' }))?.spec;
       if (target) context.sweeps.stop(target.fsPath);
     }),
     register('dropoutLab.resumeSweep', async (arg) => {

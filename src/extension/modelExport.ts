@@ -57,7 +57,8 @@ export async function exportBestModelInteractively(sweepDir: string): Promise<vo
   try {
     const { trialId, epoch, objective, value } = exportBestModel(sweepDir, target, exists);
     void vscode.window.showInformationMessage(
-      `Exported the best model (trial ${trialId}, epoch ${epoch}, ${objective} ${value.toFixed(4)}) to ${target}: model.json + weights.bin for tf.loadLayersModel.`);
+      `Exported the best model (trial ${trialId}, epoch ${epoch}, ${objective} ${value.toFixed(4)}) to ${target}: `
+        + 'model.json + weights.bin for tf.loadLayersModel.');
   } catch (error) {
     void vscode.window.showErrorMessage(`Dropout Lab: cannot export the model: ${(error as Error).message}`);
   }

@@ -45,7 +45,8 @@ export function registerNativeBackendCommand(context: vscode.ExtensionContext, l
         },
       );
       log.info(`${tfjsNodePackage} ${installed.version} installed at ${installed.modulePath}`);
-      void vscode.window.showInformationMessage(`Native TensorFlow backend installed (${tfjsNodePackage} ${installed.version}). New sweeps train on it; running sweeps keep their backend.`);
+      void vscode.window.showInformationMessage(
+        `Native TensorFlow backend installed (${tfjsNodePackage} ${installed.version}). New sweeps train on it; running sweeps keep their backend.`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.error(`installing ${packageSpec} failed: ${message}`);

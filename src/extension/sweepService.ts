@@ -62,7 +62,8 @@ export class SweepService extends DisposableObject {
 
   /** Starts a sweep; the caller has validated the spec. Resolves when it has started (not when it ends). */
   start(specPath: string, spec: ExperimentSpec, specText: string, rates?: number[]): LiveSweep {
-    return this.track(specPath, spec, 'started', (onEvent) => startSweep({ spec, specPath, specText, rates, runsRoot: runsRootFor(specPath), ...this.poolOptions(onEvent) }));
+    return this.track(specPath, spec, 'started',
+      (onEvent) => startSweep({ spec, specPath, specText, rates, runsRoot: runsRootFor(specPath), ...this.poolOptions(onEvent) }));
   }
 
   /** Runs the unfinished trials of an interrupted sweep into its folder. */
@@ -73,7 +74,8 @@ export class SweepService extends DisposableObject {
 
   private poolOptions(onEvent: PoolOptions['onEvent']): PoolOptions {
     return {
-      backend: backendSetting(), workers: maxParallelTrainers(), maxMemoryMB: resourceLimits().maxMemoryMB, trainerPath: this.trainerPath, cancelGraceMs: stopGraceMs,
+      backend: backendSetting(), workers: maxParallelTrainers(), maxMemoryMB: resourceLimits().maxMemoryMB, trainerPath: this.trainerPath,
+      cancelGraceMs: stopGraceMs,
       tfjsNodePath: findInstalledTfjsNode(this.nativeBackendRoot)?.modulePath, versions: { vscode: vscode.version }, onEvent,
     };
   }
@@ -118,7 +120,9 @@ export class SweepService extends DisposableObject {
       case 'trialEnded':
         sweep.trialsDone++;
         sweep.epochsDone += sweep.epochsPlanned - event.summary.epochs;
-        this.log.info(`trial ${event.trialId}: ${event.summary.status}, ${event.summary.epochs} epochs${event.summary.selected ? `, ${event.summary.selected.objective} ${event.summary.selected.value.toFixed(4)} @ epoch ${event.summary.selected.epoch}` : ''}`);
+        const { selected } = event.summary;
+        this.log.info(`trial ${event.trialId}: ${event.summary.status}, ${event.summary.epochs} epochs`
+          + (selected ? `, ${selected.objective} ${selected.value.toFixed(4)} @ epoch ${selected.epoch}` : ''));
         if (event.summary.status === 'failed') this.reportFailure(sweep, event.trialId, event.summary.error ?? 'unknown error');
         break;
       case 'rung':
@@ -133,7 +137,8 @@ export class SweepService extends DisposableObject {
         this.live.delete(sweep.specPath);
         this.log.info(`${sweep.experiment}: sweep ended (${event.status})`);
         if (sweep.run.error) {
-          void vscode.window.showErrorMessage(`Dropout Lab: ${sweep.experiment} stopped: ${sweep.run.error}`, 'Show Log').then((choice) => choice && this.log.show());
+          void vscode.window.showErrorMessage(`Dropout Lab: ${sweep.experiment} stopped: ${sweep.run.error}`, 'Show Log')
+            .then((choice) => choice && this.log.show());
         }
         break;
       case 'sweepStarted':
@@ -159,7 +164,10 @@ export class SweepService extends DisposableObject {
         const subscription = this.onDidEvent(({ dir, event }) => {
           if (dir !== sweep.dir) return;
           const percent = Math.min(100, (100 * sweep.epochsDone) / total);
-          progress.report({ increment: percent - reported, message: `trial ${Math.min(sweep.trialsDone + 1, sweep.trialsTotal)}/${sweep.trialsTotal} · epoch ${sweep.epoch}/${sweep.epochsPlanned}` });
+          progress.report({
+            increment: percent - reported,
+            message: `trial ${Math.min(sweep.trialsDone + 1, sweep.trialsTotal)}/${sweep.trialsTotal} · epoch ${sweep.epoch}/${sweep.epochsPlanned}`,
+          });
           reported = percent;
           if (event.type === 'sweepEnded') {
             subscription.dispose();
@@ -178,7 +186,8 @@ export class SweepService extends DisposableObject {
     }
     const [first] = sweeps;
     const more = sweeps.length > 1 ? ` (+${sweeps.length - 1})` : '';
-    this.statusBar.text = `$(beaker~spin) ${first.experiment}: trial ${Math.min(first.trialsDone + 1, first.trialsTotal)}/${first.trialsTotal} · epoch ${first.epoch}/${first.epochsPlanned}${more}`;
+    this.statusBar.text = `$(beaker~spin) ${first.experiment}: `
+      + `trial ${Math.min(first.trialsDone + 1, first.trialsTotal)}/${first.trialsTotal} · epoch ${first.epoch}/${first.epochsPlanned}${more}`;
     this.statusBar.tooltip = 'Dropout Lab: show the running sweep';
     this.statusBar.show();
   }

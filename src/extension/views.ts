@@ -177,7 +177,8 @@ export class ExperimentPanels extends DisposableObject implements vscode.Webview
       existing.reveal(focusDir);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(panelViewType, this.title(specPath), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      panelViewType, this.title(specPath), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri));
     this.adopt(panel, specPath, focusDir);
   }
 

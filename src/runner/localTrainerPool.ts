@@ -223,7 +223,8 @@ export class LocalTrainerPool implements Executor {
       if (!trainer.job || pid === undefined || trainer.overMemory) continue;
       void residentBytes(pid).then((bytes) => {
         if (bytes === undefined || bytes <= limitBytes || !trainer.job || trainer.overMemory) return;
-        trainer.overMemory = `trainer used ${formatBytes(bytes)}, limit ${formatBytes(limitBytes)}; it was stopped (raise --max-memory-mb or the setting dropoutLab.limits.maxMemoryMB)`;
+        trainer.overMemory = `trainer used ${formatBytes(bytes)}, limit ${formatBytes(limitBytes)}; `
+          + 'it was stopped (raise --max-memory-mb or the setting dropoutLab.limits.maxMemoryMB)';
         this.onEvent({ type: 'log', level: 'error', message: `trainer ${trainer.index} (pid ${pid}): ${trainer.overMemory}` });
         trainer.child.kill('SIGKILL');
       });

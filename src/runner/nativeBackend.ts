@@ -61,9 +61,15 @@ export class NativeInstallError extends Error {
  */
 export async function installTfjsNode(options: InstallOptions): Promise<InstalledTfjsNode> {
   fs.mkdirSync(options.root, { recursive: true });
-  const manifest = { name: 'dropout-lab-native-backend', private: true, description: 'tfjs-node for Dropout Lab, installed by its "Install native TensorFlow backend" command', allowScripts: { [tfjsNodePackage]: true } };
+  const manifest = {
+    name: 'dropout-lab-native-backend', private: true,
+    description: 'tfjs-node for Dropout Lab, installed by its "Install native TensorFlow backend" command', allowScripts: { [tfjsNodePackage]: true },
+  };
   fs.writeFileSync(path.join(options.root, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  const args = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel', 'error', ...(options.registry ? ['--registry', options.registry] : []), options.packageSpec];
+  const args = [
+    'install', '--no-audit', '--no-fund', '--no-save', '--loglevel', 'error',
+    ...(options.registry ? ['--registry', options.registry] : []), options.packageSpec,
+  ];
   let output = '';
   const code = await new Promise<number | string>((resolve) => {
     const child = spawn(options.npm ?? 'npm', args, {
@@ -101,10 +107,13 @@ export function explainInstallFailure(output: string, exit: number | string): st
   const refused = /(ECONNREFUSED|ETIMEDOUT|ECONNRESET|ENETUNREACH)/.exec(output)?.[1];
   const url = /request to (\S+) failed/.exec(output)?.[1];
   if (host === 'storage.googleapis.com' || (/Downloading libtensorflow/.test(output) && (host || refused))) {
-    return `the npm package was fetched, but its install script could not download libtensorflow from ${host ?? 'storage.googleapis.com'} (${host ? 'host not found' : refused}): this machine seems to be offline or behind a firewall; Dropout Lab keeps using the wasm backend`;
+    return 'the npm package was fetched, but its install script could not download libtensorflow from '
+      + `${host ?? 'storage.googleapis.com'} (${host ? 'host not found' : refused}): `
+      + 'this machine seems to be offline or behind a firewall; Dropout Lab keeps using the wasm backend';
   }
   if (host || refused) {
-    return `could not reach ${url ? new URL(url).host : host ?? 'the npm registry'} (${host ? 'host not found' : refused}): this machine seems to be offline or behind a proxy (npm's \`proxy\` setting); Dropout Lab keeps using the wasm backend`;
+    return `could not reach ${url ? new URL(url).host : host ?? 'the npm registry'} (${host ? 'host not found' : refused}): `
+      + 'this machine seems to be offline or behind a proxy (npm\'s `proxy` setting); Dropout Lab keeps using the wasm backend';
   }
   if (/\bE404\b/.test(output)) return `npm has no such package or version (${/404 Not Found - GET (\S+)/.exec(output)?.[1] ?? 'E404'})`;
   if (/\bEACCES\b|\bEPERM\b/.test(output)) return 'npm was denied writing its files (EACCES): check the permissions of the install folder';

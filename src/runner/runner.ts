@@ -136,7 +136,8 @@ export function resumeSweep(dir: string, options: PoolOptions = {}): SweepRun {
   const scheduler = new TrialQueueScheduler(unfinished.map((trial) => trial.plan));
   const workerCount = poolSize(options, scheduler.maxParallel);
   const startedBefore = record.trials.filter((trial) => trial.status !== 'pending').map((trial) => trial.plan.id);
-  return runSweep({ spec: manifest.spec, specPath: manifest.specPath, writer, trials: manifest.trials, scheduler, workerCount, storedEpochs, startedBefore }, options);
+  return runSweep(
+    { spec: manifest.spec, specPath: manifest.specPath, writer, trials: manifest.trials, scheduler, workerCount, storedEpochs, startedBefore }, options);
 }
 
 /** Runs the scheduler's jobs on a local trainer pool until it has none left, recording everything, then ends the sweep. */

@@ -36,8 +36,15 @@ export function endSweep(recorder: SweepRecorder, spec: ExperimentSpec, cancelle
     removeSweepScratch(dir, 'trialModels');
     recorder.store(() => writer.update({
       status, endedAt: new Date().toISOString(),
-      ...(best ? { best: { ...configOf(best), val_loss: best.bestValLoss.mean, ...(bestValue !== undefined ? { objective: { name: spec.sweep.objective, value: bestValue } } : {}) } } : {}),
-      ...(verdict.best ? { verdict: { best: verdict.best, text: verdict.text, lens: verdict.lens, distinguishable: verdict.distinguishable, seeds: verdict.seeds } } : {}),
+      ...(best ? {
+        best: {
+          ...configOf(best), val_loss: best.bestValLoss.mean,
+          ...(bestValue !== undefined ? { objective: { name: spec.sweep.objective, value: bestValue } } : {}),
+        },
+      } : {}),
+      ...(verdict.best ? {
+        verdict: { best: verdict.best, text: verdict.text, lens: verdict.lens, distinguishable: verdict.distinguishable, seeds: verdict.seeds },
+      } : {}),
       ...(bestModel && !problem ? { bestModel } : {}),
     }));
     // That last write may itself have failed: then the sweep failed, as below.

@@ -139,7 +139,8 @@ export class SweepRecorder {
       this.emit({ type: 'trialEnded', trialId: id, summary: stoppedSummary });
     }
     this.emit({ type: 'rung', rung });
-    this.log('info', `hyperband bracket ${rung.bracket} round ${rung.round} (${rung.epochs} epochs): ${rung.promoted.length} promoted, ${rung.stopped.length} stopped`);
+    this.log('info', `hyperband bracket ${rung.bracket} round ${rung.round} (${rung.epochs} epochs): `
+      + `${rung.promoted.length} promoted, ${rung.stopped.length} stopped`);
   }
 
   /** A budget kept a trial from starting: said once, in the manifest (resume reads it) and to the listener. */

@@ -55,7 +55,11 @@ export function publishBestModel(dir: string, manifest: Pick<SweepManifest, 'id'
     if (!fs.existsSync(modelFiles(source).json)) return `trial ${choice.trialId} saved no model`;
     copyModel(source, bestModelDir(dir), (json) => {
       const metadata = json.userDefinedMetadata?.dropoutLab;
-      if (metadata) metadata.sweep = { id: manifest.id, selectedBy: `the best configuration by mean ${choice.objective} at each trial's ${choice.select ?? 'best-epoch'}, its best seed` };
+      if (metadata) {
+        metadata.sweep = {
+          id: manifest.id, selectedBy: `the best configuration by mean ${choice.objective} at each trial's ${choice.select ?? 'best-epoch'}, its best seed`,
+        };
+      }
     });
     return undefined;
   } catch (error) {

@@ -7,7 +7,9 @@ import { selectedOf, selectionSettingsOf } from '../core/selection';
 import type { EpochMetrics } from '../core/trial';
 import type { SweepRecord } from '../core/records';
 
-const metricColumns: (keyof EpochMetrics)[] = ['epoch', 'loss', 'acc', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'mc_val_loss', 'mc_val_acc', 'durationMs'];
+const metricColumns: (keyof EpochMetrics)[] = [
+  'epoch', 'loss', 'acc', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'mc_val_loss', 'mc_val_acc', 'durationMs',
+];
 /** Per trial, repeated on its rows: the epoch it counts at, and the test split scored there (empty without one). */
 const trialColumns = ['selected_epoch', 'test_loss', 'test_acc'];
 
@@ -27,7 +29,8 @@ export function sweepToCsv(record: SweepRecord): string {
     const selected = selectedOf(trial, selection);
     const trialCells = [selected?.epoch, selected?.test?.loss, selected?.test?.acc];
     return trial.epochs.map((epoch) => [
-      record.manifest.id, trial.plan.id, ...(withInput ? [trial.plan.inputRate] : []), trial.plan.rate, Number((1 - trial.plan.rate).toFixed(12)), trial.plan.seed, trial.status,
+      record.manifest.id, trial.plan.id, ...(withInput ? [trial.plan.inputRate] : []), trial.plan.rate, Number((1 - trial.plan.rate).toFixed(12)),
+      trial.plan.seed, trial.status,
       ...metricColumns.map((column) => epoch[column]), ...trialCells,
     ]);
   });

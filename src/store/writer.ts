@@ -8,7 +8,8 @@ import type { SweepManifest, TrialLine } from '../core/records';
  * The file-system calls the writer makes. Node's `fs` in use; tests pass a copy whose writes fail (ENOSPC, EROFS)
  * to show a full disk or a read-only folder stops the sweep without presenting anything half-written as complete.
  */
-export type StoreFileSystem = Pick<typeof fs, 'mkdirSync' | 'writeFileSync' | 'renameSync' | 'openSync' | 'writeSync' | 'closeSync' | 'appendFileSync' | 'readFileSync' | 'truncateSync'>;
+export type StoreFileSystem = Pick<typeof fs,
+  'mkdirSync' | 'writeFileSync' | 'renameSync' | 'openSync' | 'writeSync' | 'closeSync' | 'appendFileSync' | 'readFileSync' | 'truncateSync'>;
 
 const reasons: Record<string, string> = {
   ENOSPC: 'the disk is full',
@@ -57,7 +58,9 @@ export class SweepWriter {
    * A new sweep under `runsRoot` with a fresh id. Two sweeps of one spec started at once never share a folder: on
    * the (unlikely) clash of ids the exclusive create fails with EEXIST and the next id is tried.
    */
-  static createUnique(runsRoot: string, experiment: string, manifestFor: (id: string) => SweepManifest, files: StoreFileSystem = fs, newId = newSweepId): SweepWriter {
+  static createUnique(
+    runsRoot: string, experiment: string, manifestFor: (id: string) => SweepManifest, files: StoreFileSystem = fs, newId = newSweepId,
+  ): SweepWriter {
     for (let attempt = 1; ; attempt++) {
       const id = newId();
       try {

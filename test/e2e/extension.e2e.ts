@@ -90,7 +90,8 @@ before(async () => {
   fs.writeFileSync(path.join(workspace, 'broken.dropout.json'), brokenSpec);
   // A quick sweep whose best model is exported.
   fs.writeFileSync(path.join(workspace, 'export.dropout.json'), JSON.stringify({
-    name: 'export', dataset: { type: 'moons', samples: 60 }, model: { hidden: [8], dropoutStyle: 'standard' }, training: { epochs: 5 }, sweep: { rates: [0, 0.5] },
+    name: 'export', dataset: { type: 'moons', samples: 60 }, model: { hidden: [8], dropoutStyle: 'standard' }, training: { epochs: 5 },
+    sweep: { rates: [0, 0.5] },
   }));
   fs.writeFileSync(path.join(workspace, 'xss.dropout.json'), JSON.stringify({
     name: hostileName, dataset: { type: 'moons', samples: 60 }, model: { hidden: [8] }, training: { epochs: 3 }, sweep: { rates: [0, 0.5] },
@@ -142,7 +143,8 @@ describe('Dropout Lab in VS Code', () => {
 
       await screenshot(page, 'panel-dark');
       setTheme('Default Light Modern');
-      await poll('the light theme', async () => ((await page.locator('.monaco-workbench').getAttribute('class'))?.includes('vs ') || (await page.locator('.monaco-workbench.vs').count()) > 0 ? true : undefined), 20_000);
+      await poll('the light theme', async () => ((await page.locator('.monaco-workbench').getAttribute('class'))?.includes('vs ')
+        || (await page.locator('.monaco-workbench.vs').count()) > 0 ? true : undefined), 20_000);
       await page.waitForTimeout(1500); // the charts re-read the theme colours
       await screenshot(page, 'panel-light');
       setTheme('Default Dark Modern');

@@ -60,7 +60,9 @@ export function sleep(ms: number): Promise<void> {
 export class PollAbort extends Error {}
 
 /** Calls `fn` until it returns a truthy value or `timeoutMs` passes; then throws, naming `what`. */
-export async function poll<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
+export async function poll<T>(
+  what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 30_000, intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -266,7 +268,10 @@ function isolatedEnv(root: string): NodeJS.ProcessEnv {
 }
 
 function installVsix(vsix: string, root: string, userDataDir: string, extensionsDir: string, env: NodeJS.ProcessEnv): void {
-  const args = [codeServerEntry, '--config', path.join(root, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'];
+  const args = [
+    codeServerEntry, '--config', path.join(root, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+    '--install-extension', vsix, '--force',
+  ];
   const result = spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL' });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0 || !/successfully installed/i.test(output)) {
@@ -286,7 +291,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const logPath = path.join(root, 'code-server.log');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...(options.restrictedMode ? restrictedModeSettings : {}), ...options.settings }, null, 2));
+  const settings = { ...defaultSettings, ...(options.restrictedMode ? restrictedModeSettings : {}), ...options.settings };
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const env = isolatedEnv(root);
 
   let child: ChildProcess | undefined;
@@ -441,7 +447,8 @@ export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<
   await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
   await page.locator('.part.editor').waitFor({ state: 'visible', timeout: timeoutMs });
   // The explorer has listed the folder: the server-side file service works.
-  await poll('the workbench to finish restoring', async () => (await page.locator('.monaco-workbench .part.sidebar .monaco-list-row, .monaco-workbench .part.activitybar').count()) > 0, timeoutMs);
+  await poll('the workbench to finish restoring',
+    async () => (await page.locator('.monaco-workbench .part.sidebar .monaco-list-row, .monaco-workbench .part.activitybar').count()) > 0, timeoutMs);
 }
 
 const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');

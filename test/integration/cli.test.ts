@@ -33,7 +33,9 @@ describe('dropout-lab CLI', () => {
       assert.equal(trial.status, 'completed');
       assert.equal(trial.epochs, 4);
       assert.ok(trial.durationMs > 0);
-      for (const key of ['loss', 'train_loss', 'val_loss', 'gap', 'acc', 'val_acc', 'mc_val_loss', 'mc_entropy']) assert.equal(typeof trial.final[key], 'number', key);
+      for (const key of ['loss', 'train_loss', 'val_loss', 'gap', 'acc', 'val_acc', 'mc_val_loss', 'mc_entropy']) {
+        assert.equal(typeof trial.final[key], 'number', key);
+      }
       assert.ok(Math.abs(trial.final.gap - (trial.final.val_loss - trial.final.train_loss)) < 1e-12);
       assert.ok(trial.best.epoch >= 1 && trial.best.epoch <= 4);
     }
@@ -59,14 +61,19 @@ describe('dropout-lab CLI', () => {
     assert.equal(summary.verdict.evidence, 'thin');
     assert.equal(typeof summary.verdict.distinguishable, 'boolean');
     assert.deepEqual(summary.verdict.comparisons.map((c: { test: { kind: string; n: number } }) => [c.test.kind, c.test.n]), [['paired', 2]]);
-    assert.match(summary.verdict.text, new RegExp(`^rate ${expectedBest} (is best|had the lowest val_loss): test loss \\d\\.\\d{3} ± \\d\\.\\d{3} over 2 seeds;`));
+    assert.match(summary.verdict.text,
+      new RegExp(`^rate ${expectedBest} (is best|had the lowest val_loss): test loss \\d\\.\\d{3} ± \\d\\.\\d{3} over 2 seeds;`));
     assert.match(summary.verdict.text, /2 seeds: thin evidence/);
     assert.equal(summary.best.explanation, summary.verdict.text);
     // sweep.json (what the history lists) records the best rate with the objective it was chosen by.
     const manifest = JSON.parse(fs.readFileSync(path.join(summary.dir, 'sweep.json'), 'utf8'));
-    assert.deepEqual(manifest.best, { rate: expectedBest, val_loss: summary.best.val_loss, objective: { name: 'val_loss', value: summary.best.objective.mean } });
+    assert.deepEqual(manifest.best, {
+      rate: expectedBest, val_loss: summary.best.val_loss, objective: { name: 'val_loss', value: summary.best.objective.mean },
+    });
     // Every epoch line carries the MC predictive entropy (2 classes: within (0, log 2] nats).
-    for (const trial of summary.trials) assert.ok(trial.final.mc_entropy > 0 && trial.final.mc_entropy <= Math.log(2) + 1e-6, `mc_entropy ${trial.final.mc_entropy}`);
+    for (const trial of summary.trials) {
+      assert.ok(trial.final.mc_entropy > 0 && trial.final.mc_entropy <= Math.log(2) + 1e-6, `mc_entropy ${trial.final.mc_entropy}`);
+    }
 
     // Validation chooses, the test split reports: 80 samples, 40 validation, testFraction 0.2 (default) → 16 test.
     assert.equal(summary.select, 'best-epoch');
@@ -137,7 +144,8 @@ describe('dropout-lab CLI', () => {
 
   test('an invalid spec exits 2 with every problem as file:line:col path: message, and starts nothing', () => {
     const dir = tempDir();
-    const text = '{\n  "name": "bad",\n  "dataset": { "type": "moon" },\n  "model": { "hidden": [] },\n  "training": { "epochs": 0 },\n  "sweep": { "rates": [0, 1] }\n}\n';
+    const text = '{\n  "name": "bad",\n  "dataset": { "type": "moon" },\n  "model": { "hidden": [] },\n'
+      + '  "training": { "epochs": 0 },\n  "sweep": { "rates": [0, 1] }\n}\n';
     const spec = writeSpec(dir, text, 'bad');
     const result = cli(['run', spec]);
     assert.equal(result.status, 2);

@@ -14,7 +14,8 @@ import { cliPath, repoRoot, tempDir } from '../support/specs';
 
 test('examples/moons.dropout.json: rate 0 overfits, dropout narrows the gap, and each trial reports the test split at its selected epoch', () => {
   const out = tempDir();
-  const result = spawnSync(process.execPath, [cliPath, 'run', path.join(repoRoot, 'examples', 'moons.dropout.json'), '--json', '--backend', 'wasm', '--out', out], { encoding: 'utf8' });
+  const args = [cliPath, 'run', path.join(repoRoot, 'examples', 'moons.dropout.json'), '--json', '--backend', 'wasm', '--out', out];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   const summary = JSON.parse(result.stdout) as JsonSummary;
   assert.equal(summary.trials.length, 5 * 3, '5 rates × 3 seeds');

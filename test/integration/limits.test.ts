@@ -47,7 +47,8 @@ describe('resource limits', () => {
     // The listeners heard the same: one failure, with the reason, and a log line naming the trainer.
     const ended = events.filter((event) => event.type === 'trialEnded');
     assert.deepEqual(ended.filter((event) => event.summary.status === 'failed').map((event) => event.trialId), ['rate-0.3_seed-1']);
-    assert.ok(events.some((event) => event.type === 'log' && event.level === 'error' && /\(pid \d+\): trainer used \d+ MiB, limit 400 MiB/.test(event.message)));
+    assert.ok(events.some((event) => event.type === 'log' && event.level === 'error'
+      && /\(pid \d+\): trainer used \d+ MiB, limit 400 MiB/.test(event.message)));
   });
 
   test('the CLI refuses a spec over --max-parameters or --max-memory-mb at the field, before any trainer', () => {
@@ -61,12 +62,15 @@ describe('resource limits', () => {
     // model.hidden [16] on moons: 2·16 + 16 + 16·2 + 2 = 82 parameters.
     const parameters = spawnSync(process.execPath, [cliPath, 'run', spec, '--max-parameters', '50'], { encoding: 'utf8' });
     assert.equal(parameters.status, 2);
-    assert.ok(parameters.stderr.startsWith(`${spec}:${hiddenAt} model.hidden: the model has 82 parameters (layers 2 → 16 → 2), more than the limit of 50;`), parameters.stderr);
+    assert.ok(parameters.stderr.startsWith(`${spec}:${hiddenAt} model.hidden: the model has 82 parameters (layers 2 → 16 → 2), more than the limit of 50;`),
+      parameters.stderr);
     const memory = spawnSync(process.execPath, [cliPath, 'validate', spec, '--max-memory-mb', '64'], { encoding: 'utf8' });
     assert.equal(memory.status, 2);
-    assert.equal(memory.stderr, `${spec}:1:1 the memory limit of 64 MiB is below what a trainer needs before any model or data (128 MiB); raise it (--max-memory-mb, setting dropoutLab.limits.maxMemoryMB)\n`);
+    assert.equal(memory.stderr, `${spec}:1:1 the memory limit of 64 MiB is below what a trainer needs before any model or data (128 MiB); `
+      + 'raise it (--max-memory-mb, setting dropoutLab.limits.maxMemoryMB)\n');
     assert.equal(fs.existsSync(path.join(dir, '.dropout')), false);
-    assert.match(spawnSync(process.execPath, [cliPath, 'validate', spec, '--max-memory-mb', 'lots'], { encoding: 'utf8' }).stderr, /--max-memory-mb takes a number > 0, got "lots"/);
-    assert.equal(spawnSync(process.execPath, [cliPath, 'validate', spec, '--max-parameters', '82'], { encoding: 'utf8' }).status, 0, 'the limit itself is allowed');
+    const validate = (...args: string[]) => spawnSync(process.execPath, [cliPath, 'validate', spec, ...args], { encoding: 'utf8' });
+    assert.match(validate('--max-memory-mb', 'lots').stderr, /--max-memory-mb takes a number > 0, got "lots"/);
+    assert.equal(validate('--max-parameters', '82').status, 0, 'the limit itself is allowed');
   });
 });

@@ -126,7 +126,8 @@ describe('best model export', () => {
       dataset.test.y.forEach((label, row) => (testLoss -= Math.log(exportedTest[row * dataset.classCount + label]!)));
       testLoss /= dataset.test.count;
       assert.ok(Math.abs(testLoss - testFigures.loss) <= 1e-5, `exported model test loss ${testLoss}, reported ${testFigures.loss}`);
-      t.diagnostic(`best ${plan.id} epoch ${metadata.epoch}: max |Δ probability| ${difference.toExponential(2)}, |Δ val_loss| ${Math.abs(loss - expected.epoch.val_loss).toExponential(2)}, |Δ test loss| ${Math.abs(testLoss - testFigures.loss).toExponential(2)}`);
+      t.diagnostic(`best ${plan.id} epoch ${metadata.epoch}: max |Δ probability| ${difference.toExponential(2)}, `
+        + `|Δ val_loss| ${Math.abs(loss - expected.epoch.val_loss).toExponential(2)}, |Δ test loss| ${Math.abs(testLoss - testFigures.loss).toExponential(2)}`);
       model.dispose();
 
       // The CLI hands it out: `export <spec>` prints the folder; `--out` copies it, and refuses to overwrite.

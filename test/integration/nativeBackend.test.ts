@@ -20,7 +20,8 @@ describe('native backend: why an install failed', () => {
   });
 
   test('registry unreachable: names the host and the cause', () => {
-    assert.match(explainInstallFailure(npmOutput('registry-unreachable'), 1), /^could not reach 127\.0\.0\.1:9 \(ECONNREFUSED\): this machine seems to be offline/);
+    assert.match(explainInstallFailure(npmOutput('registry-unreachable'), 1),
+      /^could not reach 127\.0\.0\.1:9 \(ECONNREFUSED\): this machine seems to be offline/);
   });
 
   test('npm missing, cancelled, unknown failures', () => {

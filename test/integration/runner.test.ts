@@ -203,7 +203,8 @@ describe('runner: run store faults', () => {
       }) as typeof fs.writeSync,
     };
     const pids: number[] = [];
-    const options = sweepOptions(tinySpec({ training: { epochs: 40, batchSize: 8, seed: 1 }, sweep: { rates: [0, 0.3, 0.6] } }), { workers: 1, storeFileSystem });
+    const options = sweepOptions(
+      tinySpec({ training: { epochs: 40, batchSize: 8, seed: 1 }, sweep: { rates: [0, 0.3, 0.6] } }), { workers: 1, storeFileSystem });
     const run = startSweep({ ...options, onEvent: (event) => { options.events.push(event); if (event.type === 'backendReady') pids.push(event.pid); } });
     assert.equal(await run.finished, 'failed');
     assert.ok(run.error?.includes(run.dir), run.error);
@@ -237,7 +238,8 @@ describe('runner: run store faults', () => {
     // A read-only file system, injected through the store's file-system seam.
     const readOnly: StoreFileSystem = { ...fs, mkdirSync: (() => { throw errnoError('EROFS', 'mkdir'); }) as typeof fs.mkdirSync };
     const target = path.join(root, 'runs');
-    assert.throws(() => startSweep(sweepOptions(tinySpec(), { runsRoot: target, storeFileSystem: readOnly })), /cannot write the run store in .*runs.*: EROFS \(the file system is read-only\)/);
+    assert.throws(() => startSweep(sweepOptions(tinySpec(), { runsRoot: target, storeFileSystem: readOnly })),
+      /cannot write the run store in .*runs.*: EROFS \(the file system is read-only\)/);
     assert.equal(fs.existsSync(target), false);
     if (process.getuid?.() !== 0) {
       const locked = path.join(root, 'locked');
@@ -324,14 +326,16 @@ describe('runner: strategies', () => {
     // Listeners (the panel's rounds table) hear each round as it is decided, after the trialEnded of those it stopped.
     const rungEvents = options.events.flatMap((event) => (event.type === 'rung' ? [event.rung] : []));
     assert.deepEqual(rungEvents, rungs);
-    const stoppedAt = options.events.findIndex((event) => event.type === 'trialEnded' && event.summary.stoppedByStrategy && event.trialId === rungs[0]!.stopped[0]);
+    const stoppedAt = options.events.findIndex(
+      (event) => event.type === 'trialEnded' && event.summary.stoppedByStrategy && event.trialId === rungs[0]!.stopped[0]);
     assert.ok(stoppedAt >= 0 && stoppedAt < options.events.findIndex((event) => event.type === 'rung'));
     // Checkpoints served the promotions (the resumed curves above); they are removed when the sweep ends.
     assert.ok(!fs.existsSync(path.join(run.dir, 'checkpoints')));
   });
 
   test('random: the drawn rates are trained; maxTrials stops new trials', async () => {
-    const options = sweepOptions(tinySpec({ sweep: { rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5], strategy: 'random', samples: 3, seed: 9, maxTrials: 2 } }), { workers: 1 });
+    const options = sweepOptions(
+      tinySpec({ sweep: { rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5], strategy: 'random', samples: 3, seed: 9, maxTrials: 2 } }), { workers: 1 });
     const run = startSweep(options);
     assert.equal(await run.finished, 'completed');
     const record = loadSweep(run.dir);

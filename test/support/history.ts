@@ -62,7 +62,9 @@ export function writeHistory(runsRoot: string, options: HistoryOptions): Generat
       if (last) file.close();
       else file.finish({ status: 'completed', epochs, stoppedEarly: false, durationMs: 3 * epochs, final, best: { epoch: epochs, val_loss: final!.val_loss } });
     });
-    if (!interrupted) writer.update({ status: 'completed', endedAt: new Date(started.getTime() + 30_000).toISOString(), best: { rate: 0, val_loss: 1 / options.epochs } });
+    if (!interrupted) {
+      writer.update({ status: 'completed', endedAt: new Date(started.getTime() + 30_000).toISOString(), best: { rate: 0, val_loss: 1 / options.epochs } });
+    }
     generated.push({ dir, id, startedAt: started.toISOString(), interrupted });
   }
   return generated;

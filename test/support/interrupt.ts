@@ -14,7 +14,9 @@ export function trialLines(sweepDir: string, trialId: string): number {
  * Runs `dropout-lab run <spec> --out runsRoot` with extra `args`, SIGKILLs the whole CLI once `ready(sweepDir)`
  * holds, and returns the sweep folder it left: a runner killed mid-sweep.
  */
-export async function killedMidSweep(spec: string, runsRoot: string, args: string[], ready: (sweepDir: string) => boolean, timeoutMs = 60_000): Promise<string> {
+export async function killedMidSweep(
+  spec: string, runsRoot: string, args: string[], ready: (sweepDir: string) => boolean, timeoutMs = 60_000,
+): Promise<string> {
   const child = spawn(process.execPath, [cliPath, 'run', spec, '--out', runsRoot, ...args], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + timeoutMs;

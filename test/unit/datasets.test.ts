@@ -251,7 +251,8 @@ describe('mnist', () => {
 
   test('asking for more than 10,000 digits is a DatasetError', () => {
     assert.throws(() => loadMnist({ type: 'mnist', trainSamples: 9000, validationSamples: 1001 }, 1, workspaceFiles(os.tmpdir())), DatasetError);
-    assert.throws(() => loadMnist({ type: 'mnist', trainSamples: 8000, validationSamples: 1000, testSamples: 1001 }, 1, workspaceFiles(os.tmpdir())), DatasetError);
+    assert.throws(
+      () => loadMnist({ type: 'mnist', trainSamples: 8000, validationSamples: 1000, testSamples: 1001 }, 1, workspaceFiles(os.tmpdir())), DatasetError);
   });
 
   test('testSamples: a third split of distinct digits; train and validation are the digits they were without it', () => {

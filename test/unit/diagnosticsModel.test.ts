@@ -5,10 +5,13 @@ import { diagnosticEntries, problemRange } from '../../src/extension/diagnostics
 
 describe('diagnostics model', () => {
   test('a problem starts at its own line:column (the CLI\'s) and spans its node, across lines too', () => {
-    const text = '{\n  "name": "x",\n  "dataset": { "type": "moons" },\n  "model": { "hidden": [16] },\n  "sweep": { "rates": [0, 0.5] },\n  "training": { "epochs": 0 },\n  "extra": {\n    "a": 1\n  }\n}\n';
+    const text = '{\n  "name": "x",\n  "dataset": { "type": "moons" },\n  "model": { "hidden": [16] },\n  "sweep": { "rates": [0, 0.5] },\n'
+      + '  "training": { "epochs": 0 },\n  "extra": {\n    "a": 1\n  }\n}\n';
     const entries = diagnosticEntries(text, parseSpec(text).problems);
     assert.deepEqual(entries, [
-      { range: { startLine: 5, startCharacter: 26, endLine: 5, endCharacter: 27 }, message: 'must be ≥ 1, found 0', severity: 'error', code: 'training.epochs' },
+      {
+        range: { startLine: 5, startCharacter: 26, endLine: 5, endCharacter: 27 }, message: 'must be ≥ 1, found 0', severity: 'error', code: 'training.epochs',
+      },
       {
         range: { startLine: 6, startCharacter: 2, endLine: 6, endCharacter: 9 },
         message: 'unknown property "extra" (allowed: "$schema", "name", "dataset", "model", "training", "sweep", "evaluation")',
@@ -16,7 +19,9 @@ describe('diagnostics model', () => {
       },
     ]);
     // An object value spans lines: it ends after its closing brace, on its own line.
-    const objectProblem = { path: 'x', message: 'm', severity: 'error' as const, offset: text.indexOf('{\n    "a"'), length: '{\n    "a": 1\n  }'.length, line: 7, column: 12 };
+    const objectProblem = {
+      path: 'x', message: 'm', severity: 'error' as const, offset: text.indexOf('{\n    "a"'), length: '{\n    "a": 1\n  }'.length, line: 7, column: 12,
+    };
     assert.deepEqual(problemRange(text, objectProblem), { startLine: 6, startCharacter: 11, endLine: 8, endCharacter: 3 });
   });
 

@@ -443,7 +443,8 @@ describe('inference rules against the mean of stochastic passes (linear layer)',
     try {
       for (const style of ['inverted', 'standard'] as const) {
         for (const rate of [0, 0.5]) {
-          const mlp = createMlp({ featureCount: features, hidden: [16, 16], outputUnits: classes, activation: 'relu', style, inputRate: 0, hiddenRate: rate }, 5);
+          const mlp = createMlp(
+            { featureCount: features, hidden: [16, 16], outputUnits: classes, activation: 'relu', style, inputRate: 0, hiddenRate: rate }, 5);
           try {
             const [mc, deterministic, meanOfPasses] = tf.tidy(() => {
               const mode = seedStream(9);

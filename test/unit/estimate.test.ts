@@ -95,7 +95,8 @@ describe('checkLimits', () => {
     const problems = checkLimits(spec, specDatasetShape(spec)!, DEFAULT_LIMITS);
     assert.equal(problems.length, 1);
     assert.deepEqual(problems[0]!.path, ['training', 'batchSize']);
-    assert.match(problems[0]!.message, /^a trial needs about 2\.5 GiB \(.*a training step of 10000 rows 1\.2 GiB.*\), more than the limit of 2 GiB; lower training\.batchSize/);
+    assert.match(problems[0]!.message,
+      /^a trial needs about 2\.5 GiB \(.*a training step of 10000 rows 1\.2 GiB.*\), more than the limit of 2 GiB; lower training\.batchSize/);
     // Raised limit: accepted.
     assert.deepEqual(checkLimits(spec, specDatasetShape(spec)!, { ...DEFAULT_LIMITS, maxMemoryMB: 4096 }), []);
   });

@@ -66,7 +66,8 @@ describe('CodeLens model', () => {
   });
 
   test('random search and Hyperband say so: rates × seeds drawn; Hyperband its max epochs and factor, no per-rate lenses', () => {
-    const random = listSpec.replace(/\[0, 0\.25,\s*0\.5\], "repeats": 3/, '{ "min": 0, "max": 0.8 }, "repeats": 2, "strategy": "random", "samples": 4, "seed": 7');
+    const random = listSpec.replace(/\[0, 0\.25,\s*0\.5\], "repeats": 3/,
+      '{ "min": 0, "max": 0.8 }, "repeats": 2, "strategy": "random", "samples": 4, "seed": 7');
     const randomLenses = codeLenses(random, parseSpec(random), {});
     assert.equal(randomLenses[0].title, '$(play) Run random search (4 rates × 2 seeds)');
     assert.equal(randomLenses.filter((l) => l.command === 'dropoutLab.runRate').length, 4, 'one lens per drawn rate');
@@ -103,7 +104,8 @@ describe('protocol guards', () => {
     assert.equal(isHostMessage({ type: 'sweepEvents', dir: 'x' }), false);
     assert.ok(isTrainerCommand({ type: 'cancel' }));
     assert.equal(isTrainerCommand({ type: 'run', trial: { id: 'a', rate: 0.5, seed: 1 }, spec: {}, specDir: '/' }), false, 'trial without repeat');
-    assert.ok(isTrainerEvent({ type: 'epoch', trialId: 'a', metrics: { epoch: 1, loss: 0.5, train_loss: 0.4, val_loss: null, durationMs: 3 } }), 'a diverged loss arrives as null');
+    assert.ok(isTrainerEvent({ type: 'epoch', trialId: 'a', metrics: { epoch: 1, loss: 0.5, train_loss: 0.4, val_loss: null, durationMs: 3 } }),
+      'a diverged loss arrives as null');
     assert.equal(isTrainerEvent({ type: 'epoch', trialId: 'a', metrics: { epoch: 1, loss: 'x', train_loss: 0.4, val_loss: 1, durationMs: 3 } }), false);
   });
 });
@@ -122,7 +124,8 @@ describe('CSV export', () => {
     } as unknown as SweepRecord;
     const lines = sweepToCsv(record).split('\r\n');
     assert.deepEqual(lines, [
-      'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs,selected_epoch,test_loss,test_acc',
+      'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs,'
+        + 'selected_epoch,test_loss,test_acc',
       // No summary (a sweep stored before `selected`): the selected epoch from the epochs (best val_loss), no test figures.
       '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,1,0.5,0.75,0.4,,0.6,0.7,,,12,2,,',
       '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,2,0.25,,0.2,,0.5,,0.45,,11,2,,',
@@ -133,7 +136,8 @@ describe('CSV export', () => {
 
 describe('CodeLens model in Restricted Mode', () => {
   test('no Run and no per-rate lenses, a pointer to workspace trust instead; results stay reachable', () => {
-    const lenses = codeLenses(listSpec, parseSpec(listSpec), { trusted: false, last: { startedAt: '2026-11-27T11:50:00Z', status: 'completed' } }, new Date('2026-11-27T12:00:00Z'));
+    const lenses = codeLenses(listSpec, parseSpec(listSpec), { trusted: false, last: { startedAt: '2026-11-27T11:50:00Z', status: 'completed' } },
+      new Date('2026-11-27T12:00:00Z'));
     assert.deepEqual(lenses.map((l) => l.title), ['$(shield) Restricted Mode: trust this folder to run', '$(graph) Show results (last: 10 min ago)']);
   });
 });

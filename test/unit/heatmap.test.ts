@@ -8,10 +8,13 @@ import { configRateLabel } from '../../webview/model/format';
 import { byInputRate, compareRates, inferenceInputRate, summarizeSweep } from '../../webview/model/rates';
 import { sortRows, trialRows } from '../../webview/model/table';
 
-const epoch = (n: number, val_loss: number, val_acc: number): EpochMetrics => ({ epoch: n, loss: val_loss, train_loss: val_loss / 2, val_loss, val_acc, durationMs: 1 });
+const epoch = (n: number, val_loss: number, val_acc: number): EpochMetrics =>
+  ({ epoch: n, loss: val_loss, train_loss: val_loss / 2, val_loss, val_acc, durationMs: 1 });
 
 /** One trial of a pair; its best val_loss and best val_acc are the lowest and highest of its epochs. */
-function pair(inputRate: number, rate: number, seed: number, valLosses: number[], valAccs: number[], state: TrialSnapshot['state'] = 'completed'): TrialSnapshot {
+function pair(
+  inputRate: number, rate: number, seed: number, valLosses: number[], valAccs: number[], state: TrialSnapshot['state'] = 'completed',
+): TrialSnapshot {
   return {
     plan: { id: `input-${inputRate}_rate-${rate}_seed-${seed}`, inputRate, rate, seed, repeat: seed - 1 },
     state, epochs: valLosses.map((loss, index) => epoch(index + 1, loss, valAccs[index]!)),
@@ -113,7 +116,8 @@ describe('webview model: two rates outside the heatmap', () => {
     const rows = trialRows(grid());
     assert.deepEqual(rows.slice(0, 3).map((row) => [row.inputRate, row.rate, row.seed]), [[0, 0, 1], [0, 0, 2], [0, 0.5, 1]]);
     const sorted = sortRows(rows, { column: 'inputRate', direction: 'desc' });
-    assert.deepEqual(sorted.map((row) => [row.inputRate, row.rate, row.seed]).slice(0, 5), [[0.2, 0, 1], [0.2, 0, 2], [0.2, 0.5, 1], [0.2, 0.5, 2], [0.2, 0.8, 1]]);
+    assert.deepEqual(sorted.map((row) => [row.inputRate, row.rate, row.seed]).slice(0, 5),
+      [[0.2, 0, 1], [0.2, 0, 2], [0.2, 0.5, 1], [0.2, 0.5, 2], [0.2, 0.8, 1]]);
     assert.equal(configRateLabel(rows[2]!), 'input rate 0 (keep 1) · rate 0.5 (keep 0.5)');
     assert.equal(configRateLabel({ rate: 0.5 }), 'rate 0.5 (keep 0.5)');
   });

@@ -87,7 +87,8 @@ describe('Hyperband schedule (keras-tuner HyperbandOracle)', () => {
     assert.equal(bracketCount(2, 3), 1);
     assert.equal(bracketCount(3, 3), 2);
     // ceil(1 + log_3 2) = ceil(1.63) = 2 trials of 2 epochs.
-    assert.deepEqual(hyperbandSchedule({ maxEpochs: 2, factor: 3, iterations: 1 }), [{ iteration: 0, bracket: 0, rounds: [{ round: 0, trials: 2, epochs: 2 }] }]);
+    assert.deepEqual(hyperbandSchedule({ maxEpochs: 2, factor: 3, iterations: 1 }),
+      [{ iteration: 0, bracket: 0, rounds: [{ round: 0, trials: 2, epochs: 2 }] }]);
   });
 
   test('invalid parameters throw', () => {

@@ -42,7 +42,10 @@ function weightsOf(mlpConfig: MlpConfig, seed: number): SavedTensor[] {
   const rng = createRng(seed + 100);
   const weights = mlp.variables.map((variable, index): SavedTensor => {
     const values = variable.dataSync() as Float32Array;
-    return { name: `weight/${index}`, shape: [...variable.shape], dtype: 'float32', values: variable.rank === 1 ? values.map(() => rng.next() - 0.5) : Float32Array.from(values) };
+    return {
+      name: `weight/${index}`, shape: [...variable.shape], dtype: 'float32',
+      values: variable.rank === 1 ? values.map(() => rng.next() - 0.5) : Float32Array.from(values),
+    };
   });
   disposeMlp(mlp);
   return weights;
@@ -224,7 +227,8 @@ test('CSV: the standardisation the dataset reports maps every standardised row b
   const rows = ['id,scaled,label'];
   for (let i = 0; i < 50; i++) rows.push(`${i},${1000 + 7 * i},${i % 3 === 0 ? 'a' : 'b'}`);
   fs.writeFileSync(path.join(dir, 'data.csv'), `${rows.join('\n')}\n`);
-  const dataset = loadDataset({ type: 'csv', path: 'data.csv', target: 'label', task: 'classification', validationFraction: 0.3 }, { seed: 1, files: workspaceFiles(dir) });
+  const dataset = loadDataset(
+    { type: 'csv', path: 'data.csv', target: 'label', task: 'classification', validationFraction: 0.3 }, { seed: 1, files: workspaceFiles(dir) });
   const { mean, std } = dataset.inputStandardization!;
   assert.deepEqual(dataset.featureNames, ['id', 'scaled']);
   assert.deepEqual(dataset.classNames, ['a', 'b']);
@@ -251,7 +255,8 @@ function record(id: string, rate: number, valLosses: number[], valAccs?: number[
 }
 
 describe('the sweep\'s best model', () => {
-  const spec = (extra: Record<string, unknown> = {}) => ({ sweep: { rates: [0, 0.5], objective: 'val_loss', strategy: 'grid', ...extra } }) as unknown as ExperimentSpec;
+  const spec = (extra: Record<string, unknown> = {}) =>
+    ({ sweep: { rates: [0, 0.5], objective: 'val_loss', strategy: 'grid', ...extra } }) as unknown as ExperimentSpec;
 
   test('is the best configuration\'s trial at its best epoch by val_loss; ties keep the earlier configuration; NaN never wins', () => {
     // b's NaN makes it a diverged trial: it does not vote, so rate 0.5 is c alone (0.3), tied with rate 0 (a: 0.3).

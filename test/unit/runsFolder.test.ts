@@ -13,7 +13,8 @@ describe('dropoutLab.runsFolder stays inside the workspace', () => {
     assert.deepEqual(resolveRunsRoot('', specPath, workspace), { root: path.join(workspace, 'experiments', '.dropout', 'runs') });
     assert.deepEqual(resolveRunsRoot('  results/runs ', specPath, workspace), { root: path.join(workspace, 'results', 'runs') });
     assert.deepEqual(resolveRunsRoot(path.join(workspace, 'abs'), specPath, workspace), { root: path.join(workspace, 'abs') });
-    assert.deepEqual(resolveRunsRoot('runs', specPath, undefined), { root: path.join(workspace, 'experiments', 'runs') }, 'no workspace folder: the spec folder');
+    assert.deepEqual(resolveRunsRoot('runs', specPath, undefined), { root: path.join(workspace, 'experiments', 'runs') },
+      'no workspace folder: the spec folder');
   });
 
   test('outside by .., by an absolute path or through a symlink: refused, saying why', () => {
@@ -21,7 +22,8 @@ describe('dropoutLab.runsFolder stays inside the workspace', () => {
     for (const value of ['../elsewhere', outside, '/etc', 'a/../../b']) {
       const result = resolveRunsRoot(value, specPath, workspace);
       assert.equal(result.root, undefined, value);
-      assert.match(result.error ?? '', new RegExp(`dropoutLab\\.runsFolder .*leads outside the workspace folder ${workspace.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), value);
+      const escapedWorkspace = workspace.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(result.error ?? '', new RegExp(`dropoutLab\\.runsFolder .*leads outside the workspace folder ${escapedWorkspace}`), value);
     }
     fs.symlinkSync(outside, path.join(workspace, 'link'));
     assert.match(resolveRunsRoot('link/runs', specPath, workspace).error ?? '', /leads outside the workspace/);

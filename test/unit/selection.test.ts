@@ -100,7 +100,8 @@ describe('only finished trials vote', () => {
     assert.deepEqual(votingTrials(trials, VAL_LOSS).map((t) => t.plan.id), ['rate-0_seed-1', 'rate-0_seed-5', 'rate-0_seed-7']);
     // The summaries and the compared trials agree: rate 0.5 has no voting trial left, so no summary.
     assert.deepEqual(summarizeByRate(trials).map((r) => [r.rate, r.seeds]), [[0, 3]]);
-    assert.deepEqual(comparedTrials(trials, { sweep: { strategy: 'grid' } }).map((t) => t.plan.id), ['rate-0_seed-1', 'rate-0_seed-5', 'rate-0_seed-6', 'rate-0_seed-7']);
+    assert.deepEqual(comparedTrials(trials, { sweep: { strategy: 'grid' } }).map((t) => t.plan.id),
+      ['rate-0_seed-1', 'rate-0_seed-5', 'rate-0_seed-6', 'rate-0_seed-7']);
   });
 
   test('a trial with a good first epoch that then diverged cannot win: not the best rate, not the best model', () => {
@@ -110,7 +111,9 @@ describe('only finished trials vote', () => {
     const diverged = finished(0.5, 1, [0.01]);
     diverged.epochs.push(epoch(2, NaN, { loss: NaN, train_loss: NaN }));
     diverged.status = 'failed';
-    diverged.summary = { ...diverged.summary!, status: 'failed', epochs: 2, error: 'training diverged: the loss is NaN at epoch 2 (try a smaller learningRate)' };
+    diverged.summary = {
+      ...diverged.summary!, status: 'failed', epochs: 2, error: 'training diverged: the loss is NaN at epoch 2 (try a smaller learningRate)',
+    };
     const trials = [finished(0, 1, [0.5, 0.30]), finished(0, 2, [0.32, 0.4]), diverged, finished(0.5, 2, [0.45, 0.40])];
     const sweep = spec({ repeats: 2 });
     const rates = summarizeSweepTrials(trials, sweep);
@@ -177,8 +180,13 @@ describe('--json, the table and the CSV', () => {
   function accTrial(rate: number, seed: number, accs: number[], testAcc: number): TrialRecord {
     const epochs = accs.map((acc, i) => epoch(i + 1, 1 - acc, { val_acc: acc, train_acc: acc + 0.05, acc }));
     const best = selectEpoch(epochs, { objective: 'val_acc', select: 'best-epoch' })!;
-    const selected: SelectedEpoch = { epoch: best.epoch, objective: 'val_acc', rule: 'best-epoch', value: best.val_acc!, test: { loss: 1 - testAcc, acc: testAcc, samples: 80 } };
-    return { plan: plan(rate, seed), status: 'completed', epochs, summary: { status: 'completed', epochs: epochs.length, stoppedEarly: false, durationMs: 1, final: epochs.at(-1), selected } };
+    const selected: SelectedEpoch = {
+      epoch: best.epoch, objective: 'val_acc', rule: 'best-epoch', value: best.val_acc!, test: { loss: 1 - testAcc, acc: testAcc, samples: 80 },
+    };
+    return {
+      plan: plan(rate, seed), status: 'completed', epochs,
+      summary: { status: 'completed', epochs: epochs.length, stoppedEarly: false, durationMs: 1, final: epochs.at(-1), selected },
+    };
   }
 
   test('a val_acc sweep: per trial `selected` with test figures and `final` with train_acc, no val_loss `best`; the best named by val_acc', () => {
@@ -219,7 +227,8 @@ describe('--json, the table and the CSV', () => {
     assert.match(csv[1]!, /^s,rate-0_seed-1,.*,2,0\.21999999999999997,0\.78$/);
   });
 
-  test('a val_loss sweep keeps best.val_loss (the mean selected val_loss) and each trial\'s lowest-val_loss `best`; without a test split the table warns', () => {
+  test('a val_loss sweep keeps best.val_loss (the mean selected val_loss) and each trial\'s lowest-val_loss `best`; '
+    + 'without a test split the table warns', () => {
     const sweepSpec = spec({}, { testFraction: 0 });
     const trials = [finished(0, 1, [0.5, 0.3]), finished(0.5, 1, [0.4, 0.35])];
     const json = jsonSummary(record(sweepSpec, trials));
@@ -228,7 +237,8 @@ describe('--json, the table and the CSV', () => {
     assert.deepEqual(json.trials[0]!.best, { epoch: 2, val_loss: 0.3 });
     assert.equal(json.testSplit.heldOut, false);
     const table = rateTable(record(sweepSpec, trials));
-    assert.match(table.split('\n')[0]!, /seeds +best val_loss +test loss +test acc +final loss/, 'no extra selected column: best val_loss is the selected figure');
+    assert.match(table.split('\n')[0]!, /seeds +best val_loss +test loss +test acc +final loss/,
+      'no extra selected column: best val_loss is the selected figure');
     assert.match(table, /\nwarning: no test split \(dataset\.testFraction is 0\)/);
   });
 });

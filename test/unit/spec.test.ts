@@ -158,7 +158,8 @@ describe('parseSpec: valid specs', () => {
   });
 
   test('comments and trailing commas are allowed', () => {
-    const text = `// header\n{\n  "name": "c", /* inline */\n  "dataset": {"type": "moons",},\n  "model": {"hidden": [4, 4,],},\n  "sweep": {"rates": [0, 0.2,],},\n}\n`;
+    const text = `// header\n{\n  "name": "c", /* inline */\n  "dataset": {"type": "moons",},\n`
+      + `  "model": {"hidden": [4, 4,],},\n  "sweep": {"rates": [0, 0.2,],},\n}\n`;
     assert.deepEqual(expectSpec(text).model.hidden, [4, 4]);
   });
 
@@ -194,7 +195,8 @@ describe('parseSpec: syntax', () => {
     assert.equal(spec, undefined);
     assert.equal(problems.length, 1);
     // The root brace is level 1, so the bracket opening level 65 is the 64th "[" at column 11 + 63.
-    assert.deepEqual([problems[0]!.line, problems[0]!.column, problems[0]!.message], [1, 74, `nested more than ${MAX_NESTING} levels deep: a spec is an object of a few levels`]);
+    assert.deepEqual([problems[0]!.line, problems[0]!.column, problems[0]!.message],
+      [1, 74, `nested more than ${MAX_NESTING} levels deep: a spec is an object of a few levels`]);
   });
 
   test('an empty document is one problem at 1:1', () => {
@@ -440,7 +442,8 @@ describe('parseSpec: datasets', () => {
   test('testFraction: 0 opts out with a warning; with validationFraction it must leave samples to train on', () => {
     const optOut = expectProblem(dataset({ type: 'moons', testFraction: 0 }), {
       path: 'dataset.testFraction', severity: 'warning', at: ['"testFraction": 0', '0'],
-      message: 'testFraction 0: no test split, so every figure reported is a validation figure, measured on the data that also chooses the epoch, the configuration and the model',
+      message: 'testFraction 0: no test split, so every figure reported is a validation figure, '
+        + 'measured on the data that also chooses the epoch, the configuration and the model',
     });
     assert.ok(optOut);
     assert.equal(expectSpec(dataset({ type: 'moons', testFraction: 0 })).dataset.type, 'moons');
@@ -452,7 +455,8 @@ describe('parseSpec: datasets', () => {
     });
     expectProblem(dataset({ type: 'csv', path: 'd.csv', target: 'y', validationFraction: 0.9 }), {
       path: 'dataset.validationFraction', at: ['"validationFraction": 0.9', '0.9'],
-      message: 'validationFraction + testFraction = 0.9 + 0.2 = 1.1 leaves no samples to train on; the two must add up to less than 1 (testFraction defaults to 0.2)',
+      message: 'validationFraction + testFraction = 0.9 + 0.2 = 1.1 leaves no samples to train on; '
+        + 'the two must add up to less than 1 (testFraction defaults to 0.2)',
     });
     expectProblem(dataset({ type: 'spirals', testFraction: 1 }), { path: 'dataset.testFraction', message: 'must be < 1, found 1', at: ['1'] });
     expectProblem(dataset({ type: 'moons', testFraction: -0.1 }), { path: 'dataset.testFraction', message: 'must be ≥ 0, found -0.1', at: ['-0.1'] });
@@ -563,14 +567,16 @@ describe('parseSpec: warnings', () => {
 
   test('MC dropout with every rate 0 and no input dropout is a warning', () => {
     const text = doc((s) => { s.sweep.rates = { min: 0, max: 0, step: 0.1 }; s.evaluation = { mcSamples: 10 }; });
-    expectProblem(text, { path: 'evaluation.mcSamples', severity: 'warning', message: /^MC dropout with 10 samples changes nothing/, at: ['"mcSamples": 10', '10'] });
+    expectProblem(text,
+      { path: 'evaluation.mcSamples', severity: 'warning', message: /^MC dropout with 10 samples changes nothing/, at: ['"mcSamples": 10', '10'] });
     assert.equal(parseSpec(doc((s) => { s.sweep.rates = [0, 0.1]; s.evaluation = { mcSamples: 10 }; })).problems.length, 0);
     assert.equal(parseSpec(doc((s) => { s.sweep.rates = [0, 0]; s.evaluation = { mcSamples: 10 }; })).spec, undefined);
   });
 
   test('patience ≥ epochs is a warning', () => {
     expectProblem(doc((s) => { s.training = { epochs: 10, earlyStopping: { patience: 10 } }; }), {
-      path: 'training.earlyStopping.patience', severity: 'warning', message: 'patience 10 ≥ epochs 10: early stopping can never trigger', at: ['"patience": 10', '10'],
+      path: 'training.earlyStopping.patience', severity: 'warning', message: 'patience 10 ≥ epochs 10: early stopping can never trigger',
+      at: ['"patience": 10', '10'],
     });
   });
 });
@@ -824,7 +830,10 @@ describe('parseSpec: sweep strategies and objective', () => {
 
   test('fields of another strategy are warnings', () => {
     expectProblem(sweepDoc({ rates: [0, 0.5], maxEpochs: 9 }),
-      { path: 'sweep.maxEpochs', message: 'maxEpochs is used only by strategy "hyperband"; strategy "grid" ignores it', at: ['"maxEpochs": 9', '9'], severity: 'warning' });
+      {
+        path: 'sweep.maxEpochs', message: 'maxEpochs is used only by strategy "hyperband"; strategy "grid" ignores it', at: ['"maxEpochs": 9', '9'],
+        severity: 'warning',
+      });
     expectProblem(sweepDoc({ rates: [0, 0.5], samples: 2 }),
       { path: 'sweep.samples', message: /^samples is used only by strategy "random"/, at: ['"samples": 2', '2'], severity: 'warning' });
   });
@@ -859,23 +868,32 @@ describe('parseSpec: per-layer rates (sweep.inputRates)', () => {
 
   test('bad input rates are reported where they are, with the rate rules', () => {
     const text = layersDoc({ inputRates: [0, 1] });
-    const problem = expectProblem(text, { path: 'sweep.inputRates[1]', message: /^1 is not a valid rate: a rate is the drop probability \(keep p = 1 − rate\)/, at: ['"inputRates": [\n      0,\n      1', '1'] });
+    const problem = expectProblem(text, {
+      path: 'sweep.inputRates[1]', message: /^1 is not a valid rate: a rate is the drop probability \(keep p = 1 − rate\)/,
+      at: ['"inputRates": [\n      0,\n      1', '1'],
+    });
     assert.equal(problem.line, text.split('\n').findIndex((line) => line.trim() === '1') + 1);
-    expectProblem(layersDoc({ inputRates: [0.1, -0.1] }), { path: 'sweep.inputRates[1]', message: /^-0\.1 is negative: a rate is a drop probability/, at: ['-0.1'] });
+    expectProblem(layersDoc({ inputRates: [0.1, -0.1] }),
+      { path: 'sweep.inputRates[1]', message: /^-0\.1 is negative: a rate is a drop probability/, at: ['-0.1'] });
     expectProblem(layersDoc({ inputRates: [0.1, 0.2, 0.1] }),
       { path: 'sweep.inputRates[2]', message: 'duplicate rate 0.1 (already at sweep.inputRates[0])', at: ['0.2,\n      0.1', '0.1'] });
     expectProblem(layersDoc({ inputRates: [] }), { path: 'sweep.inputRates', message: 'must list at least one rate, found an empty array', at: ['[]'] });
     expectProblem(layersDoc({ inputRates: 'low' }),
       { path: 'sweep.inputRates', message: 'expected an array of rates or a range {"min", "max", "step"}, found the string "low"', at: ['"low"'] });
-    expectProblem(layersDoc({ inputRates: { min: 0.3, max: 0.1, step: 0.1 } }), { path: 'sweep.inputRates.max', message: 'max 0.1 is less than min 0.3', at: ['"max": 0.1', '0.1'] });
+    expectProblem(layersDoc({ inputRates: { min: 0.3, max: 0.1, step: 0.1 } }),
+      { path: 'sweep.inputRates.max', message: 'max 0.1 is less than min 0.3', at: ['"max": 0.1', '0.1'] });
     expectProblem(layersDoc({ inputRates: { min: 0, max: 0.3 } }),
-      { path: 'sweep.inputRates.step', message: /^missing required property "step": only strategy "random" draws from a continuous range/, at: ['"inputRates"'] });
+      {
+        path: 'sweep.inputRates.step', message: /^missing required property "step": only strategy "random" draws from a continuous range/,
+        at: ['"inputRates"'],
+      });
   });
 
   test('a non-zero model.inputDropout and sweep.inputRates together are an error on inputRates', () => {
     expectProblem(layersDoc({ inputRates: [0, 0.2] }, (s) => { s.model.inputDropout = 0.2; }), {
       path: 'sweep.inputRates',
-      message: 'sweep.inputRates searches the input drop rate, but model.inputDropout fixes it at 0.2: remove model.inputDropout (or set it to 0), or remove sweep.inputRates',
+      message: 'sweep.inputRates searches the input drop rate, but model.inputDropout fixes it at 0.2: '
+        + 'remove model.inputDropout (or set it to 0), or remove sweep.inputRates',
       at: ['"inputRates"'],
     });
     // inputDropout 0 is the "not fixed" value: written explicitly, it does not conflict.
@@ -896,10 +914,12 @@ describe('parseSpec: per-layer rates (sweep.inputRates)', () => {
     assert.deepEqual(draw(7).drawnConfigs, pairs);
     assert.ok([8, 9, 10, 11].some((seed) => JSON.stringify(draw(seed).drawnConfigs) !== JSON.stringify(pairs)), 'another seed draws other pairs');
     // All 12 pairs of the product can be drawn, not one more.
-    assert.equal(expectSpec(layersDoc({ rates: [0, 0.2, 0.4, 0.6], inputRates: [0, 0.1, 0.2], strategy: 'random', samples: 12 })).sweep.drawnConfigs!.length, 12);
+    const twelve = expectSpec(layersDoc({ rates: [0, 0.2, 0.4, 0.6], inputRates: [0, 0.1, 0.2], strategy: 'random', samples: 12 }));
+    assert.equal(twelve.sweep.drawnConfigs!.length, 12);
     expectProblem(layersDoc({ rates: [0, 0.2, 0.4, 0.6], inputRates: [0, 0.1, 0.2], strategy: 'random', samples: 13 }), {
       path: 'sweep.samples',
-      message: 'cannot draw 13 distinct (input rate, rate) pairs from the 3 rates of sweep.inputRates × the 4 rates of sweep.rates (12 pairs); use samples ≤ 12',
+      message: 'cannot draw 13 distinct (input rate, rate) pairs from the 3 rates of sweep.inputRates × the 4 rates of sweep.rates (12 pairs); '
+        + 'use samples ≤ 12',
       at: ['"samples": 13', '13'],
     });
   });
@@ -915,7 +935,8 @@ describe('parseSpec: per-layer rates (sweep.inputRates)', () => {
 
   test('a single configuration warns; one hidden rate with several input rates does not', () => {
     expectProblem(layersDoc({ rates: [0.3], inputRates: [0.1] }), {
-      path: 'sweep.rates', severity: 'warning', message: 'the sweep has a single configuration (input rate 0.1, rate 0.3), so there is nothing to compare', at: ['[\n      0.3', '['],
+      path: 'sweep.rates', severity: 'warning', message: 'the sweep has a single configuration (input rate 0.1, rate 0.3), so there is nothing to compare',
+      at: ['[\n      0.3', '['],
     });
     assert.deepEqual(parseSpec(layersDoc({ rates: [0.3], inputRates: [0, 0.1] })).problems, []);
   });

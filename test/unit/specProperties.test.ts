@@ -37,7 +37,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(syntaxChar, fc.string({ maxLength: 8 })) }),
   fc.record({ kind: fc.constantFrom('deleteKey' as const, 'duplicateKey' as const), pick: fc.nat() }),
-  fc.record({ kind: fc.constant('replaceValue' as const), pick: fc.nat(), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), numberText) }),
+  fc.record({
+    kind: fc.constant('replaceValue' as const), pick: fc.nat(), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), numberText),
+  }),
 );
 
 function nodes(root: Node | undefined, keep: (node: Node) => boolean): Node[] {

@@ -12,7 +12,8 @@ import { SweepWriter } from '../../src/store/writer';
 import { tempDir } from '../support/specs';
 
 const plan = (rate: number, seed: number): TrialPlan => ({ id: `rate-${rate}_seed-${seed}`, rate, seed, repeat: 0 });
-const epoch = (n: number, val_loss: number, train_loss = val_loss / 2): EpochMetrics => ({ epoch: n, loss: train_loss * 1.1, train_loss, val_loss, durationMs: 5 });
+const epoch = (n: number, val_loss: number, train_loss = val_loss / 2): EpochMetrics =>
+  ({ epoch: n, loss: train_loss * 1.1, train_loss, val_loss, durationMs: 5 });
 
 function manifest(id: string, trials: TrialPlan[], overrides: Partial<SweepManifest> = {}): SweepManifest {
   return {
@@ -190,7 +191,8 @@ describe('per-layer rates in the summary', () => {
     // Same hidden rate, other input rate: a different configuration, never averaged together.
     assert.deepEqual(summaries.map((s) => [s.inputRate, s.rate, s.seeds]), [[0, 0, 2], [0, 0.5, 2], [0.2, 0, 2], [0.2, 0.5, 2]]);
     assert.ok(Math.abs(summaries[3]!.bestValLoss.mean - 0.21) < 1e-12);
-    const verdict = verdictOfSweep(trials, { sweep: { strategy: 'grid', objective: 'val_loss', select: 'best-epoch' }, dataset: { type: 'moons', testFraction: 0.2 } });
+    const verdict = verdictOfSweep(trials,
+      { sweep: { strategy: 'grid', objective: 'val_loss', select: 'best-epoch' }, dataset: { type: 'moons', testFraction: 0.2 } });
     assert.equal(verdict.best, 'input-0.2_rate-0.5');
     assert.equal(verdict.runnerUp, 'input-0_rate-0.5');
     // Paired over 2 seeds: differences −0.10, −0.12, mean −0.11, sd 0.0141, SE 0.01, t = −11 < t(0.975, 1) = 12.706.

@@ -229,7 +229,8 @@ describe('trainTrial', () => {
     // The trial counts at that epoch (objective val_loss, select best-epoch), and a trial stopped early has
     // finished: the test split is scored there, once.
     assert.ok(summary.selected);
-    assert.deepEqual({ ...summary.selected, test: undefined }, { epoch: argmin, objective: 'val_loss', rule: 'best-epoch', value: losses[argmin - 1], test: undefined });
+    assert.deepEqual({ ...summary.selected, test: undefined },
+      { epoch: argmin, objective: 'val_loss', rule: 'best-epoch', value: losses[argmin - 1], test: undefined });
     assert.ok(summary.selected.test && Number.isFinite(summary.selected.test.loss) && summary.selected.test.samples === 24);
     assert.equal('best' in summary, false, 'the deprecated best is no longer written');
     // It stops at the patience-th epoch without an improvement, not later.
@@ -280,7 +281,9 @@ describe('trainTrial', () => {
       assert.match(r.summary.error ?? '', /diverged.*learningRate/);
       // It counts nowhere: no selected epoch, and the summaries list it apart as diverged.
       assert.equal(r.summary.selected, undefined);
-      const record: TrialRecord = { plan: { id: `rate-0_seed-${seed}`, rate: 0, seed, repeat: 0 }, status: r.summary.status, epochs: r.epochs, summary: r.summary };
+      const record: TrialRecord = {
+        plan: { id: `rate-0_seed-${seed}`, rate: 0, seed, repeat: 0 }, status: r.summary.status, epochs: r.epochs, summary: r.summary,
+      };
       assert.equal(exclusionOf(record, selectionSettingsOf(spec))?.reason, 'diverged');
     }
   });
@@ -465,7 +468,8 @@ describe('the test split reports and decides nothing', () => {
     assert.notDeepEqual(summaryB.map((r) => r.test!.loss.mean), summaryA.map((r) => r.test!.loss.mean), 'the reported test figures do move');
   });
 
-  test('the test figures are the kept epoch\'s weights under the inference rule: scoring the validation rows as the test split gives its val_loss', async () => {
+  test('the test figures are the kept epoch\'s weights under the inference rule: '
+    + 'scoring the validation rows as the test split gives its val_loss', async () => {
     // Same rows, same weights, same deterministic rule: the "test" loss and accuracy must be the selected epoch's
     // val_loss and val_acc, up to float32 summation order (the loop sums validation and test in the same chunks: exact).
     const spec = buildSpec({ dataset: { samples: 200 }, training: { epochs: 10, learningRate: 0.05 }, evaluation: { mcSamples: 0 } });

@@ -101,7 +101,9 @@ describe('sweepVerdict', () => {
     assert.equal(verdict.distinguishable, false);
     assert.equal(verdict.lens, 'no clear winner');
     assert.equal(verdict.text,
-      'rate 0 had the lowest val_loss: test loss 0.310 ± 0.096 over 4 seeds; not distinguishable from rate 0.2 (better in 2 of 4 seeds; Δ val_loss −0.005, 95% CI −0.033 … 0.023); nor told apart from rate 0.5: no clear winner');
+      'rate 0 had the lowest val_loss: test loss 0.310 ± 0.096 over 4 seeds; '
+        + 'not distinguishable from rate 0.2 (better in 2 of 4 seeds; Δ val_loss −0.005, 95% CI −0.033 … 0.023); '
+        + 'nor told apart from rate 0.5: no clear winner');
     // The best is the baseline itself: no comparison is flagged as the baseline one, none is with itself.
     assert.equal(verdict.baseline, 'rate-0');
     assert.ok(verdict.comparisons.every((comparison) => !comparison.baseline));
@@ -130,7 +132,8 @@ describe('sweepVerdict', () => {
     assert.equal(verdict.distinguishable, false);
     assert.equal(verdict.lens, 'no clear winner');
     assert.equal(verdict.text,
-      'rate 0.5 had the lowest val_loss: test loss 0.400 ± 0.038 over 5 seeds; not distinguishable from rate 0 (better in 3 of 5 seeds; Δ val_loss −0.006, 95% CI −0.032 … 0.020): no clear winner');
+      'rate 0.5 had the lowest val_loss: test loss 0.400 ± 0.038 over 5 seeds; '
+        + 'not distinguishable from rate 0 (better in 3 of 5 seeds; Δ val_loss −0.006, 95% CI −0.032 … 0.020): no clear winner');
   });
 
   test('no test split: the figure is the objective, with a warning that validation also chose it', () => {
@@ -138,10 +141,12 @@ describe('sweepVerdict', () => {
     const verdict = sweepVerdict({ objective: 'val_loss', paired: true, configurations: clearWinner(false) });
     assert.equal(verdict.testSplit, false);
     assert.equal(verdict.text,
-      'rate 0.5 is best: val_loss 0.359 ± 0.037 over 5 seeds (on the validation data that also chose it: no test split); better than rate 0 in 5 of 5 seeds (Δ val_loss −0.041, 95% CI −0.048 … −0.034)');
+      'rate 0.5 is best: val_loss 0.359 ± 0.037 over 5 seeds (on the validation data that also chose it: no test split); '
+        + 'better than rate 0 in 5 of 5 seeds (Δ val_loss −0.041, 95% CI −0.048 … −0.034)');
     const oneSeed = sweepVerdict({ objective: 'val_loss', paired: true, configurations: [config(0, [0.2491]), config(0.2, [0.2440])] });
     assert.equal(oneSeed.text,
-      'rate 0.2 had the lowest val_loss (one seed: not tested; set sweep.repeats ≥ 3 to tell rates apart); val_loss 0.244 is on the validation data that also chose it: no test split');
+      'rate 0.2 had the lowest val_loss (one seed: not tested; set sweep.repeats ≥ 3 to tell rates apart); '
+        + 'val_loss 0.244 is on the validation data that also chose it: no test split');
   });
 
   test('val_acc: the highest wins, Δ is positive for the better, and test acc is reported', () => {

@@ -206,7 +206,8 @@ describe('webview model: rate comparison', () => {
     close(chart.rows[1].entropy?.std, Math.sqrt(0.005));
 
     const standard = inferenceRuleChart(sweep(s.trials, { dropoutStyle: 'standard', task: 'regression', mcSamples: 25 }), summarizeSweep(s));
-    assert.deepEqual(standard.names, { deterministic: 'weight scaling W·p (standard)', monteCarlo: 'MC average, T = 25', uncertainty: 'MC predictive variance' });
+    assert.deepEqual(standard.names,
+      { deterministic: 'weight scaling W·p (standard)', monteCarlo: 'MC average, T = 25', uncertainty: 'MC predictive variance' });
 
     // Sweeps stored before mc_entropy existed: the two losses, no entropy points.
     const older = sweep(s.trials.map((t) => ({ ...t, epochs: t.epochs.map(({ mc_entropy: _dropped, ...rest }) => rest) })));
@@ -248,7 +249,8 @@ describe('webview model: the best rate follows the objective', () => {
     assert.equal(bestRate(summarizeSweep(hyperband), 'val_loss')?.rate, 0.4);
     assert.deepEqual(trialRows(hyperband).filter((row) => row.isBest).map((row) => row.trialId), ['rate-0.4_seed-1']);
     assert.equal(bestMeaning(hyperband), 'lowest best val_loss of the trials trained to maxEpochs');
-    assert.match(emptyComparisonNote(sweep([trial(0.1, 1, { val: [0.3], train: [0.3] })], { strategy: 'hyperband', hyperband: { maxEpochs: 3, factor: 3, rungs: [] } })), /maxEpochs \(3\)/);
+    const noneFullyTrained = sweep([trial(0.1, 1, { val: [0.3], train: [0.3] })], { strategy: 'hyperband', hyperband: { maxEpochs: 3, factor: 3, rungs: [] } });
+    assert.match(emptyComparisonNote(noneFullyTrained), /maxEpochs \(3\)/);
     // The same trials as a grid: all compared, the one-epoch trial wins.
     assert.equal(bestRate(summarizeSweep(sweep(hyperband.trials)), 'val_loss')?.rate, 0.1);
   });
@@ -256,7 +258,10 @@ describe('webview model: the best rate follows the objective', () => {
 
 describe('webview model: Hyperband rounds', () => {
   const rungs: Rung[] = [
-    { iteration: 0, bracket: 1, round: 0, epochs: 1, trials: ['rate-0.1_seed-1', 'rate-0.4_seed-1', 'rate-0.7_seed-1'], promoted: ['rate-0.4_seed-1'], stopped: ['rate-0.1_seed-1', 'rate-0.7_seed-1'], unranked: [] },
+    {
+      iteration: 0, bracket: 1, round: 0, epochs: 1, trials: ['rate-0.1_seed-1', 'rate-0.4_seed-1', 'rate-0.7_seed-1'],
+      promoted: ['rate-0.4_seed-1'], stopped: ['rate-0.1_seed-1', 'rate-0.7_seed-1'], unranked: [],
+    },
     { iteration: 0, bracket: 1, round: 1, epochs: 3, trials: ['rate-0.4_seed-1'], promoted: [], stopped: [], unranked: [] },
     { iteration: 0, bracket: 0, round: 0, epochs: 3, trials: ['rate-0.7_seed-2', 'rate-0.2_seed-1'], promoted: [], stopped: [], unranked: ['rate-0.2_seed-1'] },
   ];
@@ -276,7 +281,11 @@ describe('webview model: Hyperband rounds', () => {
     assert.deepEqual(view, [
       [0, 1, [
         // Promoted first; then the stopped ones by the best val_loss they had (0.8 before 0.9). Epochs: as of epoch 1.
-        [0, 1, [[0.4, 1, 1, 0.6, 'promoted', 'promoted at epoch 1'], [0.7, 1, 1, 0.8, 'stopped', 'stopped at epoch 1'], [0.1, 1, 1, 0.9, 'stopped', 'stopped at epoch 1']]],
+        [0, 1, [
+          [0.4, 1, 1, 0.6, 'promoted', 'promoted at epoch 1'],
+          [0.7, 1, 1, 0.8, 'stopped', 'stopped at epoch 1'],
+          [0.1, 1, 1, 0.9, 'stopped', 'stopped at epoch 1'],
+        ]],
         [1, 3, [[0.4, 1, 3, 0.45, 'completed', 'completed (3 epochs)']]],
       ]],
       [0, 0, [[0, 3, [[0.7, 2, 3, 0.5, 'completed', 'completed (3 epochs)'], [0.2, 1, 0, undefined, 'unranked', 'not ranked']]]]],
@@ -287,7 +296,8 @@ describe('webview model: Hyperband rounds', () => {
   test('a live rung event adds the round once; sweeps that are not Hyperband ignore it', () => {
     const live = hyperbandSweep([]);
     const now = new Date('2026-01-02T03:05:00.000Z');
-    assert.equal(applySweepEvents(live, [{ type: 'rung', rung: rungs[0] }, { type: 'rung', rung: rungs[0] }, { type: 'rung', rung: { ...rungs[1], trials: 'x' } }], now).length, 1);
+    const events = [{ type: 'rung', rung: rungs[0] }, { type: 'rung', rung: rungs[0] }, { type: 'rung', rung: { ...rungs[1], trials: 'x' } }];
+    assert.equal(applySweepEvents(live, events, now).length, 1);
     assert.deepEqual(live.hyperband?.rungs, [rungs[0]]);
     assert.equal(hyperbandBrackets(live)[0].rounds[0].rows[0].outcome, 'promoted');
     const grid = sweep(fourTrials().trials);
@@ -301,7 +311,10 @@ describe('webview model: trials table', () => {
   test('rows: best val_loss @ epoch, final losses, gap, accuracy, MC loss; the lowest best val_loss marked', () => {
     const row = rows[0];
     assert.deepEqual(
-      [row.rate, row.keep, row.seed, row.state, row.epochs, row.bestValLoss, row.bestEpoch, row.finalTrainLoss, row.finalValLoss, row.valAcc, row.mcValLoss, row.mcEntropy],
+      [
+        row.rate, row.keep, row.seed, row.state, row.epochs, row.bestValLoss, row.bestEpoch, row.finalTrainLoss, row.finalValLoss, row.valAcc, row.mcValLoss,
+        row.mcEntropy,
+      ],
       [0, 1, 1, 'completed', 3, 0.6, 2, 0.2, 0.7, 0.65, 0.6, 0.3],
     );
     close(row.gap, 0.5);
@@ -311,7 +324,8 @@ describe('webview model: trials table', () => {
   });
 
   test('sorting by any column, asc and desc; missing values last; ties by rate then seed', () => {
-    const order = (column: Parameters<typeof sortRows>[1]['column'], direction: 'asc' | 'desc'): string[] => sortRows(rows, { column, direction }).map((r) => r.trialId);
+    const order = (column: Parameters<typeof sortRows>[1]['column'], direction: 'asc' | 'desc'): string[] =>
+      sortRows(rows, { column, direction }).map((r) => r.trialId);
     assert.deepEqual(order('bestValLoss', 'asc'), ['rate-0.5_seed-1', 'rate-0_seed-2', 'rate-0.5_seed-2', 'rate-0_seed-1', 'rate-0.8_seed-1']);
     assert.deepEqual(order('bestValLoss', 'desc'), ['rate-0_seed-1', 'rate-0_seed-2', 'rate-0.5_seed-2', 'rate-0.5_seed-1', 'rate-0.8_seed-1']);
     assert.deepEqual(order('keep', 'asc'), ['rate-0.8_seed-1', 'rate-0.5_seed-1', 'rate-0.5_seed-2', 'rate-0_seed-1', 'rate-0_seed-2']);
@@ -388,10 +402,12 @@ describe('webview model: saved UI state and the sweeps drawn', () => {
   test('restoring a saved state keeps what is valid and defaults the rest', () => {
     assert.deepEqual(restoreUiState(undefined), { version: 1, smoothing: 0.6, logScale: false, sort: { column: 'rate', direction: 'asc' }, overlays: [] });
     const restored = restoreUiState({
-      smoothing: 4, logScale: true, sort: { column: 'gap', direction: 'desc' }, overlays: ['a', 3, 'a', 'b', ''], specPath: '/x.dropout.json', experiment: 'moons',
+      smoothing: 4, logScale: true, sort: { column: 'gap', direction: 'desc' }, overlays: ['a', 3, 'a', 'b', ''],
+      specPath: '/x.dropout.json', experiment: 'moons',
     });
     assert.deepEqual(restored, {
-      version: 1, smoothing: 0.99, logScale: true, sort: { column: 'gap', direction: 'desc' }, overlays: ['a', 'b'], specPath: '/x.dropout.json', experiment: 'moons',
+      version: 1, smoothing: 0.99, logScale: true, sort: { column: 'gap', direction: 'desc' }, overlays: ['a', 'b'],
+      specPath: '/x.dropout.json', experiment: 'moons',
     });
     assert.deepEqual(restoreUiState({ sort: { column: 'nope', direction: 'asc' } }).sort, { column: 'rate', direction: 'asc' });
   });
@@ -399,7 +415,8 @@ describe('webview model: saved UI state and the sweeps drawn', () => {
   test('show: the running sweep is primary, the others and remembered overlays still in history are drawn over it', () => {
     const running = sweep([], { dir: 'new', status: 'running', startedAt: '2026-01-03T00:00:00Z' });
     const older = sweep([], { dir: 'old', startedAt: '2026-01-01T00:00:00Z' });
-    const item = (dir: string, experiment = 'moons') => ({ dir, id: dir, experiment, specPath: '/x', status: 'completed' as const, startedAt: '2026-01-01T00:00:00Z', trialCount: 9 });
+    const item = (dir: string, experiment = 'moons') =>
+      ({ dir, id: dir, experiment, specPath: '/x', status: 'completed' as const, startedAt: '2026-01-01T00:00:00Z', trialCount: 9 });
     const message: Extract<HostMessage, { type: 'show' }> = {
       type: 'show', view: 'panel', experiment: 'moons', sweeps: [older, running],
       history: [item('new'), item('old'), item('kept'), item('other', 'circles')],

@@ -135,7 +135,10 @@ export class CurveChart {
     const base = baseOptions(theme);
     const valueTitle = this.isAccuracy ? 'Validation accuracy' : this.options.logScale ? 'Loss (log scale)' : 'Loss';
     const yAxis = this.isAccuracy
-      ? { type: 'linear' as const, max: 1, ...axisStyle(theme, valueTitle), ticks: { ...axisStyle(theme, '').ticks, callback: (value: number | string) => `${Math.round(Number(value) * 100)}%` } }
+      ? {
+        type: 'linear' as const, max: 1, ...axisStyle(theme, valueTitle),
+        ticks: { ...axisStyle(theme, '').ticks, callback: (value: number | string) => `${Math.round(Number(value) * 100)}%` },
+      }
       : this.options.logScale
         ? { type: 'logarithmic' as const, ...axisStyle(theme, valueTitle), ticks: { ...axisStyle(theme, '').ticks, autoSkip: false, callback: logTickLabel } }
         : { type: 'linear' as const, ...axisStyle(theme, valueTitle) };
@@ -143,7 +146,10 @@ export class CurveChart {
       ...base,
       interaction: { mode: 'nearest' as const, intersect: false },
       scales: {
-        x: { type: 'linear' as const, min: 1, max: maxEpochs, ...axisStyle(theme, 'Epoch'), ticks: { ...axisStyle(theme, '').ticks, precision: 0, maxRotation: 0 } },
+        x: {
+          type: 'linear' as const, min: 1, max: maxEpochs, ...axisStyle(theme, 'Epoch'),
+          ticks: { ...axisStyle(theme, '').ticks, precision: 0, maxRotation: 0 },
+        },
         y: yAxis,
       },
       plugins: {

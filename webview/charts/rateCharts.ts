@@ -38,7 +38,9 @@ abstract class AcrossRateChart {
   protected texts = new Map<LineDataset, PointText>();
 
   constructor(kind: 'rates' | 'mc', title: string, subtitle: string, theme: ChartTheme, onSavePng?: (dataUrl: string) => void) {
-    this.card = new ChartCard({ kind, title, subtitle, onSavePng, config: { type: 'line', data: { datasets: [] }, options: this.chartOptions(theme, [], 'Loss') } });
+    this.card = new ChartCard({
+      kind, title, subtitle, onSavePng, config: { type: 'line', data: { datasets: [] }, options: this.chartOptions(theme, [], 'Loss') },
+    });
   }
 
   /** `rightTitle`: a second y axis on the right (datasets with yAxisID 'y1'), its grid left to the first. */
@@ -51,7 +53,10 @@ abstract class AcrossRateChart {
 
   private chartOptions(theme: ChartTheme, rates: number[], yTitle: string, rightTitle?: string) {
     const right = rightTitle === undefined ? {} : {
-      y1: { type: 'linear' as const, position: 'right' as const, ...axisStyle(theme, rightTitle), grid: { drawOnChartArea: false, color: theme.grid, tickColor: theme.grid } },
+      y1: {
+        type: 'linear' as const, position: 'right' as const, ...axisStyle(theme, rightTitle),
+        grid: { drawOnChartArea: false, color: theme.grid, tickColor: theme.grid },
+      },
     };
     return {
       ...baseOptions(theme),
@@ -83,7 +88,8 @@ export class RateChart extends AcrossRateChart {
     const series: SeriesSummary[] = [];
     const tableRows: string[][] = [];
     const allRates = new Set<number>();
-    const inputRates = [...new Set(drawn.flatMap(({ summaries }) => summaries.flatMap((summary) => (summary.inputRate === undefined ? [] : [summary.inputRate]))))].sort((a, b) => a - b);
+    const inputRateOf = (summary: RateSummary) => (summary.inputRate === undefined ? [] : [summary.inputRate]);
+    const inputRates = [...new Set(drawn.flatMap(({ summaries }) => summaries.flatMap(inputRateOf)))].sort((a, b) => a - b);
     for (const { sweep, summaries, overlay, prefix } of drawn) {
       const rows = compareRates(summaries);
       // The axis spans every planned rate from the first epoch on, so it does not shift as trials start.
@@ -93,7 +99,9 @@ export class RateChart extends AcrossRateChart {
       const add = (dataset: LineDataset, kind: string, text?: PointText): void => {
         datasets.push(dataset);
         if (text) this.texts.set(dataset, text);
-        series.push({ label: dataset.label ?? kind, rate: null, kind, points: dataset.data.length, x: dataset.data.map((point) => point.x), ...(overlay ? { overlay } : {}) });
+        series.push({
+          label: dataset.label ?? kind, rate: null, kind, points: dataset.data.length, x: dataset.data.map((point) => point.x), ...(overlay ? { overlay } : {}),
+        });
       };
       if (rows.some(searchesInputRate)) {
         // Two rates searched: one series per input rate, over the hidden rates.
@@ -108,20 +116,32 @@ export class RateChart extends AcrossRateChart {
         return `${labelPrefix}best val_loss ${formatMetric(row.bestValLoss.mean)} ± ${formatMetric(row.bestValLoss.std)} (${seedsText(row.seeds)})`;
       };
       if (overlay) {
-        add(this.line(`${labelPrefix}best val_loss`, finitePoints(rows, best), toCss(theme.neutral, 0.45), [2, 3], toCss(theme.neutral, 0.45), 1.25), 'best_val_loss', bestText);
+        const grey = toCss(theme.neutral, 0.45);
+        const overlayLine = this.line(`${labelPrefix}best val_loss`, finitePoints(rows, best), grey, [2, 3], grey, 1.25);
+        add(overlayLine, 'best_val_loss', bestText);
         continue;
       }
       const upper = finitePoints(rows, (index) => rows[index].band.upper);
       const lower = finitePoints(rows, (index) => rows[index].band.lower);
-      add({ type: 'line', label: 'best val_loss + 1 std', data: upper, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: false }, 'best_val_loss_plus_std');
-      add({ type: 'line', label: 'best val_loss − 1 std', data: lower, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: '-1', backgroundColor: theme.band }, 'best_val_loss_minus_std');
-      const bestLine = this.line('best val_loss (mean)', finitePoints(rows, best), toCss(theme.neutral, 0.8), [], rowsWithBest.map((row) => pointColours[rows.indexOf(row)]), 2);
+      add(
+        { type: 'line', label: 'best val_loss + 1 std', data: upper, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: false },
+        'best_val_loss_plus_std');
+      add(
+        {
+          type: 'line', label: 'best val_loss − 1 std', data: lower, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: '-1',
+          backgroundColor: theme.band,
+        },
+        'best_val_loss_minus_std');
+      const bestLine = this.line(
+        'best val_loss (mean)', finitePoints(rows, best), toCss(theme.neutral, 0.8), [], rowsWithBest.map((row) => pointColours[rows.indexOf(row)]), 2);
       bestLine.pointRadius = 4.5;
       bestLine.pointHoverRadius = 6;
       bestLine.pointBorderColor = theme.background;
       add(bestLine, 'best_val_loss', bestText);
       const rowsWithTrain = rows.filter((row) => Number.isFinite(row.finalTrainLoss.mean));
-      const trainLine = this.line('final train_loss (mean)', finitePoints(rows, (index) => rows[index].finalTrainLoss.mean), toCss(theme.neutral, 0.6), [5, 4], rowsWithTrain.map((row) => pointColours[rows.indexOf(row)]), 1.5);
+      const trainLine = this.line(
+        'final train_loss (mean)', finitePoints(rows, (index) => rows[index].finalTrainLoss.mean), toCss(theme.neutral, 0.6), [5, 4],
+        rowsWithTrain.map((row) => pointColours[rows.indexOf(row)]), 1.5);
       trainLine.pointRadius = 3.5;
       trainLine.pointStyle = 'rectRot';
       add(trainLine, 'final_train_loss', (index) => {
@@ -134,17 +154,26 @@ export class RateChart extends AcrossRateChart {
     this.show(datasets, theme, rates, 'Loss');
     this.card.describe(
       series,
-      { caption: 'Best validation loss by dropout rate', columns: [...(inputRates.length > 0 ? ['Input rate'] : []), 'Rate', 'Keep', 'Seeds', 'Best val_loss (mean)', 'Std', 'Final train_loss (mean)', 'Gap (mean)'], rows: tableRows },
+      {
+        caption: 'Best validation loss by dropout rate',
+        columns: [
+          ...(inputRates.length > 0 ? ['Input rate'] : []), 'Rate', 'Keep', 'Seeds', 'Best val_loss (mean)', 'Std', 'Final train_loss (mean)', 'Gap (mean)',
+        ],
+        rows: tableRows,
+      },
       `Best validation loss by dropout rate: ${tableRows.length} ${inputRates.length > 0 ? 'configurations' : 'rates'}`,
     );
     this.card.setNote(tableRows.length === 0 ? emptyComparisonNote(drawn.find((entry) => !entry.overlay)?.sweep) : undefined);
     const primaryInputRates = drawn.some((entry) => !entry.overlay && entry.summaries.some(searchesInputRate));
-    this.card.setLegend(primaryInputRates ? inputRates.map((inputRate) => ({ label: `input rate ${formatRate(inputRate)}`, ...inputRateStyle(inputRate, inputRates, theme) })) : [
-      { label: 'best val_loss, mean', style: 'solid', colour: theme.foreground },
-      ...(drawn.some((entry) => !entry.overlay && entry.summaries.some((summary) => summary.seeds > 1)) ? [{ label: '±1 std over seeds', style: 'band' as const, colour: theme.foreground }] : []),
-      { label: 'final train_loss, mean', style: 'dashed', colour: theme.foreground },
-      ...drawn.filter((entry) => entry.overlay).map((entry) => ({ label: `sweep of ${entry.prefix}`, style: 'dotted' as const, colour: theme.foreground })),
-    ]);
+    const withBand = drawn.some((entry) => !entry.overlay && entry.summaries.some((summary) => summary.seeds > 1));
+    this.card.setLegend(primaryInputRates
+      ? inputRates.map((inputRate) => ({ label: `input rate ${formatRate(inputRate)}`, ...inputRateStyle(inputRate, inputRates, theme) }))
+      : [
+        { label: 'best val_loss, mean', style: 'solid', colour: theme.foreground },
+        ...(withBand ? [{ label: '±1 std over seeds', style: 'band' as const, colour: theme.foreground }] : []),
+        { label: 'final train_loss, mean', style: 'dashed', colour: theme.foreground },
+        ...drawn.filter((entry) => entry.overlay).map((entry) => ({ label: `sweep of ${entry.prefix}`, style: 'dotted' as const, colour: theme.foreground })),
+      ]);
   }
 
   /** Best val_loss over the hidden rates, one line per input rate: coloured and dashed by input rate, or dotted grey for an overlay. */
@@ -157,12 +186,18 @@ export class RateChart extends AcrossRateChart {
       const { colour, dash } = overlay ? { colour: toCss(theme.neutral, 0.45), dash: [2, 3] } : inputRateStyle(inputRate ?? 0, inputRates, theme);
       const line = this.line(label, points, colour, dash, colour, overlay ? 1.25 : 2);
       line.pointBorderColor = theme.background;
-      add(line, 'best_val_loss', (index) => `${label} ${formatMetric(present[index].bestValLoss.mean)} ± ${formatMetric(present[index].bestValLoss.std)} (${seedsText(present[index].seeds)})`);
+      add(line, 'best_val_loss', (index) => {
+        const { bestValLoss, seeds } = present[index];
+        return `${label} ${formatMetric(bestValLoss.mean)} ± ${formatMetric(bestValLoss.std)} (${seedsText(seeds)})`;
+      });
     }
   }
 
   private line(label: string, data: Point[], colour: string, dash: number[], pointColours: string | string[], width: number): LineDataset {
-    return { type: 'line', label, data, borderColor: colour, borderWidth: width, borderDash: dash, backgroundColor: pointColours, pointBackgroundColor: pointColours, pointBorderColor: pointColours, pointRadius: 3, pointHoverRadius: 5, fill: false };
+    return {
+      type: 'line', label, data, borderColor: colour, borderWidth: width, borderDash: dash, backgroundColor: pointColours, pointBackgroundColor: pointColours,
+      pointBorderColor: pointColours, pointRadius: 3, pointHoverRadius: 5, fill: false,
+    };
   }
 }
 
@@ -186,7 +221,10 @@ function inputRateStyle(inputRate: number, inputRates: readonly number[], theme:
 }
 
 function rateTableRow(row: RateComparison, withInput: boolean): string[] {
-  return [...(withInput ? [formatRate(row.inputRate ?? 0)] : []), formatRate(row.rate), formatRate(row.keep), String(row.seeds), formatMetric(row.bestValLoss.mean), formatMetric(row.bestValLoss.std), formatMetric(row.finalTrainLoss.mean), formatMetric(row.gap.mean)];
+  return [
+    ...(withInput ? [formatRate(row.inputRate ?? 0)] : []), formatRate(row.rate), formatRate(row.keep), String(row.seeds),
+    formatMetric(row.bestValLoss.mean), formatMetric(row.bestValLoss.std), formatMetric(row.finalTrainLoss.mean), formatMetric(row.gap.mean),
+  ];
 }
 
 /**
@@ -195,7 +233,8 @@ function rateTableRow(row: RateComparison, withInput: boolean): string[] {
  */
 export class McChart extends AcrossRateChart {
   constructor(theme: ChartTheme, onSavePng?: (dataUrl: string) => void) {
-    super('mc', 'Inference rules: deterministic vs Monte-Carlo dropout', 'final val_loss per rate, mean over seeds · dotted, right axis: MC predictive uncertainty', theme, onSavePng);
+    super('mc', 'Inference rules: deterministic vs Monte-Carlo dropout',
+      'final val_loss per rate, mean over seeds · dotted, right axis: MC predictive uncertainty', theme, onSavePng);
   }
 
   update(primary: SummarizedSweep | undefined, theme: ChartTheme): void {
@@ -214,7 +253,10 @@ export class McChart extends AcrossRateChart {
         type: 'line', label, data, yAxisID: axis, borderColor: toCss(colour), backgroundColor: toCss(colour),
         borderWidth: 2, borderDash: dash, pointStyle, pointRadius: 4, pointHoverRadius: 6, pointBorderColor: theme.background, fill: false,
       };
-      this.texts.set(dataset, (index) => `${label}: ${formatMetric(pick(present[index])!.mean)} ± ${formatMetric(pick(present[index])!.std)} (${seedsText(present[index].seeds)})`);
+      this.texts.set(dataset, (index) => {
+        const value = pick(present[index])!;
+        return `${label}: ${formatMetric(value.mean)} ± ${formatMetric(value.std)} (${seedsText(present[index].seeds)})`;
+      });
       return { dataset, summary: { label, rate: null, kind, points: data.length, x: data.map((point) => point.x) } satisfies SeriesSummary };
     };
     const series = model && names ? [
@@ -230,7 +272,10 @@ export class McChart extends AcrossRateChart {
       drawn.map((entry) => entry.summary),
       {
         caption: 'Validation loss under the deterministic inference rule and under Monte-Carlo dropout, and the MC predictive uncertainty',
-        columns: ['Rate', 'Keep', 'Seeds', `val_loss, ${names?.deterministic ?? 'deterministic'}`, `val_loss, ${names?.monteCarlo ?? 'MC'}`, 'MC − deterministic', names?.uncertainty ?? 'MC uncertainty'],
+        columns: [
+          'Rate', 'Keep', 'Seeds', `val_loss, ${names?.deterministic ?? 'deterministic'}`, `val_loss, ${names?.monteCarlo ?? 'MC'}`, 'MC − deterministic',
+          names?.uncertainty ?? 'MC uncertainty',
+        ],
         rows: rows.map((row) => [
           formatRate(row.rate), formatRate(keepOf(row.rate)), String(row.seeds), formatMetric(row.deterministic.mean), formatMetric(row.monteCarlo.mean),
           formatMetric(row.monteCarlo.mean - row.deterministic.mean), formatMetric(row.entropy?.mean),

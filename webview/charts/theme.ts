@@ -33,8 +33,12 @@ function themeKind(): ThemeKind {
 
 /** VS Code's default chart colours, for when a variable is missing (a preview, an older VS Code). */
 const fallbacks: Record<'light' | 'dark', Record<string, string>> = {
-  dark: { foreground: '#cccccc', muted: '#9d9d9d', border: '#454545', background: '#1f1f1f', yellow: '#cca700', purple: '#b180d7', blue: '#3794ff', orange: '#d18616' },
-  light: { foreground: '#3b3b3b', muted: '#717171', border: '#c8c8c8', background: '#ffffff', yellow: '#bf8803', purple: '#652d90', blue: '#1a85ff', orange: '#d18616' },
+  dark: {
+    foreground: '#cccccc', muted: '#9d9d9d', border: '#454545', background: '#1f1f1f', yellow: '#cca700', purple: '#b180d7', blue: '#3794ff', orange: '#d18616',
+  },
+  light: {
+    foreground: '#3b3b3b', muted: '#717171', border: '#c8c8c8', background: '#ffffff', yellow: '#bf8803', purple: '#652d90', blue: '#1a85ff', orange: '#d18616',
+  },
 };
 
 export function readTheme(): ChartTheme {

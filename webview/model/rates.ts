@@ -41,7 +41,9 @@ export function summarizeSweep(sweep: SweepSnapshot): RateSummary[] {
 
 /** What an across-rate chart says while it has no rate to compare: Hyperband compares only fully trained trials. */
 export function emptyComparisonNote(sweep: SweepSnapshot | undefined): string {
-  return sweep?.hyperband ? `No trial has reached maxEpochs (${sweep.hyperband.maxEpochs}) yet: Hyperband compares rates over fully trained trials.` : 'No epochs yet.';
+  return sweep?.hyperband
+    ? `No trial has reached maxEpochs (${sweep.hyperband.maxEpochs}) yet: Hyperband compares rates over fully trained trials.`
+    : 'No epochs yet.';
 }
 
 /** The names the inference-rule chart gives its series: the style's deterministic rule, the MC average, its uncertainty. */

@@ -64,7 +64,8 @@ export function applySweepEvent(sweep: SweepSnapshot, event: SweepEvent, now: Da
     }
     case 'rung': {
       const rungs = sweep.hyperband?.rungs;
-      if (!rungs || rungs.some((rung) => rung.iteration === event.rung.iteration && rung.bracket === event.rung.bracket && rung.round === event.rung.round)) return undefined;
+      const { iteration, bracket, round } = event.rung;
+      if (!rungs || rungs.some((rung) => rung.iteration === iteration && rung.bracket === bracket && rung.round === round)) return undefined;
       rungs.push(event.rung);
       return { kind: 'sweep' };
     }

@@ -33,7 +33,9 @@ export interface TrialRow {
   isBest: boolean;
 }
 
-export const sortColumns = ['inputRate', 'rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc', 'mcValLoss', 'mcEntropy'] as const;
+export const sortColumns = [
+  'inputRate', 'rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc', 'mcValLoss', 'mcEntropy',
+] as const;
 export type SortColumn = (typeof sortColumns)[number];
 export type SortDirection = 'asc' | 'desc';
 export interface TableSort {

@@ -39,10 +39,16 @@ export class Controls {
       el('label', { text: 'Smoothing', attrs: { for: 'smoothing' } }),
       this.smoothing,
       this.smoothingValue,
-      el('span', { class: 'visually-hidden', text: 'Exponential moving average weight of the loss and accuracy curves, 0 is off.', attrs: { id: 'smoothing-help' } }),
+      el('span', {
+        class: 'visually-hidden', text: 'Exponential moving average weight of the loss and accuracy curves, 0 is off.', attrs: { id: 'smoothing-help' },
+      }),
     ]);
-    const overlays = el('div', { class: 'control control-overlays' }, [el('span', { class: 'control-label', text: 'Overlay other sweeps', attrs: { id: 'overlay-title' } }), this.overlayList]);
-    this.element = el('section', { class: 'controls', attrs: { 'aria-label': 'Chart settings' } }, [smoothingControl, el('div', { class: 'control' }, [this.logScale]), overlays]);
+    const overlays = el('div', { class: 'control control-overlays' }, [
+      el('span', { class: 'control-label', text: 'Overlay other sweeps', attrs: { id: 'overlay-title' } }), this.overlayList,
+    ]);
+    this.element = el('section', { class: 'controls', attrs: { 'aria-label': 'Chart settings' } }, [
+      smoothingControl, el('div', { class: 'control' }, [this.logScale]), overlays,
+    ]);
   }
 
   /** Lists the sweeps that can be overlaid; rebuilt only when the list or the selection changed, so focus stays put. */

@@ -79,12 +79,16 @@ export class Dashboard {
       exportModel: (dir) => host.post({ type: 'exportModel', dir }),
     } : undefined);
     this.loss = new CurveChart(panel
-      ? { kind: 'loss', title: 'Loss per epoch', subtitle: 'val_loss solid · train_loss dashed · inference rule', curveKinds: ['val_loss', 'train_loss'], onSavePng: save('loss') }
+      ? {
+        kind: 'loss', title: 'Loss per epoch', subtitle: 'val_loss solid · train_loss dashed · inference rule', curveKinds: ['val_loss', 'train_loss'],
+        onSavePng: save('loss'),
+      }
       : { kind: 'loss', title: 'Validation loss', subtitle: 'val_loss per trial', curveKinds: ['val_loss'] }, this.theme);
     this.rates = new RateChart(this.theme, save('rates'));
     const cards = [this.loss.card.element];
     if (panel) {
-      this.accuracy = new CurveChart({ kind: 'accuracy', title: 'Validation accuracy', subtitle: 'val_acc per trial', curveKinds: ['val_acc'], onSavePng: save('accuracy') }, this.theme);
+      this.accuracy = new CurveChart(
+        { kind: 'accuracy', title: 'Validation accuracy', subtitle: 'val_acc per trial', curveKinds: ['val_acc'], onSavePng: save('accuracy') }, this.theme);
       this.mc = new McChart(this.theme, save('mc'));
       this.heatmap = new HeatmapCard();
       cards.push(this.accuracy.card.element, this.rates.card.element, this.heatmap.element, this.mc.card.element);
@@ -105,10 +109,13 @@ export class Dashboard {
       this.history = new HistoryList((dir) => host.post({ type: 'openSweep', dir }), (dir) => host.post({ type: 'resumeSweep', dir }));
     }
     this.charts = el('div', { class: 'chart-grid' }, cards);
-    this.empty = el('p', { class: 'empty-state', text: panel ? 'No sweep of this experiment yet. Run it to watch the loss of every dropout rate live.' : 'No sweep to show yet.' });
+    this.empty = el('p', {
+      class: 'empty-state', text: panel ? 'No sweep of this experiment yet. Run it to watch the loss of every dropout rate live.' : 'No sweep to show yet.',
+    });
     root.classList.add(`view-${kind}`);
     root.replaceChildren(...[
-      this.header.element, this.controls?.element, this.empty, this.rateScale.element, this.charts, this.table?.element, this.rungs?.element, this.history?.element,
+      this.header.element, this.controls?.element, this.empty, this.rateScale.element, this.charts, this.table?.element, this.rungs?.element,
+      this.history?.element,
     ].filter((node): node is HTMLElement => node !== undefined));
 
     watchTheme(() => {

@@ -62,7 +62,9 @@ export class Header {
     this.status.hidden = !sweep;
     this.status.textContent = sweep ? stateLabel(sweep.status) : '';
     this.status.dataset.status = sweep?.status ?? '';
-    this.meta.textContent = sweep ? [sweep.backend && `backend ${sweep.backend}`, `started ${formatStartTime(sweep.startedAt)}`].filter(Boolean).join(' · ') : '';
+    this.meta.textContent = sweep
+      ? [sweep.backend && `backend ${sweep.backend}`, `started ${formatStartTime(sweep.startedAt)}`].filter(Boolean).join(' · ')
+      : '';
     this.exportButton.toggleAttribute('disabled', !sweep);
     // The best model is published when a sweep ends.
     this.modelButton.toggleAttribute('disabled', !sweep || running);

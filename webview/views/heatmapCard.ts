@@ -20,9 +20,12 @@ export class HeatmapCard {
   private active = { row: 0, column: 0 };
 
   constructor() {
-    this.element = el('section', { class: 'chart-card heatmap-card', attrs: { 'data-chart': 'heatmap', 'aria-labelledby': 'chart-heatmap-title', hidden: true } }, [
+    const attrs = { 'data-chart': 'heatmap', 'aria-labelledby': 'chart-heatmap-title', hidden: true };
+    this.element = el('section', { class: 'chart-card heatmap-card', attrs }, [
       el('header', { class: 'chart-card-header' }, [
-        el('div', { class: 'chart-card-heading' }, [el('h2', { text: 'Objective by input and hidden dropout', attrs: { id: 'chart-heatmap-title' } }), this.subtitle]),
+        el('div', { class: 'chart-card-heading' }, [
+          el('h2', { text: 'Objective by input and hidden dropout', attrs: { id: 'chart-heatmap-title' } }), this.subtitle,
+        ]),
       ]),
       el('div', { class: 'heatmap-scroll' }, [this.grid]),
       this.legend,
@@ -39,14 +42,19 @@ export class HeatmapCard {
       row: Math.min(this.active.row, heatmap.inputRates.length - 1),
       column: Math.min(this.active.column, heatmap.rates.length - 1),
     };
-    this.subtitle.textContent = `${objectiveNames[heatmap.objective]}, mean over seeds · rows: input rate · columns: hidden rate (drop probabilities; keep = 1 − rate)`;
+    this.subtitle.textContent = `${objectiveNames[heatmap.objective]}, mean over seeds · rows: input rate · columns: hidden rate `
+      + '(drop probabilities; keep = 1 − rate)';
     const corner = el('th', { class: 'heatmap-corner', text: 'input \\ hidden', attrs: { scope: 'col' } });
-    const head = el('tr', {}, [corner, ...heatmap.rates.map((rate) => el('th', { text: formatRate(rate), attrs: { scope: 'col', title: `hidden rate ${formatRate(rate)}` } }))]);
+    const head = el('tr', {}, [
+      corner, ...heatmap.rates.map((rate) => el('th', { text: formatRate(rate), attrs: { scope: 'col', title: `hidden rate ${formatRate(rate)}` } })),
+    ]);
     const rows = heatmap.cells.map((cells, row) => el('tr', {}, [
       el('th', { text: formatRate(heatmap.inputRates[row]!), attrs: { scope: 'row', title: `input rate ${formatRate(heatmap.inputRates[row]!)}` } }),
       ...cells.map((cell, column) => this.cell(cell, row, column)),
     ]));
-    this.grid.replaceChildren(el('caption', { class: 'visually-hidden', text: `${objectiveNames[heatmap.objective]} by input rate (rows) and hidden rate (columns)` }), el('thead', {}, [head]), el('tbody', {}, rows));
+    this.grid.replaceChildren(
+      el('caption', { class: 'visually-hidden', text: `${objectiveNames[heatmap.objective]} by input rate (rows) and hidden rate (columns)` }),
+      el('thead', {}, [head]), el('tbody', {}, rows));
     this.element.dataset.best = heatmap.best ? JSON.stringify([heatmap.best.inputRate, heatmap.best.rate]) : '';
     this.renderLegend(heatmap);
     if (refocus) this.cellAt(this.active.row, this.active.column)?.focus();

@@ -34,7 +34,10 @@ export class HistoryList {
       const best = item.best ? `best ${bestOfSweepText(item.best)}` : 'no epochs';
       const button = el('button', {
         class: 'history-item',
-        attrs: { type: 'button', 'data-dir': item.dir, 'aria-current': item.dir === currentDir ? 'true' : undefined, title: `${item.dir}\nOpen in the experiment panel` },
+        attrs: {
+          type: 'button', 'data-dir': item.dir, 'aria-current': item.dir === currentDir ? 'true' : undefined,
+          title: `${item.dir}\nOpen in the experiment panel`,
+        },
       }, [
         el('span', { class: 'history-line' }, [
           el('span', { class: 'history-name', text: item.experiment }),

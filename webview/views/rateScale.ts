@@ -17,6 +17,7 @@ export class RateScale {
       swatch.style.backgroundColor = toCss(colour);
       return el('span', { class: 'rate-scale-item', attrs: { title: rateLabel(rate), 'aria-label': rateLabel(rate) } }, [swatch, formatRate(rate)]);
     });
-    this.element.replaceChildren(el('span', { class: 'rate-scale-title', text: 'Dropout rate' }), ...items, el('span', { class: 'rate-scale-note muted', text: 'keep p = 1 − rate' }));
+    this.element.replaceChildren(
+      el('span', { class: 'rate-scale-title', text: 'Dropout rate' }), ...items, el('span', { class: 'rate-scale-note muted', text: 'keep p = 1 − rate' }));
   }
 }

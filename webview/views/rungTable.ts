@@ -35,7 +35,9 @@ export class RungTable {
       + (brackets.length ? `${hyperband.rungs.length} round${hyperband.rungs.length === 1 ? '' : 's'} decided.` : 'No round decided yet.');
     this.element.dataset.rungs = JSON.stringify(brackets.map((bracket) => ({
       iteration: bracket.iteration, bracket: bracket.bracket,
-      rounds: bracket.rounds.map((round) => ({ round: round.round, epochs: round.epochs, rows: round.rows.map((row) => ({ rate: row.rate, seed: row.seed, epochs: row.epochs, outcome: row.outcome })) })),
+      rounds: bracket.rounds.map((round) => ({
+        round: round.round, epochs: round.epochs, rows: round.rows.map((row) => ({ rate: row.rate, seed: row.seed, epochs: row.epochs, outcome: row.outcome })),
+      })),
     })));
     this.groups.replaceChildren(...brackets.map((bracket) => this.bracketGroup(bracket, sweep.objective)));
   }
@@ -51,7 +53,10 @@ export class RungTable {
       text: title, class: index > 0 && index < 6 ? 'numeric' : undefined, attrs: { scope: 'col' },
     })));
     const body = bracket.rounds.flatMap((round) => round.rows.map((row, index) => el('tr', { attrs: { 'data-trial': row.trialId } }, [
-      el('th', { text: index === 0 ? `${round.round} → epoch ${round.epochs}` : '', attrs: { scope: 'row', title: `round ${round.round}: ${round.promoted} promoted, ${round.stopped} stopped` } }),
+      el('th', {
+        text: index === 0 ? `${round.round} → epoch ${round.epochs}` : '',
+        attrs: { scope: 'row', title: `round ${round.round}: ${round.promoted} promoted, ${round.stopped} stopped` },
+      }),
       el('td', { class: 'numeric', text: formatRate(row.rate) }),
       el('td', { class: 'numeric', text: formatRate(row.keep) }),
       el('td', { class: 'numeric', text: String(row.seed) }),
@@ -60,7 +65,9 @@ export class RungTable {
       el('td', {}, [el('span', { class: 'rung-outcome', text: outcomeLabel(row), attrs: { 'data-outcome': row.outcome } })]),
     ])));
     const table = el('table', { class: 'trials-table' }, [
-      el('caption', { class: 'visually-hidden', text: `Hyperband iteration ${bracket.iteration}, bracket ${bracket.bracket}: trials per round and their outcome` }),
+      el('caption', {
+        class: 'visually-hidden', text: `Hyperband iteration ${bracket.iteration}, bracket ${bracket.bracket}: trials per round and their outcome`,
+      }),
       el('thead', {}, [head]), el('tbody', {}, body),
     ]);
     const details = el('details', { class: 'rung-bracket', attrs: { open: !this.closed.has(id) } }, [summary, el('div', { class: 'table-scroll' }, [table])]);

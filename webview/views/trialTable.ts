@@ -37,17 +37,37 @@ export class TrialTable {
       { id: 'rate', title: 'Rate', description: 'dropout rate (drop probability)', numeric: true, cell: (row) => this.rateCell(row) },
       { id: 'keep', title: 'Keep p', description: 'keep probability p = 1 − rate', numeric: true, cell: (row) => formatRate(row.keep) },
       { id: 'seed', title: 'Seed', description: 'random seed of the trial', numeric: true, cell: (row) => String(row.seed) },
-      { id: 'state', title: 'State', description: 'trial state', numeric: false, cell: (row) => el('span', { class: 'state', text: stateLabel(row.state), attrs: { 'data-state': row.state } }) },
-      { id: 'epochs', title: 'Epochs', description: 'epochs trained', numeric: true, cell: (row, sweep) => (row.state === 'running' ? `${row.epochs}/${sweep.epochs}` : String(row.epochs)) },
+      {
+        id: 'state', title: 'State', description: 'trial state', numeric: false,
+        cell: (row) => el('span', { class: 'state', text: stateLabel(row.state), attrs: { 'data-state': row.state } }),
+      },
+      {
+        id: 'epochs', title: 'Epochs', description: 'epochs trained', numeric: true,
+        cell: (row, sweep) => (row.state === 'running' ? `${row.epochs}/${sweep.epochs}` : String(row.epochs)),
+      },
       {
         id: 'bestValLoss', title: 'Best val_loss', description: 'lowest validation loss over epochs, and the epoch it was reached', numeric: true,
-        cell: (row) => (row.bestValLoss === undefined ? '–' : el('span', {}, [formatMetric(row.bestValLoss), el('span', { class: 'muted', text: ` @ ${row.bestEpoch}` })])),
+        cell: (row) => (row.bestValLoss === undefined
+          ? '–'
+          : el('span', {}, [formatMetric(row.bestValLoss), el('span', { class: 'muted', text: ` @ ${row.bestEpoch}` })])),
       },
-      { id: 'finalTrainLoss', title: 'train_loss', description: 'last epoch, whole training set, deterministic rule', numeric: true, cell: (row) => formatMetric(row.finalTrainLoss) },
-      { id: 'finalValLoss', title: 'val_loss', description: 'last epoch, validation set, deterministic rule', numeric: true, cell: (row) => formatMetric(row.finalValLoss) },
+      {
+        id: 'finalTrainLoss', title: 'train_loss', description: 'last epoch, whole training set, deterministic rule', numeric: true,
+        cell: (row) => formatMetric(row.finalTrainLoss),
+      },
+      {
+        id: 'finalValLoss', title: 'val_loss', description: 'last epoch, validation set, deterministic rule', numeric: true,
+        cell: (row) => formatMetric(row.finalValLoss),
+      },
       { id: 'gap', title: 'Gap', description: 'overfitting gap val_loss − train_loss at the last epoch', numeric: true, cell: (row) => formatMetric(row.gap) },
-      { id: 'valAcc', title: 'val_acc', description: 'validation accuracy at the last epoch', numeric: true, cell: (row) => formatPercent(row.valAcc), shown: (sweep) => sweep.task === 'classification' },
-      { id: 'mcValLoss', title: 'MC val_loss', description: 'validation loss of Monte-Carlo dropout at the last epoch', numeric: true, cell: (row) => formatMetric(row.mcValLoss), shown: (sweep) => sweep.mcSamples > 0 },
+      {
+        id: 'valAcc', title: 'val_acc', description: 'validation accuracy at the last epoch', numeric: true,
+        cell: (row) => formatPercent(row.valAcc), shown: (sweep) => sweep.task === 'classification',
+      },
+      {
+        id: 'mcValLoss', title: 'MC val_loss', description: 'validation loss of Monte-Carlo dropout at the last epoch', numeric: true,
+        cell: (row) => formatMetric(row.mcValLoss), shown: (sweep) => sweep.mcSamples > 0,
+      },
       {
         id: 'mcEntropy', title: 'MC entropy', numeric: true, cell: (row) => formatMetric(row.mcEntropy), shown: (sweep) => sweep.mcSamples > 0,
         description: 'mean predictive entropy (nats) of the Monte-Carlo dropout prediction at the last epoch; regression: predictive variance',
@@ -74,10 +94,14 @@ export class TrialTable {
     this.renderHead(columns);
     const rows = sortRows(trialRows(sweep), this.sort);
     this.body.replaceChildren(...rows.map((row) => {
-      const tr = el('tr', { class: row.isBest ? 'is-best' : undefined, attrs: { 'data-trial': row.trialId, title: `${configRateLabel(row)} · seed ${row.seed}` } });
+      const tr = el('tr', {
+        class: row.isBest ? 'is-best' : undefined, attrs: { 'data-trial': row.trialId, title: `${configRateLabel(row)} · seed ${row.seed}` },
+      });
       tr.append(...columns.map((column, index) => {
         const content = column.cell(row, sweep);
-        return index === 0 ? el('th', { class: 'numeric', attrs: { scope: 'row' } }, [content]) : el('td', { class: column.numeric ? 'numeric' : undefined }, [content]);
+        return index === 0
+          ? el('th', { class: 'numeric', attrs: { scope: 'row' } }, [content])
+          : el('td', { class: column.numeric ? 'numeric' : undefined }, [content]);
       }));
       return tr;
     }));

@@ -166,7 +166,9 @@ export function checkLimits(spec: ExperimentSpec, shape: DatasetShape, limits: R
   if (estimate.parameters > limits.maxParameters) {
     problems.push({
       path: ['model', 'hidden'],
-      message: `the model has ${count(estimate.parameters)} parameters (layers ${layersText(layerSizes(spec, shape))}), more than the limit of ${count(limits.maxParameters)}; use smaller layers or raise the limit (--max-parameters, setting dropoutLab.limits.maxParameters)`,
+      message: `the model has ${count(estimate.parameters)} parameters (layers ${layersText(layerSizes(spec, shape))}), `
+        + `more than the limit of ${count(limits.maxParameters)}; `
+        + 'use smaller layers or raise the limit (--max-parameters, setting dropoutLab.limits.maxParameters)',
     });
   }
   const limitBytes = limits.maxMemoryMB * MIB;
@@ -174,7 +176,8 @@ export function checkLimits(spec: ExperimentSpec, shape: DatasetShape, limits: R
     // No spec fits: the limit is about the setting, so the problem is on the whole document.
     problems.push({
       path: [],
-      message: `the memory limit of ${formatBytes(limitBytes)} is below what a trainer needs before any model or data (${formatBytes(estimate.bytes.runtime)}); raise it (--max-memory-mb, setting dropoutLab.limits.maxMemoryMB)`,
+      message: `the memory limit of ${formatBytes(limitBytes)} is below what a trainer needs before any model or data `
+        + `(${formatBytes(estimate.bytes.runtime)}); raise it (--max-memory-mb, setting dropoutLab.limits.maxMemoryMB)`,
     });
   } else if (estimate.bytes.total > limitBytes) {
     const { bytes } = estimate;
@@ -182,7 +185,8 @@ export function checkLimits(spec: ExperimentSpec, shape: DatasetShape, limits: R
     problems.push({
       path: field,
       message: `a trial needs about ${formatBytes(bytes.total)} (weights, gradients and ${spec.training.optimizer} slots ${formatBytes(bytes.parameters)}; `
-        + `a training step of ${Math.min(spec.training.batchSize, shape.trainRows)} rows ${formatBytes(bytes.training)}; scoring ${formatBytes(bytes.evaluation)}; `
+        + `a training step of ${Math.min(spec.training.batchSize, shape.trainRows)} rows ${formatBytes(bytes.training)}; `
+        + `scoring ${formatBytes(bytes.evaluation)}; `
         + `data ${formatBytes(bytes.data)}; runtime ${formatBytes(bytes.runtime)}), more than the limit of ${formatBytes(limitBytes)}; `
         + `lower ${field.join('.')} or raise the limit (--max-memory-mb, setting dropoutLab.limits.maxMemoryMB)`,
     });

@@ -158,7 +158,8 @@ export function trialModelMetadata(model: TrainedModel, { spec, dataset, trial }
     rates: { input: model.config.inputRate, hidden: model.config.hiddenRate },
     keepFoldedIntoKernels: model.config.style === 'standard',
     inference: model.config.style === 'standard'
-      ? 'standard dropout (train x·m, test W·p): each kernel after a dropout layer holds p·W with p = 1 − rate, so predict() is the engine\'s deterministic rule and dropout in training mode (x·m/p)·(p·W) is the standard style\'s x·m·W'
+      ? 'standard dropout (train x·m, test W·p): each kernel after a dropout layer holds p·W with p = 1 − rate, so predict() is the '
+        + 'engine\'s deterministic rule and dropout in training mode (x·m/p)·(p·W) is the standard style\'s x·m·W'
       : 'inverted dropout (Keras): predict() applies no dropout, as the engine\'s deterministic rule',
     epoch: model.epoch,
     objective: { name: objective, value: value as number },

@@ -34,7 +34,8 @@ export function splitProblems(type: DatasetType, values: Record<string, unknown>
       const hint = written('testSamples') ? '' : ` (testSamples defaults to ${test}: lower it, or set it to 0 to go without a test split)`;
       return [{
         key: lastWritten('trainSamples', 'validationSamples', 'testSamples'), severity: 'error',
-        message: `trainSamples + validationSamples + testSamples = ${train} + ${validation} + ${test} = ${train + validation + test}, but the mnist package ships only ${MNIST_DIGITS} digits${hint}`,
+        message: `trainSamples + validationSamples + testSamples = ${train} + ${validation} + ${test} = ${train + validation + test}, `
+          + `but the mnist package ships only ${MNIST_DIGITS} digits${hint}`,
       }];
     }
     return test === 0 ? [optOut('testSamples')] : [];
@@ -45,7 +46,8 @@ export function splitProblems(type: DatasetType, values: Record<string, unknown>
     const hint = written('testFraction') ? '' : ` (testFraction defaults to ${test})`;
     return [{
       key: lastWritten('validationFraction', 'testFraction'), severity: 'error',
-      message: `validationFraction + testFraction = ${validation} + ${test} = ${Number((validation + test).toFixed(12))} leaves no samples to train on; the two must add up to less than 1${hint}`,
+      message: `validationFraction + testFraction = ${validation} + ${test} = ${Number((validation + test).toFixed(12))} leaves no samples to train on; `
+        + `the two must add up to less than 1${hint}`,
     }];
   }
   return test === 0 ? [optOut('testFraction')] : [];
@@ -54,6 +56,7 @@ export function splitProblems(type: DatasetType, values: Record<string, unknown>
 function optOut(key: string): SplitProblem {
   return {
     key, severity: 'warning',
-    message: `${key} 0: no test split, so every figure reported is a validation figure, measured on the data that also chooses the epoch, the configuration and the model`,
+    message: `${key} 0: no test split, so every figure reported is a validation figure, `
+      + 'measured on the data that also chooses the epoch, the configuration and the model',
   };
 }

@@ -30,7 +30,8 @@ export function resolveSweep(values: Values, c: Collector, rootSpan: Span): Swee
     const space: RateSpace = Array.isArray(raw) ? { kind: 'finite', rates: raw } : raw;
     if (space.kind === 'continuous' && strategy !== 'random') {
       c.error(ownerSpan(c.nodes.get(`sweep.${key}`)), `sweep.${key}.step`,
-        `missing required property "step": only strategy "random" draws from a continuous range; strategy ${quote(strategy)} needs the grid min, min + step, …`);
+        'missing required property "step": only strategy "random" draws from a continuous range; '
+          + `strategy ${quote(strategy)} needs the grid min, min + step, …`);
     }
     return space;
   };
@@ -39,7 +40,8 @@ export function resolveSweep(values: Values, c: Collector, rootSpan: Span): Swee
   const inputDropout = (values.model as ModelSpec).inputDropout;
   if (inputSpace && inputDropout !== 0) {
     c.error(ownerSpan(c.nodes.get('sweep.inputRates')), 'sweep.inputRates',
-      `sweep.inputRates searches the input drop rate, but model.inputDropout fixes it at ${inputDropout}: remove model.inputDropout (or set it to 0), or remove sweep.inputRates`);
+      `sweep.inputRates searches the input drop rate, but model.inputDropout fixes it at ${inputDropout}: `
+        + 'remove model.inputDropout (or set it to 0), or remove sweep.inputRates');
   }
   const ignoredUnless = (key: string, needed: SweepSpec['strategy']): void => {
     if (written(key) && strategy !== needed) {
@@ -70,12 +72,15 @@ export function resolveSweep(values: Values, c: Collector, rootSpan: Span): Swee
       const samples = sweepValues.samples as number | undefined;
       const noun = inputSpace ? '(input rate, rate) pairs' : 'rates';
       if (samples === undefined) {
-        c.error(ownerSpan(c.nodes.get('sweep.strategy')), 'sweep.samples', `missing required property "samples": strategy "random" needs the number of ${noun} to draw`);
+        c.error(ownerSpan(c.nodes.get('sweep.strategy')), 'sweep.samples',
+          `missing required property "samples": strategy "random" needs the number of ${noun} to draw`);
         break;
       }
       const spaceText = (rateSpace: RateSpace, key: string): string => {
         const count = distinctRates(rateSpace);
-        return rateSpace.kind === 'finite' ? `the ${count} rate${count === 1 ? '' : 's'} of sweep.${key}` : `the range of sweep.${key} (${count} distinct values at 4 decimals)`;
+        return rateSpace.kind === 'finite'
+          ? `the ${count} rate${count === 1 ? '' : 's'} of sweep.${key}`
+          : `the range of sweep.${key} (${count} distinct values at 4 decimals)`;
       };
       const available = distinctRates(space) * (inputSpace ? distinctRates(inputSpace) : 1);
       if (samples > available) {

@@ -207,7 +207,8 @@ function readDataset(node: Node, path: string, c: Collector): Values | undefined
       const owners = DATASET_TYPES.filter((t) => Object.hasOwn(DATASET_SHAPES[t], key));
       if (owners.length === 0) return undefined;
       const list = owners.map((t) => quote(t)).join(', ');
-      return `unknown property ${quote(key)} for dataset type ${quote(type)} (only ${owners.length === 1 ? 'type' : 'types'} ${list} accept${owners.length === 1 ? 's' : ''} it)`;
+      const one = owners.length === 1;
+      return `unknown property ${quote(key)} for dataset type ${quote(type)} (only ${one ? 'type' : 'types'} ${list} accept${one ? 's' : ''} it)`;
     },
   });
   if (!values) return values;

@@ -224,7 +224,9 @@ interface BestSnapshot {
   weights: tf.Tensor[];
 }
 
-async function pause(mlp: Mlp, optimizer: tf.Optimizer, state: Omit<PausedTrial, 'variables' | 'optimizer' | 'bestModel'>, snapshot?: BestSnapshot): Promise<PausedTrial> {
+async function pause(
+  mlp: Mlp, optimizer: tf.Optimizer, state: Omit<PausedTrial, 'variables' | 'optimizer' | 'bestModel'>, snapshot?: BestSnapshot,
+): Promise<PausedTrial> {
   const variables = await saveWeights(mlp.variables);
   const weights = await optimizer.getWeights();
   const slots = await Promise.all(weights.map((weight) => saveTensor(weight.name, weight.tensor)));
