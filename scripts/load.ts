@@ -28,7 +28,9 @@ import type { SweepEvent } from '../src/protocol/sweepEvents';
 import { startSweep } from '../src/runner/runner';
 import { listSweeps, loadSweep } from '../src/store/reader';
 import { toSnapshot } from '../src/store/snapshot';
+// eslint-disable-next-line no-restricted-imports -- shared with the tests until test/support moves (issue 11 §2)
 import { writeHistory } from '../test/support/history';
+// eslint-disable-next-line no-restricted-imports -- shared with the tests until test/support moves (issue 11 §2)
 import { tinySpec, trainerPath } from '../test/support/specs';
 
 function option(name: string, fallback: number): number {

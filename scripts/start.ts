@@ -3,6 +3,7 @@
 // The headless path stays `npx dropout-lab run examples/moons.dropout.json`.
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+// eslint-disable-next-line no-restricted-imports -- the e2e harness starts code-server; it moves out of test/ with issue 11 §1/§2
 import { packageVsix, repoRoot, startCodeServer } from '../test/e2e/harness';
 
 async function main(): Promise<void> {
