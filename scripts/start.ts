@@ -3,7 +3,7 @@
 // The headless path stays `npx dropout-lab run examples/moons.dropout.json`.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { packageVsix, repoRoot, startCodeServer } from '../test/e2e/harness';
+import { packageVsix, repoRoot, startCodeServer } from '../test/e2e/codeServer';
 
 async function main(): Promise<void> {
   // The same preparation as `npm test`'s end-to-end stage (Chromium, code-server); it prints what went wrong.

@@ -7,11 +7,13 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { listSweeps, loadSweep } from '../../src/store/reader';
+import { screenshot, screenshotOnFailure } from './browser';
+import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
+import { poll } from './wait';
 import {
-  checkPrerequisites, clickCodeLens, closeWorkbench, copyToTemp, ensureVsix, notifications, openFile, openWorkbench,
-  poll, repoRoot, runCommand, screenshot, screenshotOnFailure, waitForProblem, waitForWorkbench,
-  webviewFrame, type CodeServer,
-} from './harness';
+  clickCodeLens, closeWorkbench, copyToTemp, notifications, openFile, openWorkbench, runCommand, waitForProblem,
+  waitForWorkbench, webviewFrame,
+} from './workbench';
 
 /** One entry of a chart's `data-series` attribute (webview/charts/chartCard.ts). */
 interface SeriesSummary {
@@ -247,7 +249,7 @@ describe('Dropout Lab in VS Code', () => {
     await screenshotOnFailure(page, 'native-backend-offline', async () => {
       await focusEditor();
       await runCommand(page, 'Dropout Lab: Install Native TensorFlow Backend');
-      // The harness points npm at a dead registry.
+      // codeServer.ts points npm at a dead registry.
       const messages = await poll('the install error', async () => {
         const shown = await notifications(page);
         return shown.find((m) => /could not install the native TensorFlow backend/.test(m));

@@ -9,10 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { listSweeps } from '../../src/store/reader';
 import { cliPath, tinySpec } from '../support/specs';
-import {
-  checkPrerequisites, closeWorkbench, codeLens, copyToTemp, ensureVsix, notifications, openFile, openWorkbench, poll, repoRoot,
-  runCommand, screenshot, screenshotOnFailure, webviewFrame, type CodeServer,
-} from './harness';
+import { screenshot, screenshotOnFailure } from './browser';
+import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
+import { poll } from './wait';
+import { closeWorkbench, codeLens, copyToTemp, notifications, openFile, openWorkbench, runCommand, webviewFrame } from './workbench';
 
 let workspace = '';
 let server: CodeServer | undefined;

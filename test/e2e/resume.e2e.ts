@@ -9,10 +9,10 @@ import type { Page } from 'playwright-core';
 import { listSweeps, loadSweep } from '../../src/store/reader';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { tinySpec } from '../support/specs';
-import {
-  checkPrerequisites, closeWorkbench, copyToTemp, ensureVsix, notifications, openWorkbench, poll, repoRoot, runCommand,
-  screenshot, screenshotOnFailure, webviewFrame, type CodeServer,
-} from './harness';
+import { screenshot, screenshotOnFailure } from './browser';
+import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
+import { poll } from './wait';
+import { closeWorkbench, copyToTemp, notifications, openWorkbench, runCommand, webviewFrame } from './workbench';
 
 let workspace = '';
 let server: CodeServer | undefined;

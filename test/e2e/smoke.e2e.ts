@@ -6,25 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  blockedRequests,
-  checkPrerequisites,
-  closeBrowser,
-  copyToTemp,
-  editorText,
-  ensureVsix,
-  openBrowser,
-  openFile,
-  poll,
-  repoRoot,
-  screenshot,
-  screenshotOnFailure,
-  startCodeServer,
-  statusBarItem,
-  waitForProblem,
-  waitForWorkbench,
-  type CodeServer,
-} from './harness';
+import { blockedRequests, closeBrowser, openBrowser, screenshot, screenshotOnFailure } from './browser';
+import { checkPrerequisites, ensureVsix, repoRoot, startCodeServer, type CodeServer } from './codeServer';
+import { poll } from './wait';
+import { copyToTemp, editorText, openFile, statusBarItem, waitForProblem, waitForWorkbench } from './workbench';
 
 let workspace: string | undefined;
 let server: CodeServer | undefined;
