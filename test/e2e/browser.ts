@@ -28,7 +28,7 @@ export const blockedRequests = new WeakMap<Page, string[]>();
 
 /** Launches headless Chromium, opens `url` in a 1400×900 page. Close with closeBrowser(page). */
 export async function openBrowser(url: string, options: { timeoutMs?: number } = {}): Promise<Page> {
-  if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: run 'bash scripts/e2e/setup.sh' (apt-get install -y chromium)`);
+  if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: run 'node scripts/e2e/prepare.mjs' (it installs Debian's chromium as root, else says how)`);
   const browser: Browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,

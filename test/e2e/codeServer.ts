@@ -1,4 +1,4 @@
-// code-server (real VS Code served to a browser, from .cache/code-server, prepared by scripts/e2e/setup.sh)
+// code-server (real VS Code served to a browser, from .cache/code-server, prepared by scripts/e2e/prepare.mjs)
 // for the end-to-end tests and `npm start`: paths, prerequisites, the .vsix, and a server per test file.
 //
 // Network: everything stays on 127.0.0.1. code-server binds to 127.0.0.1 only; its outgoing HTTP (extension
@@ -91,7 +91,7 @@ export function checkPrerequisites(): void {
     missing.push(`code-server ${codeServerVersion} in .cache/code-server`);
   }
   if (missing.length) {
-    throw new Error(`end-to-end tests need ${missing.join(' and ')}: run 'bash scripts/e2e/setup.sh' first`);
+    throw new Error(`end-to-end tests need ${missing.join(' and ')}: run 'node scripts/e2e/prepare.mjs' first (npm test and npm run test:e2e do it themselves)`);
   }
 }
 

@@ -1,6 +1,6 @@
 // The extension as a user meets it, in real VS Code (code-server + headless Chromium), installed from its .vsix,
 // on a copy of examples/. Chart data is read from the webviews' data-series attributes, never from pixels.
-//   node --import tsx --test test/e2e/extension.e2e.ts        (after bash scripts/e2e/setup.sh)
+//   node scripts/e2e/run.mjs extension        (prepares code-server first; after npm run build)
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,8 +11,8 @@ import { screenshot, screenshotOnFailure } from './browser';
 import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
 import { poll } from './wait';
 import {
-  clickCodeLens, closeWorkbench, copyToTemp, notifications, openFile, openWorkbench, runCommand, waitForProblem,
-  waitForWorkbench, webviewFrame,
+  chooseFolderInDialog, clickCodeLens, closeWorkbench, copyToTemp, focusTextEditor, notifications, openFile, openWorkbench,
+  runCommand, waitForProblem, waitForWorkbench, webviewFrame,
 } from './workbench';
 
 /** One entry of a chart's `data-series` attribute (webview/charts/chartCard.ts). */
@@ -72,8 +72,23 @@ async function runFromPalette(file: string, experiment: string): Promise<FrameRe
 }
 
 /** Keyboard shortcuts typed while a webview has focus never reach the workbench: give it back first. */
-async function focusEditor(): Promise<void> {
-  await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+const focusEditor = (): Promise<void> => focusTextEditor(page);
+
+/**
+ * Waits until the panel's body carries VS Code's theme class (`vscode-light`, …) and the charts have redrawn in
+ * it: the class change schedules a redraw on the next animation frame (webview/charts/theme.ts: watchTheme), so
+ * two frames after the class is seen the charts show the theme's colours.
+ */
+async function untilRedrawnInTheme(panel: FrameRef, themeClass: string): Promise<void> {
+  // Page code as strings: this project's Node typings have no DOM.
+  await poll(`the panel to take the theme ${themeClass}`, async () => (await (await panel()).evaluate<boolean>(`document.body.classList.contains(${JSON.stringify(themeClass)})`)) || undefined, 20_000);
+  await (await panel()).evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+}
+
+/** Best effort, after a failed test: stops the experiment's sweep if the store still says it runs. */
+async function stopIfStillRunning(experiment: string): Promise<void> {
+  if (!listSweeps(runsRoot()).some((s) => s.experiment === experiment && s.status === 'running')) return;
+  await focusEditor().then(() => runCommand(page, 'Dropout Lab: Stop Experiment')).catch((error: Error) => console.log(`could not stop ${experiment}: ${error.message}`));
 }
 
 function setTheme(theme: string): void {
@@ -145,7 +160,7 @@ describe('Dropout Lab in VS Code', () => {
       await screenshot(page, 'panel-dark');
       setTheme('Default Light Modern');
       await poll('the light theme', async () => ((await page.locator('.monaco-workbench').getAttribute('class'))?.includes('vs ') || (await page.locator('.monaco-workbench.vs').count()) > 0 ? true : undefined), 20_000);
-      await page.waitForTimeout(1500); // the charts re-read the theme colours
+      await untilRedrawnInTheme(panel, 'vscode-light');
       await screenshot(page, 'panel-light');
       setTheme('Default Dark Modern');
     });
@@ -182,34 +197,38 @@ describe('Dropout Lab in VS Code', () => {
   });
 
   test('Run from the command palette, then Stop: trainers end within 2 s and the history keeps the sweep', async () => {
-    await screenshotOnFailure(page, 'palette-stop', async () => {
-      const panel = await runFromPalette('slow.dropout.json', 'slow');
-      await poll('epochs on the loss chart', async () => ((await series(panel, 'loss')).some((s) => s.points >= 3) ? true : undefined), 90_000);
-      assert.equal(await sweepStatus(panel), 'running');
-      await focusEditor();
-      await openFile(page, 'slow.dropout.json');
-      await runCommand(page, 'Dropout Lab: Stop Experiment');
-      const stopRequested = Date.now(); // Enter on the command: from here on it is the extension's time
-      const sweep = await poll('the stored sweep to end', () => {
-        const [listing] = listSweeps(runsRoot()).filter((s) => s.experiment === 'slow');
-        return listing && listing.status !== 'running' ? listing : undefined;
-      }, 30_000, 100);
-      const stopMs = Date.now() - stopRequested;
-      assert.equal(sweep.status, 'cancelled');
-      // The runner records when Stop reached it and when the last trainer was gone.
-      const manifest = loadSweep(sweep.dir).manifest;
-      const trainersMs = Date.parse(manifest.endedAt!) - Date.parse(manifest.cancelRequestedAt!);
-      assert.ok(trainersMs < 2000, `trainers took ${trainersMs} ms to stop`);
-      await untilStatus(panel, 'cancelled', 'the panel to show it stopped', 10_000);
-      const record = loadSweep(sweep.dir);
-      assert.ok(record.trials.some((t) => t.epochs.length >= 3), 'the trained epochs are kept');
-      // The history (side view) lists the stopped sweep.
-      await focusEditor();
-      await runCommand(page, 'Dropout Lab: Focus on Sweeps View');
-      const side = await webviewFrame(page, 'Dropout Lab sweeps', 30_000);
-      await side.locator('.history-item', { hasText: 'slow' }).first().waitFor({ timeout: 30_000 });
-      console.log(`stop: ${trainersMs} ms from the runner's cancel to the last trainer gone; ${stopMs} ms from the command's Enter to the stored 'cancelled'`);
-    });
+    try {
+      await screenshotOnFailure(page, 'palette-stop', async () => {
+        const panel = await runFromPalette('slow.dropout.json', 'slow');
+        await poll('epochs on the loss chart', async () => ((await series(panel, 'loss')).some((s) => s.points >= 3) ? true : undefined), 90_000);
+        assert.equal(await sweepStatus(panel), 'running');
+        await focusEditor();
+        await openFile(page, 'slow.dropout.json');
+        await runCommand(page, 'Dropout Lab: Stop Experiment');
+        const stopRequested = Date.now(); // Enter on the command: from here on it is the extension's time
+        const sweep = await poll('the stored sweep to end', () => {
+          const [listing] = listSweeps(runsRoot()).filter((s) => s.experiment === 'slow');
+          return listing && listing.status !== 'running' ? listing : undefined;
+        }, 30_000, 100);
+        const stopMs = Date.now() - stopRequested;
+        assert.equal(sweep.status, 'cancelled');
+        // The runner records when Stop reached it and when the last trainer was gone.
+        const manifest = loadSweep(sweep.dir).manifest;
+        const trainersMs = Date.parse(manifest.endedAt!) - Date.parse(manifest.cancelRequestedAt!);
+        assert.ok(trainersMs < 2000, `trainers took ${trainersMs} ms to stop`);
+        await untilStatus(panel, 'cancelled', 'the panel to show it stopped', 10_000);
+        const record = loadSweep(sweep.dir);
+        assert.ok(record.trials.some((t) => t.epochs.length >= 3), 'the trained epochs are kept');
+        // The history (side view) lists the stopped sweep.
+        await focusEditor();
+        await runCommand(page, 'Dropout Lab: Focus on Sweeps View');
+        const side = await webviewFrame(page, 'Dropout Lab sweeps', 30_000);
+        await side.locator('.history-item', { hasText: 'slow' }).first().waitFor({ timeout: 30_000 });
+        console.log(`stop: ${trainersMs} ms from the runner's cancel to the last trainer gone; ${stopMs} ms from the command's Enter to the stored 'cancelled'`);
+      });
+    } finally {
+      await stopIfStillRunning('slow'); // a failure above must not leave 9 trainers loading the machine for the next tests
+    }
   });
 
   test('an invalid spec shows its problems in the Problems panel, and Run refuses it', async () => {
@@ -270,12 +289,8 @@ describe('Dropout Lab in VS Code', () => {
       const target = path.join(workspace, 'exported-model');
       fs.mkdirSync(target, { recursive: true });
       await (await panel()).locator('vscode-button', { hasText: 'Export Best Model' }).click();
-      // code-server's folder dialog is a quick input holding a path, with the openLabel as its OK button.
-      const box = page.locator('.quick-input-widget .quick-input-box input');
-      await box.waitFor({ state: 'visible', timeout: 20_000 });
-      await box.fill(`${target}/`);
-      await page.waitForTimeout(1000);
-      await page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' }).click();
+      // The dialog starts in the spec's folder (src/extension/modelExport.ts: defaultUri), the workspace here.
+      await chooseFolderInDialog(page, target, { defaultFolder: workspace, okLabel: 'Export Here' });
       const files = ['model.json', 'weights.bin'];
       await poll('the exported model', () => files.every((file) => fs.existsSync(path.join(target, file))), 30_000);
       const [stored] = listSweeps(runsRoot()).filter((s) => s.experiment === 'export');

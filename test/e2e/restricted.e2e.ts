@@ -1,6 +1,6 @@
 // Restricted Mode in real VS Code (code-server with Workspace Trust on, the folder untrusted): stored results are
 // shown, training is refused with a message saying why, and the CodeLens says so instead of offering Run.
-//   node scripts/e2e/run.mjs restricted        (after bash scripts/e2e/setup.sh)
+//   node scripts/e2e/run.mjs restricted        (prepares code-server first; after npm run build)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

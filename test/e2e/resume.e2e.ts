@@ -1,6 +1,6 @@
 // A sweep whose runner was killed (the CLI, SIGKILL) is offered for resuming when VS Code starts on the folder:
 // the side view flags it with a Resume button, a notification offers Resume, and resuming finishes it in place.
-//   node scripts/e2e/run.mjs resume        (after bash scripts/e2e/setup.sh)
+//   node scripts/e2e/run.mjs resume        (prepares code-server first; after npm run build)
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

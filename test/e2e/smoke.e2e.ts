@@ -1,6 +1,6 @@
 // Smoke test in real VS Code (code-server + headless Chromium): the extension, installed from its .vsix, maps
 // *.dropout.json to JSON with Comments and contributes the schema that flags unknown properties.
-//   node --import tsx --test test/e2e/smoke.e2e.ts        (after bash scripts/e2e/setup.sh)
+//   node scripts/e2e/run.mjs smoke        (prepares code-server first; after npm run build)
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

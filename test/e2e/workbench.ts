@@ -1,12 +1,14 @@
-// VS Code's UI in the browser: the workbench, quick inputs (command palette, Quick Open), editors, the Problems
-// panel, CodeLens, webviews and notifications, and a workbench per test file on a copy of a folder.
+// VS Code's UI in the browser: the workbench, quick inputs (command palette, Quick Open, dialogs), editors, the
+// Problems panel, CodeLens, webviews and notifications, and a workbench per test file on a copy of a folder.
+// Values that VS Code fills in late (a dialog's default path) are waited for, typed text is read back before it is
+// used, and list rows are found by their text, not their index (lists re-render as results arrive).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { closeBrowser, openBrowser, screenshotOnFailure } from './browser';
 import { startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
-import { poll } from './wait';
+import { poll, sleep } from './wait';
 
 /** Waits until the workbench is laid out and its extension host is up (the status bar has items). */
 export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<void> {
@@ -26,11 +28,12 @@ function normalize(text: string): string {
 
 async function openQuickInput(page: Page, key: string, expectedPrefix: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    // Focus the workbench first: keys typed while focus is in a webview or the body go nowhere.
+    // A retry first closes whatever took the key instead (another quick input, a menu).
     if (attempt > 0) await page.keyboard.press('Escape');
     await page.keyboard.press(key);
     try {
       await quickInputBox(page).waitFor({ state: 'visible', timeout: 5_000 });
+      // The palette's '>' arrives with the box; checked so that the query typed next replaces it, not joins it.
       const value = await quickInputBox(page).inputValue();
       if (value.startsWith(expectedPrefix)) return;
     } catch {
@@ -40,9 +43,62 @@ async function openQuickInput(page: Page, key: string, expectedPrefix: string): 
   throw new Error(`the quick input did not open with ${key}`);
 }
 
+/** Waits until the open quick input's box holds `expected`; the timeout says what it held instead. */
+async function untilQuickInputValue(page: Page, expected: string, what: string, timeoutMs: number): Promise<void> {
+  let last = '';
+  try {
+    await poll(what, async () => (last = await quickInputBox(page).inputValue({ timeout: 2_000 })) === expected, timeoutMs, 100);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; the box held ${JSON.stringify(last)}`);
+  }
+}
+
+/**
+ * Replaces the open quick input's value with `text` and checks that it stayed: VS Code may set the value itself
+ * after the box appears (a file dialog's default folder), and its value then replaces or joins ours. Types again
+ * until the box reads `text` twice, 300 ms apart.
+ */
+export async function fillQuickInput(page: Page, text: string, timeoutMs = 15_000): Promise<void> {
+  const box = quickInputBox(page);
+  let last = '';
+  try {
+    await poll(`the quick input to keep ${JSON.stringify(text)}`, async () => {
+      last = await box.inputValue({ timeout: 2_000 });
+      if (last !== text) {
+        await box.fill(text, { timeout: 5_000 });
+        return false;
+      }
+      await sleep(300);
+      return (last = await box.inputValue({ timeout: 2_000 })) === text;
+    }, timeoutMs, 50);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; the box held ${JSON.stringify(last)}`);
+  }
+}
+
+/**
+ * Picks `folder` (which must exist) in code-server's folder dialog: a quick input holding a path, with `okLabel`
+ * as its button. The dialog opens showing the parent of its default folder and fills in the default itself once
+ * it has listed it (VS Code's simpleFileDialog); text typed before that is mixed into the default
+ * (`/ws//ws/exported-model`: "The path does not exist"). So: wait for `defaultFolder`, then replace it.
+ */
+export async function chooseFolderInDialog(page: Page, folder: string, options: { defaultFolder: string; okLabel: string }): Promise<void> {
+  await quickInputBox(page).waitFor({ state: 'visible', timeout: 20_000 });
+  await untilQuickInputValue(page, `${options.defaultFolder}/`, `the folder dialog to show its default folder ${options.defaultFolder}/`, 20_000);
+  await fillQuickInput(page, `${folder}/`);
+  await quickInput(page).locator('.monaco-button', { hasText: options.okLabel }).click({ timeout: 10_000 });
+  try {
+    await quickInput(page).waitFor({ state: 'hidden', timeout: 15_000 });
+  } catch {
+    const value = await quickInputBox(page).inputValue({ timeout: 2_000 }).catch(() => '?');
+    const message = normalize(await quickInput(page).locator('.quick-input-message').innerText({ timeout: 2_000 }).catch(() => ''));
+    throw new Error(`the folder dialog did not close after '${options.okLabel}' on ${folder}/: it holds ${JSON.stringify(value)}${message ? `, saying "${message}"` : ''}`);
+  }
+}
+
 /** Picks the row whose label is exactly `label` (or starts with it) in the open quick input, after typing `query`. */
 async function pickQuickInputRow(page: Page, query: string, matches: (label: string) => boolean, what: string, timeoutMs: number): Promise<void> {
-  await quickInputBox(page).fill(query);
+  await fillQuickInput(page, query);
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
   for (let attempt = 1; ; attempt++) {
     const label = await poll(
@@ -78,11 +134,24 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await openQuickInput(page, 'Control+P', '');
   await pickQuickInputRow(page, relativePath, (label) => label === base, `'${relativePath}' in Quick Open`, 45_000);
   await activeTab(page, base).waitFor({ state: 'visible', timeout: 20_000 });
-  await page.locator('.part.editor .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 20_000 });
+  await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 20_000 });
 }
 
+/** The active tab of the active editor group, when its label is `label` (a file may be open in several groups). */
 export function activeTab(page: Page, label: string): Locator {
-  return page.locator('.part.editor .tabs-container .tab.active').filter({ has: page.locator('.label-name', { hasText: label }) });
+  return page.locator('.part.editor .editor-group-container.active .tabs-container .tab.active').filter({ has: page.locator('.label-name', { hasText: label }) });
+}
+
+/**
+ * Gives the keyboard back to the workbench (keys typed while a webview has focus never reach it) by clicking into
+ * the first visible text editor, 40 px above its bottom edge: below the text of a short file, away from CodeLens
+ * links (above lines) and the horizontal scrollbar. Not the centre of `.view-lines`: a long line makes that
+ * element wider than its group, and its centre lies under the next group or a sash.
+ */
+export async function focusTextEditor(page: Page): Promise<void> {
+  const editor = page.locator('.part.editor .editor-group-container .monaco-editor .editor-scrollable').filter({ visible: true }).first();
+  const box = await poll('a visible text editor', async () => (await editor.boundingBox({ timeout: 2_000 })) ?? undefined, 10_000);
+  await editor.click({ position: { x: Math.min(40, box.width / 2), y: Math.max(box.height - 40, box.height / 2) }, timeout: 10_000 });
 }
 
 /** The visible text of the active text editor (only the rendered lines: Monaco virtualizes). */
