@@ -1,13 +1,17 @@
 // `npm start`: the one-command demo. Builds and packages the extension, prepares code-server (real VS Code in a
 // browser) once, installs the .vsix into a fresh profile and serves the examples/ folder on 127.0.0.1 until Ctrl-C.
 // The headless path stays `npx dropout-lab run examples/moons.dropout.json`.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-// eslint-disable-next-line no-restricted-imports -- the e2e harness starts code-server; it moves out of test/ with issue 11 §1/§2
-import { packageVsix, repoRoot, startCodeServer } from '../test/e2e/harness';
+// eslint-disable-next-line no-restricted-imports -- the e2e harness starts code-server for the demo too
+import { packageVsix, repoRoot, startCodeServer } from '../test/e2e/codeServer';
 
 async function main(): Promise<void> {
-  execFileSync('bash', [path.join(repoRoot, 'scripts', 'e2e', 'setup.sh')], { stdio: 'inherit' });
+  // The same preparation as `npm test`'s end-to-end stage (Chromium, code-server); it prints what went wrong.
+  const prepared = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'e2e', 'prepare.mjs')], { stdio: 'inherit' });
+  if (prepared.status !== 0) {
+    throw new Error(`preparing code-server failed (${prepared.error?.message ?? `exit ${prepared.status ?? prepared.signal}`}): see above`);
+  }
   const vsix = packageVsix();
   const server = await startCodeServer({ workspace: path.join(repoRoot, 'examples'), vsixPath: vsix, name: 'start', timeoutMs: 120_000 });
   console.log(`\nDropout Lab is running in VS Code at:\n\n  ${server.url}\n\n`

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Prepares everything the end-to-end tests (test/e2e/) need, idempotently:
+# Prepares everything the end-to-end tests (test/e2e/) and `npm start` need, idempotently. It is run by
+# scripts/e2e/prepare.mjs, which `npm test` (scripts/e2e/run.mjs) and `npm start` (scripts/start.ts) both call:
 #   1. Debian packages: chromium (the browser Playwright drives), ripgrep (VS Code's search binary),
-#      libkrb5-dev + pkg-config (to build the `kerberos` native module). apt is skipped when all are present.
-#   2. code-server (real VS Code, served to a browser) in <repo>/.cache/code-server, built once and reused
-#      while the marker file there names the same version. code-server's own postinstall.sh downloads
+#      libkrb5-dev + pkg-config (to build the `kerberos` native module), make, g++ and python3 (node-gyp).
+#      Installed with apt-get when run as root; otherwise it stops and prints the one command to run.
+#      apt is skipped when all are present.
+#   2. code-server (real VS Code, served to a browser) in <repo>/.cache/code-server, built once (about 1.5 min)
+#      and reused while the marker file there names the same version. code-server's own postinstall.sh downloads
 #      ripgrep from the internet, so we install with --ignore-scripts and do its steps by hand.
-#   3. Verifies the native modules load and code-server answers --version, every time (about a second).
+#   3. Verifies the native modules load and code-server answers --version, every time (a few seconds).
+# One run at a time per cache: a second run waits for the first (flock on .cache/code-server.lock).
 #
 #   bash scripts/e2e/setup.sh            # prepare or verify
 #   E2E_SETUP_FORCE=1 bash scripts/e2e/setup.sh   # rebuild the code-server cache from scratch
@@ -13,6 +17,8 @@ set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3
 APT_PACKAGES=(libkrb5-dev pkg-config ripgrep chromium)
+# Build tools for node-gyp, checked by command (any provider will do) and installed by these package names.
+BUILD_TOOLS=(make g++ python3)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="$ROOT/.cache/code-server"
@@ -42,6 +48,18 @@ run_logged() {
   rm -f "$log"
 }
 
+# One setup at a time on this cache (two worktrees may share it through a link): the second waits.
+# (No lock without flock or on a read-only cache: a cache that needs building would fail there anyway.)
+LOCK="$ROOT/.cache/code-server.lock"
+mkdir -p "$ROOT/.cache" 2>/dev/null || true
+if command -v flock >/dev/null && ( : >>"$LOCK" ) 2>/dev/null; then
+  exec 9>>"$LOCK"
+  if ! flock -n 9; then
+    echo "e2e-setup: another setup holds $LOCK: waiting for it (up to 10 min)"
+    flock -w 600 9 || fail "another scripts/e2e/setup.sh still holds $LOCK after 10 min"
+  fi
+fi
+
 # ---------------------------------------------------------------------------------------------------------
 # 0. Node: code-server 4.100.x requires Node 20 (its native modules are built against the running Node).
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
@@ -53,23 +71,24 @@ missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+for tool in "${BUILD_TOOLS[@]}"; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
-  step "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" != 0 ]; then
-    fail "missing Debian packages: ${missing[*]}. Install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+    fail "missing Debian packages: ${missing[*]}. Install them, then rerun:
+  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
   fi
-  command -v apt-get >/dev/null || fail "missing packages ${missing[*]} and no apt-get on this machine."
+  command -v apt-get >/dev/null || fail "missing packages (${missing[*]}) and no apt-get on this machine: install their equivalents, then rerun."
+  step "installing Debian packages (as root, with apt-get): ${missing[*]}"
   run_logged apt-get update
   run_logged env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
   done_step
 else
-  echo "e2e-setup: Debian packages present (${APT_PACKAGES[*]}), apt skipped"
+  echo "e2e-setup: Debian packages present (${APT_PACKAGES[*]} ${BUILD_TOOLS[*]}), apt skipped"
 fi
 [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is missing: apt-get install -y chromium"
 [ -x /usr/bin/rg ] || fail "/usr/bin/rg is missing: apt-get install -y ripgrep"
-for tool in make g++ python3; do
-  command -v "$tool" >/dev/null || fail "'$tool' is needed to build code-server's native modules: apt-get install -y build-essential python3"
-done
 
 # node-gyp must not download Node's headers (no internet): use the ones installed with Node when npm
 # has no nodedir configured.

@@ -2,17 +2,17 @@
 // Chromium, the extension installed from its .vsix): the extension's diagnostic, not also a warning of the JSON
 // Schema (which serves completion and hover only) nor, for a syntax error, a second copy of the JSON language
 // service's. And the schema still completes values.
-//   node scripts/e2e/run.mjs problems        (after bash scripts/e2e/setup.sh)
+//   node scripts/e2e/run.mjs problems        (prepares code-server first; after npm run build)
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  checkPrerequisites, closeWorkbench, ensureVsix, openFile, openWorkbench, poll, readProblems, screenshot, screenshotOnFailure,
-  type CodeServer,
-} from './harness';
+import { screenshot, screenshotOnFailure } from './browser';
+import { checkPrerequisites, ensureVsix, type CodeServer } from './codeServer';
+import { poll } from './wait';
+import { closeWorkbench, openFile, openWorkbench, readProblems } from './workbench';
 
 // One problem of each kind the hand-kept schema used to report as well (additionalProperties, enum, minItems, minimum,
 // type, a rate out of range in a oneOf), and a syntax error (a missing comma) that the JSON language service reports.

@@ -1,6 +1,6 @@
 // Restricted Mode in real VS Code (code-server with Workspace Trust on, the folder untrusted): stored results are
 // shown, training is refused with a message saying why, and the CodeLens says so instead of offering Run.
-//   node scripts/e2e/run.mjs restricted        (after bash scripts/e2e/setup.sh)
+//   node scripts/e2e/run.mjs restricted        (prepares code-server first; after npm run build)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,10 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { listSweeps } from '../../src/store/reader';
 import { cliPath, tinySpec } from '../support/specs';
-import {
-  checkPrerequisites, closeWorkbench, codeLens, copyToTemp, ensureVsix, notifications, openFile, openWorkbench, poll, repoRoot,
-  runCommand, screenshot, screenshotOnFailure, webviewFrame, type CodeServer,
-} from './harness';
+import { screenshot, screenshotOnFailure } from './browser';
+import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
+import { poll } from './wait';
+import { closeWorkbench, codeLens, copyToTemp, notifications, openFile, openWorkbench, runCommand, webviewFrame } from './workbench';
 
 let workspace = '';
 let server: CodeServer | undefined;

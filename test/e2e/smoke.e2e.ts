@@ -1,30 +1,15 @@
 // Smoke test in real VS Code (code-server + headless Chromium): the extension, installed from its .vsix, maps
 // *.dropout.json to JSON with Comments, contributes its schema, and flags an unknown property.
-//   node --import tsx --test test/e2e/smoke.e2e.ts        (after bash scripts/e2e/setup.sh)
+//   node scripts/e2e/run.mjs smoke        (prepares code-server first; after npm run build)
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  blockedRequests,
-  checkPrerequisites,
-  closeBrowser,
-  copyToTemp,
-  editorText,
-  ensureVsix,
-  openBrowser,
-  openFile,
-  poll,
-  repoRoot,
-  screenshot,
-  screenshotOnFailure,
-  startCodeServer,
-  statusBarItem,
-  waitForProblem,
-  waitForWorkbench,
-  type CodeServer,
-} from './harness';
+import { blockedRequests, closeBrowser, openBrowser, screenshot, screenshotOnFailure } from './browser';
+import { checkPrerequisites, ensureVsix, repoRoot, startCodeServer, type CodeServer } from './codeServer';
+import { poll } from './wait';
+import { copyToTemp, editorText, openFile, statusBarItem, waitForProblem, waitForWorkbench } from './workbench';
 
 let workspace: string | undefined;
 let server: CodeServer | undefined;
