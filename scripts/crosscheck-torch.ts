@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { meanStd } from '../src/core/statistics';
+import { verdictOfSweep } from '../src/core/sweepVerdict';
 import { loadDataset } from '../src/engine/datasets';
 import { parseSpec } from '../src/engine/spec/parse';
 import { loadSweep } from '../src/store/reader';
@@ -62,15 +63,17 @@ if (training.optimizer !== 'adam' || model.dropoutStyle !== 'inverted' || model.
 // 2. The engine's results: a stored sweep, or a fresh run of the CLI.
 let sweepDir = values.sweep;
 if (!sweepDir) {
-  const runs = path.join(dataDir, 'runs');
+  // Next to the spec, as `dropout-lab run` would: the sweep stays for `dropout-lab show` and the panel.
+  const runs = path.join(path.dirname(specPath), '.dropout', 'runs');
   const started = Date.now();
   const cli = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'run', specPath, '--json', '--out', runs],
     { encoding: 'utf8', maxBuffer: 256 << 20 });
   if (cli.status !== 0) throw new Error(`dropout-lab run failed (${cli.status}): ${cli.stderr}`);
   sweepDir = (JSON.parse(cli.stdout) as { dir: string }).dir;
-  console.error(`engine: ${path.basename(sweepDir)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.error(`engine: ${sweepDir} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 const record = loadSweep(sweepDir);
+const verdict = verdictOfSweep(record.trials, record.manifest.spec);
 const bestValLoss = (losses: number[]) => Math.min(...losses.filter(Number.isFinite));
 const engine = record.trials.filter((trial) => trial.status === 'completed')
   .map((trial) => ({ rate: trial.plan.rate, seed: trial.plan.seed, best: bestValLoss(trial.epochs.map((epoch) => epoch.val_loss)) }));
@@ -91,7 +94,7 @@ const rows = spec.sweep.rates.map((rate) => {
   return { rate, engine: ours, torch: theirs, difference: ours.mean - theirs.mean };
 });
 if (values.json) {
-  console.log(JSON.stringify({ spec: path.relative(root, specPath), seeds, date: new Date().toISOString(), rows }, null, 2));
+  console.log(JSON.stringify({ spec: path.relative(root, specPath), seeds, date: new Date().toISOString(), rows, verdict: verdict.text }, null, 2));
 } else {
   const cell = (stats: { mean: number; std: number; n: number }) => `${stats.mean.toFixed(3)} ± ${stats.std.toFixed(3)} (n=${stats.n})`;
   console.log(`mean best val_loss over seeds ${seeds.join(', ')} (± std), ${new Date().toISOString().slice(0, 10)}`);
@@ -99,4 +102,5 @@ if (values.json) {
   for (const row of rows) {
     console.log([String(row.rate).padStart(5), cell(row.engine).padStart(24), cell(row.torch).padStart(24), row.difference.toFixed(3).padStart(11)].join('  '));
   }
+  console.log(`Dropout Lab's verdict: ${verdict.text}`);
 }
