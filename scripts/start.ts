@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { packageVsix, repoRoot, startCodeServer } from '../test/e2e/harness';
+import { errorMessage } from '../src/core/errors';
 
 async function main(): Promise<void> {
   execFileSync('bash', [path.join(repoRoot, 'scripts', 'e2e', 'setup.sh')], { stdio: 'inherit' });
@@ -20,6 +21,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`npm start: ${errorMessage(error)}`);
   process.exit(1);
 });

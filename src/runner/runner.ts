@@ -17,10 +17,11 @@ import { type BackendChoice } from '../core/backend';
 import { type EpochMetrics, type SweepStatus, type TrialPlan, type TrialSummary } from '../core/trial';
 import { type SweepEvent } from '../protocol/sweepEvents';
 import { chooseBestModel, publishBestModel } from '../store/bestModel';
-import { checkpointPaths, defaultRunsRoot, modelsDir, specHash, trialModelDir } from '../store/layout';
+import { checkpointPaths, defaultRunsRoot, modelsDir, trialModelDir } from '../store/layout';
+import { newManifest } from '../store/manifest';
 import { loadSweep } from '../store/reader';
 import { bestRate, comparedTrials, objectiveOf, summarizeByRate } from '../core/summary';
-import { storeFormat, type SweepRecord, type TrialRecord } from '../core/records';
+import type { SweepRecord, TrialRecord } from '../core/records';
 import { StoreWriteError, SweepWriter, type StoreFileSystem, type TrialWriter } from '../store/writer';
 import { HyperbandScheduler, type RoundOutcome, type SweepJob } from './hyperbandScheduler';
 import { residentBytes } from './memoryWatch';
@@ -115,12 +116,9 @@ export function startSweep(options: SweepOptions): SweepRun {
   // Hyperband never has more trials in flight than its largest round.
   const parallelTrials = hyperband ? Math.max(...hyperband.brackets.map((bracket) => bracket.rounds[0]!.trials)) : trials.length;
   const workerCount = poolSize(options, parallelTrials);
-  const writer = SweepWriter.createUnique(options.runsRoot ?? defaultRunsRoot(specPath), spec.name, (id) => ({
-    format: storeFormat, id, experiment: spec.name, specPath, specHash: specHash(options.specText),
-    spec, trials, workers: workerCount,
+  const writer = SweepWriter.createUnique(options.runsRoot ?? defaultRunsRoot(specPath), spec.name, (id) => newManifest({
+    id, specPath, specText: options.specText, spec, trials, workers: workerCount,
     versions: { 'dropout-lab': dropoutLabVersion, node: process.versions.node, ...options.versions },
-    runnerPid: process.pid, status: 'running', startedAt: new Date().toISOString(), strategy: spec.sweep.strategy,
-    ...(scheduler ? { rungs: [] } : {}),
   }), options.storeFileSystem);
   const queue: SweepJob[] = scheduler ? scheduler.start() : trials.map((trial) => ({ trial, resume: false, checkpoint: false }));
   return runPool({ spec, specPath, writer, trials, queue, scheduler, workerCount, storedEpochs: new Map() }, options);

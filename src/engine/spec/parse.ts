@@ -7,6 +7,8 @@
  */
 import { createScanner, findNodeAtLocation, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError } from 'jsonc-parser';
 import { assertNever } from '../../core/assertNever';
+import { errorMessage } from '../../core/errors';
+import { editDistance, stripBom } from '../../core/text';
 import { distinctRates, drawConfigs, drawRates, type RateSpace } from '../sweep/randomSearch';
 import type { DropoutConfig } from '../../core/dropoutConfig';
 import { maxTrialEpochs } from '../sweep/plan';
@@ -293,18 +295,6 @@ function expected(f: Field): string {
   }
 }
 
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 /** The closest candidate: a case-insensitive match, else within 2 edits (and fewer edits than the word has letters). */
 function suggest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
@@ -313,7 +303,7 @@ function suggest(word: string, candidates: readonly string[]): string | undefine
   let best: string | undefined;
   let bestDistance = Math.min(2, word.length - 1);
   for (const c of candidates) {
-    const d = levenshtein(word, c);
+    const d = editDistance(word, c);
     if (d <= bestDistance && (best === undefined || d < bestDistance)) {
       best = c;
       bestDistance = d;
@@ -740,8 +730,9 @@ function tooDeep(body: string): Span | undefined {
 
 /** The text the tree is read from: a space in place of the BOM keeps every offset relative to the original text. */
 function withoutBom(text: string): { body: string; bom: number } {
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  return { body: bom ? ` ${text.slice(1)}` : text, bom };
+  const stripped = stripBom(text);
+  const bom = text.length - stripped.length;
+  return { body: bom ? ` ${stripped}` : text, bom };
 }
 
 function parse(text: string): ParsedSpec {
@@ -798,7 +789,7 @@ export function parseSpec(text: string): ParsedSpec {
     return parse(typeof text === 'string' ? text : '');
   } catch (e) {
     // A bug here must not take the extension host or the CLI down; the message says where to look.
-    const message = `internal error while reading the spec: ${e instanceof Error ? e.message : String(e)}`;
+    const message = `internal error while reading the spec: ${errorMessage(e)}`;
     return { problems: [{ path: '', message, severity: 'error', offset: 0, length: 0, line: 1, column: 1 }] };
   }
 }
