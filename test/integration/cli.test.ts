@@ -75,7 +75,18 @@ describe('dropout-lab CLI', () => {
     assert.deepEqual(summary.rungs.map((r: { bracket: number; round: number; epochs: number; promoted: string[]; stopped: string[] }) =>
       [r.bracket, r.round, r.epochs, r.promoted.length, r.stopped.length]), [[1, 0, 1, 1, 2], [1, 1, 3, 0, 0], [0, 0, 3, 0, 0]]);
     assert.equal(summary.trials.filter((t: { stoppedByStrategy?: boolean }) => t.stoppedByStrategy).length, 2);
-    assert.ok([0, 0.25, 0.5].includes(summary.best.rate));
+    // The best rate is chosen among the trials that trained all maxEpochs (not those Hyperband stopped): the lowest
+    // mean best val_loss over them.
+    type Trial = { rate: number; epochs: number; best: { val_loss: number } };
+    const full: Trial[] = summary.trials.filter((t: Trial) => t.epochs === 3);
+    assert.equal(full.length, 3);
+    const meanBest = (rate: number) => {
+      const trials = full.filter((t) => t.rate === rate);
+      return trials.reduce((sum, t) => sum + t.best.val_loss, 0) / trials.length;
+    };
+    const expectedBest = [...new Set(full.map((t) => t.rate))].reduce((best, rate) => (meanBest(rate) < meanBest(best) ? rate : best));
+    assert.equal(summary.best.rate, expectedBest);
+    assert.ok(Math.abs(summary.best.val_loss - meanBest(expectedBest)) < 1e-12);
 
     const table = cli(['run', spec, '--backend', 'wasm', '--out', path.join(dir, 'out')]);
     assert.equal(table.status, 0, table.stderr);

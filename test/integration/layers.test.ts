@@ -55,13 +55,13 @@ describe('per-layer rates through the runner', () => {
     assert.match(table[0]!, /^input rate {2}rate {2}keep p/);
     assert.equal(table.filter((line) => line.endsWith('◀ best')).length, 1);
     assert.match(table.find((line) => line.endsWith('◀ best'))!, new RegExp(`^ *${lowest.inputRate} +${lowest.rate} `));
-    assert.equal(sweepToCsv(layers).split('\r\n')[0], 'sweep,trial,input_rate,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs');
+    assert.equal(sweepToCsv(layers).split('\r\n')[0], 'sweep,trial,input_rate,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,mc_entropy,durationMs');
 
     // Without inputRates nothing of this shows.
     const plainSummary = jsonSummary(plain);
     assert.equal('inputRates' in plainSummary, false);
     assert.ok(plainSummary.rates.every((r) => !('inputRate' in r)) && plainSummary.trials.every((t) => !('inputRate' in t)));
     assert.match(rateTable(plain), /^rate {2}keep p/);
-    assert.equal(sweepToCsv(plain).split('\r\n')[0], 'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs');
+    assert.equal(sweepToCsv(plain).split('\r\n')[0], 'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,mc_entropy,durationMs');
   });
 });

@@ -111,22 +111,22 @@ describe('protocol guards', () => {
 });
 
 describe('CSV export', () => {
-  test('one row per trial and epoch; keep = 1 − rate; quoting where needed', () => {
+  test('one row per trial and epoch, every metric including mc_entropy; keep = 1 − rate; quoting where needed', () => {
     const record = {
       dir: '/d', status: 'completed', warnings: [],
       manifest: { id: 'sweep,1' },
       trials: [
         { plan: { id: 'rate-0.3_seed-1', rate: 0.3, seed: 1, repeat: 0 }, status: 'completed',
           epochs: [{ epoch: 1, loss: 0.5, acc: 0.75, train_loss: 0.4, val_loss: 0.6, val_acc: 0.7, durationMs: 12 },
-            { epoch: 2, loss: 0.25, train_loss: 0.2, val_loss: 0.5, mc_val_loss: 0.45, durationMs: 11 }] },
+            { epoch: 2, loss: 0.25, train_loss: 0.2, val_loss: 0.5, mc_val_loss: 0.45, mc_entropy: 0.31, durationMs: 11 }] },
         { plan: { id: 'rate-0.5_seed-1', rate: 0.5, seed: 1, repeat: 0 }, status: 'pending', epochs: [] },
       ],
     } as unknown as SweepRecord;
     const lines = sweepToCsv(record).split('\r\n');
     assert.deepEqual(lines, [
-      'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs',
-      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,1,0.5,0.75,0.4,,0.6,0.7,,,12',
-      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,2,0.25,,0.2,,0.5,,0.45,,11',
+      'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,mc_entropy,durationMs',
+      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,1,0.5,0.75,0.4,,0.6,0.7,,,,12',
+      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,2,0.25,,0.2,,0.5,,0.45,,0.31,11',
       '',
     ]);
   });
