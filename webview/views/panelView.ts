@@ -42,7 +42,7 @@ export class PanelView {
   private readonly table: TrialTable;
   private readonly rungs = new RungTable();
 
-  constructor(root: HTMLElement, private readonly ui: UiState, private readonly host: ViewHost<FromPanelMessage, UiState>) {
+  constructor(root: HTMLElement, private readonly ui: UiState, private readonly host: ViewHost<FromPanelMessage> & { save(state: UiState): void }) {
     const save = (chart: string) => (dataUrl: string) => this.savePng(chart, dataUrl);
     this.header = new Header(false, {
       run: () => host.post({ type: 'run' }),

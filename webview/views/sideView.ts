@@ -33,7 +33,7 @@ export class SideView {
   private readonly grid: ChartGrid;
   private readonly history: HistoryList;
 
-  constructor(root: HTMLElement, host: Pick<ViewHost<FromSideViewMessage>, 'post'>) {
+  constructor(root: HTMLElement, host: ViewHost<FromSideViewMessage>) {
     this.loss = new CurveChart({ kind: 'loss', title: 'Validation loss', subtitle: 'val_loss per trial', curveKinds: ['val_loss'] }, this.theme);
     this.rates = new RateChart(this.theme);
     this.grid = new ChartGrid([this.loss.card.element, this.rates.card.element], 'No sweep to show yet.');

@@ -13,10 +13,9 @@ import { summarizeSweep } from '../model/rates';
 import type { LiveUpdate, RedrawPart } from '../model/viewData';
 import { RedrawScheduler } from './redrawScheduler';
 
-/** What a view posts to the host and keeps across reloads (`vscode.setState`). */
-export interface ViewHost<Message, State = never> {
+/** A view's way to the host: the messages of its own union. */
+export interface ViewHost<Message> {
   post(message: Message): void;
-  save(state: State): void;
 }
 
 /** A view's scheduler: `rebuild` (a new sweep, settings, theme, overlays) is urgent, live parts are spaced. */
