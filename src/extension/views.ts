@@ -150,7 +150,7 @@ export class ExperimentPanel extends DisposableObject {
     this.push(panel);
     panel.webview.options = webviewOptions(context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'dropout.svg');
-    this.connection = this.push(new ViewConnection(panel.webview, context.log, isFromPanelMessage, {
+    this.connection = this.push(new ViewConnection<ToPanelMessage, FromPanelMessage>(panel.webview, context.log, isFromPanelMessage, {
       onReady: () => void this.sendAll(),
       onMessage: (message) => void handlePanelMessage(context, this.connection, specPath, message),
     }));
@@ -242,7 +242,7 @@ export class SweepsSideView extends DisposableObject implements vscode.WebviewVi
 
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = webviewOptions(this.context.extensionUri);
-    const connection: SideViewConnection = new ViewConnection(view.webview, this.context.log, isFromSideViewMessage, {
+    const connection = new ViewConnection<ToSideViewMessage, FromSideViewMessage>(view.webview, this.context.log, isFromSideViewMessage, {
       onReady: () => void this.sendAll(connection),
       onMessage: (message) => void handleSideViewMessage(this.context, message),
     });

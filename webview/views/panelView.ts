@@ -5,7 +5,7 @@
  */
 import { assertNever } from '../../src/core/assertNever';
 import type { FromPanelMessage, ToPanelMessage } from '../../src/protocol/panelView';
-import type { SweepSnapshot } from '../../src/protocol/webview';
+import type { LiveMessage, SweepSnapshot } from '../../src/protocol/webview';
 import { CurveChart } from '../charts/curveChart';
 import { McChart, RateChart } from '../charts/rateCharts';
 import { readTheme, type ChartTheme } from '../charts/theme';
@@ -111,7 +111,7 @@ export class PanelView {
     }
   }
 
-  private applyLive(message: Extract<ToPanelMessage, { type: 'sweepStarted' | 'sweepEvents' | 'history' }>): void {
+  private applyLive(message: LiveMessage): void {
     const isDrawn = (dir: string) => dir === this.data.primaryDir || this.overlays().some((overlay) => overlay.dir === dir);
     markLiveUpdate(this.scheduler, applyLiveMessage(this.data, message, isDrawn, new Date()), [this.loss, this.accuracy]);
   }
