@@ -13,7 +13,7 @@
  *    `listSweeps` (what the side view and `dropout-lab list` call), opening a sweep through `loadSweep` + `toSnapshot`
  *    (what the experiment panel is sent).
  * 2. A real sweep of many short trials runs through the runner and trainer processes; every event goes through a
- *    `ViewConnection` (the host's batching to a webview) with a stand-in webview, to count the HostMessages a view
+ *    `ViewConnection` (the host's batching to a webview) with a stand-in webview, to count the messages a view
  *    receives. Needs `npm run build` first (the runner forks dist/trainer.js).
  */
 import * as fs from 'node:fs';
@@ -23,7 +23,7 @@ import type * as vscode from 'vscode';
 import { ViewConnection } from '../src/extension/viewConnection';
 import { parseSpec } from '../src/engine/spec/parse';
 import type { ExperimentSpec } from '../src/core/spec';
-import type { HostMessage } from '../src/protocol/webview';
+import { isFromSideViewMessage, type FromSideViewMessage, type ToSideViewMessage } from '../src/protocol/sideView';
 import type { SweepEvent } from '../src/protocol/sweepEvents';
 import { startSweep } from '../src/runner/runner';
 import { listSweeps, loadSweep } from '../src/store/reader';
@@ -73,16 +73,16 @@ function measureHistory() {
   };
 }
 
-/** The stand-in webview: ready at once, counting what the host posts. */
+/** The stand-in webview (a side view, which every sweep's events reach): ready at once, counting what the host posts. */
 function countingView() {
   let receive: ((message: unknown) => void) | undefined;
-  const posted: HostMessage[] = [];
+  const posted: ToSideViewMessage[] = [];
   const webview = {
     onDidReceiveMessage: (listener: (message: unknown) => void) => ((receive = listener), { dispose() {} }),
-    postMessage: async (message: HostMessage) => posted.push(message),
+    postMessage: async (message: ToSideViewMessage) => posted.push(message),
   } as unknown as vscode.Webview;
   const log = { warn: (line: string) => console.error(line) } as unknown as vscode.LogOutputChannel;
-  const connection = new ViewConnection(webview, log, { onReady() {}, onMessage() {} });
+  const connection = new ViewConnection<ToSideViewMessage, FromSideViewMessage>(webview, log, isFromSideViewMessage, { onReady() {}, onMessage() {} });
   receive!({ type: 'ready' });
   return { connection, posted };
 }
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     lines.push(
       `many trials: ${manyTrials.trials} trials × 2 epochs on ${manyTrials.workers} trainers: ${manyTrials.status} in ${manyTrials.wallSeconds} s; `
         + `${manyTrials.completedTrials} completed, ${manyTrials.storedEpochs} epochs stored`,
-      `  ${manyTrials.sweepEvents} sweep events reached a view as ${manyTrials.hostMessages} HostMessages `
+      `  ${manyTrials.sweepEvents} sweep events reached a view as ${manyTrials.hostMessages} messages to the view `
         + `(batched every 50 ms; largest batch ${manyTrials.largestBatch} events)`,
     );
   }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 // eslint-disable-next-line no-restricted-imports -- the e2e harness starts code-server for the demo too
 import { packageVsix, repoRoot, startCodeServer } from '../test/e2e/codeServer';
+import { errorMessage } from '../src/core/errors';
 
 async function main(): Promise<void> {
   // The same preparation as `npm test`'s end-to-end stage (Chromium, code-server); it prints what went wrong.
@@ -26,6 +27,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`npm start: ${errorMessage(error)}`);
   process.exit(1);
 });

@@ -9,8 +9,8 @@ import { parseSpec } from '../src/engine/spec/parse';
 import { planTrials } from '../src/engine/sweep/plan';
 import { createRng } from '../src/engine/random';
 import type { EpochMetrics } from '../src/core/trial';
-import { newSweepId, specHash, sweepDir } from '../src/store/layout';
-import { storeFormat } from '../src/core/records';
+import { newSweepId, sweepDir } from '../src/store/layout';
+import { newManifest } from '../src/store/manifest';
 import { SweepWriter } from '../src/store/writer';
 
 export interface SyntheticSweepOptions {
@@ -35,11 +35,9 @@ export function writeSyntheticSweep(options: SyntheticSweepOptions): string {
   const specPath = path.join(options.runsRoot, 'synthetic.dropout.json');
   fs.mkdirSync(options.runsRoot, { recursive: true });
   fs.writeFileSync(specPath, specText);
-  const sweep = SweepWriter.create(dir, {
-    format: storeFormat, id, experiment: spec.name, specPath, specHash: specHash(specText), spec, trials, workers: 2,
-    backend: { name: 'wasm', versions: {}, fallbacks: [] }, versions: {}, runnerPid: process.pid, status: 'running',
-    startedAt: new Date().toISOString(), strategy: 'grid',
-  });
+  const sweep = SweepWriter.create(dir, newManifest({
+    id, specPath, specText, spec, trials, workers: 2, backend: { name: 'wasm', versions: {}, fallbacks: [] }, versions: {},
+  }));
   const random = createRng(options.seed ?? 1);
   const noise = () => (random.next() - 0.5) * 0.02;
   for (const trial of trials) {

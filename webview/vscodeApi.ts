@@ -1,9 +1,11 @@
 /** The webview's side of the channel to the extension host. */
-import type { WebviewMessage } from '../src/protocol/webview';
+import type { FromPanelMessage } from '../src/protocol/panelView';
+import type { FromSideViewMessage } from '../src/protocol/sideView';
 import type { UiState } from './model/uiState';
 
 export interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
+  /** The page's view says which of these it sends (views/panelView.ts, views/sideView.ts). */
+  postMessage(message: FromPanelMessage | FromSideViewMessage): void;
   getState(): unknown;
   setState(state: UiState): void;
 }

@@ -28,6 +28,7 @@ import type { SweepRecord } from '../core/records';
 import { StoreWriteError } from '../store/writer';
 import { ProgressReporter } from './progress';
 import { jsonSummary, rateTable } from './report';
+import { errorMessage } from '../core/errors';
 
 const usage = `Usage:
   dropout-lab run <spec.dropout.json> [--out DIR] [--backend auto|tensorflow|wasm|cpu] [--workers N] [--rates 0,0.5] [--json] [LIMITS]
@@ -53,7 +54,7 @@ function readSpec(file: string, limits: ResourceLimits): { spec: ExperimentSpec;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${errorMessage(error)}`);
   }
   const { spec, problems } = parseSpec(text);
   for (const problem of problems) process.stderr.write(`${formatProblem(file, problem)}\n`);
@@ -113,7 +114,7 @@ function started(json: boolean, start: (onEvent: PoolOptions['onEvent']) => Swee
       process.stderr.write(`dropout-lab: ${error.message}\n`);
       return 1;
     }
-    throw new UsageError((error as Error).message);
+    throw new UsageError(errorMessage(error));
   }
 }
 
@@ -175,7 +176,7 @@ async function resume(args: string[]): Promise<number> {
   try {
     record = loadSweep(dir);
   } catch (error) {
-    throw new UsageError(`${dir} is not a sweep folder: ${(error as Error).message}`);
+    throw new UsageError(`${dir} is not a sweep folder: ${errorMessage(error)}`);
   }
   printWarnings(record);
   const unfinished = unfinishedTrials(record);
@@ -232,7 +233,7 @@ function show(args: string[]): number {
   try {
     record = loadSweep(dir);
   } catch (error) {
-    throw new UsageError(`${dir} is not a sweep folder: ${(error as Error).message}`);
+    throw new UsageError(`${dir} is not a sweep folder: ${errorMessage(error)}`);
   }
   printWarnings(record);
   process.stdout.write(values.json ? `${JSON.stringify(jsonSummary(record), null, 2)}\n` : `${rateTable(record)}\n\nruns stored in ${dir}\n`);
@@ -258,7 +259,7 @@ function exportModel(args: string[]): number {
     try {
       exportBestModel(sweep, dir, values.force);
     } catch (error) {
-      throw new UsageError(`${(error as Error).message}${values.force ? '' : ' (--force replaces it)'}`);
+      throw new UsageError(`${errorMessage(error)}${values.force ? '' : ' (--force replaces it)'}`);
     }
   }
   process.stderr.write(`best model: trial ${trialId}, epoch ${epoch}, ${objective} ${value.toFixed(4)}\n`);
@@ -284,7 +285,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`dropout-lab: ${(error as Error).message}\n\n${usage}\n`);
+      process.stderr.write(`dropout-lab: ${errorMessage(error)}\n\n${usage}\n`);
       return 2;
     }
     throw error;

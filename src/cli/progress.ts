@@ -1,8 +1,9 @@
 /**
- * Live progress on stderr. On a terminal: one line per running trial, redrawn in place at most 10 times a second.
- * Elsewhere (CI logs, pipes): one line per finished trial.
+ * Live progress on stderr. On a terminal: the sweep's progress and one line per running trial, redrawn in place at
+ * most 10 times a second. Elsewhere (CI logs, pipes): one line per finished trial.
  */
 import { configLabel } from '../core/dropoutConfig';
+import { progressText, ProgressTally } from '../core/progress';
 import { rungLine } from './report';
 import type { SweepEvent } from '../protocol/sweepEvents';
 import type { TrialPlan } from '../core/trial';
@@ -15,6 +16,7 @@ interface Running {
 export class ProgressReporter {
   private trials = new Map<string, TrialPlan>();
   private running = new Map<string, Running>();
+  private tally = new ProgressTally(0, 0);
   private epochs = 0;
   private done = 0;
   private drawnLines = 0;
@@ -26,6 +28,7 @@ export class ProgressReporter {
     switch (event.type) {
       case 'sweepStarted':
         this.epochs = event.epochs;
+        this.tally = new ProgressTally(event.trials.length, event.epochs);
         for (const trial of event.trials) this.trials.set(trial.id, trial);
         this.print(`${event.experiment}: ${event.trials.length} trials on ${event.workers} trainer${event.workers > 1 ? 's' : ''} → ${event.dir}`);
         return;
@@ -38,10 +41,12 @@ export class ProgressReporter {
       case 'trialStarted': {
         const plan = this.trials.get(event.trialId);
         if (plan) this.running.set(event.trialId, { plan, text: 'starting' });
+        this.tally.trialStarted(event.trialId);
         this.draw();
         return;
       }
       case 'epoch': {
+        this.tally.epoch(event.trialId);
         const running = this.running.get(event.trialId);
         if (!running) return;
         const m = event.metrics;
@@ -53,6 +58,7 @@ export class ProgressReporter {
       case 'trialEnded': {
         const plan = this.trials.get(event.trialId);
         this.running.delete(event.trialId);
+        this.tally.trialEnded(event.trialId);
         this.done++;
         const s = event.summary;
         const test = s.selected?.test && typeof s.selected.test.loss === 'number' ? `, test loss ${s.selected.test.loss.toFixed(4)}` : '';
@@ -95,7 +101,8 @@ export class ProgressReporter {
     this.lastDraw = now;
     this.clear();
     const width = this.out.columns ?? 120;
-    const lines = [...this.running.values()].map(({ plan, text }) => `  ${configLabel(plan)} seed ${plan.seed}: ${text}`.slice(0, width - 1));
+    const trials = [...this.running.values()].map(({ plan, text }) => `  ${configLabel(plan)} seed ${plan.seed}: ${text}`);
+    const lines = (trials.length ? [progressText(this.tally.progress), ...trials] : []).map((line) => line.slice(0, width - 1));
     if (lines.length) this.out.write(`${lines.join('\n')}\n`);
     this.drawnLines = lines.length;
   }

@@ -112,8 +112,9 @@ export interface BestOfSweep extends DropoutConfig {
   objective?: { name: SweepObjective; value: number };
 }
 
-/** One line of a sweep history. */
-export interface SweepListItem {
+/** What names a stored sweep wherever it is shown: its folder, id, experiment and spec, status and times. */
+export interface SweepIdentity {
+  /** The sweep's folder: its identity across host, store and webviews. */
   dir: string;
   id: string;
   experiment: string;
@@ -121,6 +122,10 @@ export interface SweepListItem {
   status: SweepStatus;
   startedAt: string;
   endedAt?: string;
+}
+
+/** One line of a sweep history. */
+export interface SweepListItem extends SweepIdentity {
   trialCount: number;
   /** The best configuration by the sweep's objective, when any trial has epochs. */
   best?: BestOfSweep;

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { tfjsNodePathEnv } from '../protocol/trainer';
 import { type BackendChoice, type BackendInfo, type BackendName } from '../core/backend';
+import { errorMessage } from '../core/errors';
 
 const preference: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
@@ -30,7 +31,7 @@ function registerBackend(name: BackendName): string {
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return errorMessage(error).split('\n')[0];
 }
 
 /** `auto` walks the preference list; a named backend is used or the call fails with the reason. */

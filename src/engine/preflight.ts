@@ -9,6 +9,7 @@ import { DatasetError, type DataFiles } from './datasets/types';
 import { checkLimits, loadedDatasetShape, specDatasetShape, type DatasetShape, type ResourceLimits } from './model/estimate';
 import { problemAt } from './spec/positions';
 import type { CsvDataset, ExperimentSpec, SpecProblem } from '../core/spec';
+import { errorMessage } from '../core/errors';
 
 /** A problem in the spec file or in a data file it names. */
 export interface FileProblem extends SpecProblem {
@@ -42,7 +43,7 @@ export function preflight(spec: ExperimentSpec, specFile: string, specText: stri
       // A file the system refuses to read (permissions, a directory named like a file…).
       const code = (error as NodeJS.ErrnoException).code;
       if (!code) throw error;
-      const unreadable = new DatasetError(`cannot read the CSV file: ${(error as Error).message}`, { file: spec.dataset.path, specField: 'path' });
+      const unreadable = new DatasetError(`cannot read the CSV file: ${errorMessage(error)}`, { file: spec.dataset.path, specField: 'path' });
       return [dataProblem(unreadable, spec.dataset, specFile, specText)];
     }
   }

@@ -32,7 +32,9 @@ export class SpecCodeLensProvider extends DisposableObject implements vscode.Cod
     const running = this.sweeps.running(specPath);
     const [last] = await this.history.forSpec(specPath);
     const state: LensState = {
-      running: running && { epoch: running.epoch, epochs: running.epochsPlanned, trialsDone: running.trialsDone, trialsTotal: running.trialsTotal },
+      running: running && {
+        epoch: running.epoch, epochs: running.epochsPlanned, trialsDone: running.tally.progress.trialsDone, trialsTotal: running.trialsTotal,
+      },
       last: last && {
         startedAt: last.startedAt, endedAt: last.endedAt, status: last.status, best: last.best && configOf(last.best), verdict: last.verdict?.lens,
       },

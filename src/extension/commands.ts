@@ -13,6 +13,7 @@ import { findSpecFiles, isSpecUri, readSpecText } from './specFiles';
 import type { SweepService } from './sweepService';
 import { experimentTemplate } from './template';
 import { exportCsv } from './views';
+import { errorMessage } from '../core/errors';
 
 export interface CommandContext {
   sweeps: SweepService;
@@ -92,8 +93,8 @@ export async function runExperiment(context: CommandContext, uri: vscode.Uri, ra
     context.history.invalidate();
     context.openPanel(specPath, sweep.dir);
   } catch (error) {
-    context.log.error(`cannot start ${specPath}: ${(error as Error).message}`);
-    void vscode.window.showErrorMessage(`Dropout Lab: cannot start the sweep: ${(error as Error).message}`, 'Show Log').then((c) => c && context.log.show());
+    context.log.error(`cannot start ${specPath}: ${errorMessage(error)}`);
+    void vscode.window.showErrorMessage(`Dropout Lab: cannot start the sweep: ${errorMessage(error)}`, 'Show Log').then((c) => c && context.log.show());
   }
 }
 
@@ -105,8 +106,8 @@ export async function resumeInterruptedSweep(context: CommandContext, dir: strin
     context.history.invalidate();
     context.openPanel(sweep.specPath, sweep.dir);
   } catch (error) {
-    context.log.error(`cannot resume ${dir}: ${(error as Error).message}`);
-    void vscode.window.showErrorMessage(`Dropout Lab: cannot resume the sweep: ${(error as Error).message}`, 'Show Log').then((c) => c && context.log.show());
+    context.log.error(`cannot resume ${dir}: ${errorMessage(error)}`);
+    void vscode.window.showErrorMessage(`Dropout Lab: cannot resume the sweep: ${errorMessage(error)}`, 'Show Log').then((c) => c && context.log.show());
   }
 }
 

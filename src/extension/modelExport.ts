@@ -10,6 +10,7 @@ import { modelFiles } from '../store/layout';
 import { readManifest } from '../store/reader';
 import type { SweepHistory } from './history';
 import { isSpecUri } from './specFiles';
+import { errorMessage } from '../core/errors';
 
 /**
  * The sweep to export: a folder the caller names (a panel's button), else the active panel's sweep, else one the
@@ -60,6 +61,6 @@ export async function exportBestModelInteractively(sweepDir: string): Promise<vo
       `Exported the best model (trial ${trialId}, epoch ${epoch}, ${objective} ${value.toFixed(4)}) to ${target}: `
         + 'model.json + weights.bin for tf.loadLayersModel.');
   } catch (error) {
-    void vscode.window.showErrorMessage(`Dropout Lab: cannot export the model: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(`Dropout Lab: cannot export the model: ${errorMessage(error)}`);
   }
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { dependencies } from '../../package.json';
 import { findInstalledTfjsNode, installTfjsNode, NativeInstallError, tfjsNodePackage, verifyTfjsNode } from '../runner/nativeBackend';
+import { errorMessage } from '../core/errors';
 
 /** tfjs-node must match the tfjs-core the trainer bundles; both come from package.json. */
 const tfjsVersion = dependencies['@tensorflow/tfjs-core'];
@@ -48,7 +49,7 @@ export function registerNativeBackendCommand(context: vscode.ExtensionContext, l
       void vscode.window.showInformationMessage(
         `Native TensorFlow backend installed (${tfjsNodePackage} ${installed.version}). New sweeps train on it; running sweeps keep their backend.`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       log.error(`installing ${packageSpec} failed: ${message}`);
       const choice = await vscode.window.showErrorMessage(`Dropout Lab could not install the native TensorFlow backend: ${message}.`, 'Show Log');
       if (choice) log.show();

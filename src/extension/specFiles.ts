@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { parseSpec } from '../engine/spec/parse';
 import type { ParsedSpec } from '../core/spec';
+import { stripBom } from '../core/text';
 
 export const specGlob = '**/*.dropout.json';
 
@@ -26,7 +27,7 @@ export function parseDocument(document: vscode.TextDocument): ParsedSpec {
  */
 export function readSpecText(uri: vscode.Uri): string {
   const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-  return open ? open.getText() : fs.readFileSync(uri.fsPath, 'utf8').replace(/^\uFEFF/, '');
+  return open ? open.getText() : stripBom(fs.readFileSync(uri.fsPath, 'utf8'));
 }
 
 export async function findSpecFiles(): Promise<vscode.Uri[]> {

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { progressText, ProgressTally } from '../core/progress';
 import type { ExperimentSpec } from '../core/spec';
 import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepEvent } from '../protocol/sweepEvents';
@@ -19,13 +20,14 @@ export interface LiveSweep {
   dir: string;
   experiment: string;
   run: SweepRun;
+  /** The most epochs a trial runs. */
   epochsPlanned: number;
+  /** The trials this run trains (a resumed sweep: its unfinished ones). */
   trialsTotal: number;
-  trialsDone: number;
   /** Latest epoch reported by any trial. */
   epoch: number;
-  /** Epochs trained so far over all trials, a trial that ended counting as all its planned epochs. */
-  epochsDone: number;
+  /** How far it has got, counted as the webviews count a snapshot. */
+  tally: ProgressTally;
 }
 
 export interface SweepServiceEvent {
@@ -84,9 +86,10 @@ export class SweepService extends DisposableObject {
     if (this.live.has(specPath)) throw new Error(`a sweep of ${path.basename(specPath)} is already running`);
     // Runner events start on a later tick, when `sweep` below exists.
     const run = begin((event) => this.onRunnerEvent(sweep, event));
+    const epochsPlanned = maxTrialEpochs(spec);
     const sweep: LiveSweep = {
-      specPath, dir: run.dir, experiment: spec.name, run, epochsPlanned: maxTrialEpochs(spec),
-      trialsTotal: run.trialsToRun, trialsDone: 0, epoch: 0, epochsDone: 0,
+      specPath, dir: run.dir, experiment: spec.name, run, epochsPlanned,
+      trialsTotal: run.trialsToRun, epoch: 0, tally: new ProgressTally(run.trialsToRun, epochsPlanned),
     };
     this.live.set(specPath, sweep);
     this.log.info(`${spec.name}: sweep ${run.id} ${verb}, ${run.trials.length} trials → ${run.dir}`);
@@ -111,15 +114,15 @@ export class SweepService extends DisposableObject {
         break;
       }
       case 'trialStarted':
+        sweep.tally.trialStarted(event.trialId);
         this.log.debug(`trial ${event.trialId} started on trainer ${event.worker} (pid ${event.pid}), ${event.parameterCount} parameters`);
         break;
       case 'epoch':
         sweep.epoch = event.metrics.epoch;
-        sweep.epochsDone++;
+        sweep.tally.epoch(event.trialId);
         break;
       case 'trialEnded':
-        sweep.trialsDone++;
-        sweep.epochsDone += sweep.epochsPlanned - event.summary.epochs;
+        sweep.tally.trialEnded(event.trialId);
         const { selected } = event.summary;
         this.log.info(`trial ${event.trialId}: ${event.summary.status}, ${event.summary.epochs} epochs`
           + (selected ? `, ${selected.objective} ${selected.value.toFixed(4)} @ epoch ${selected.epoch}` : ''));
@@ -159,15 +162,13 @@ export class SweepService extends DisposableObject {
       { location: vscode.ProgressLocation.Notification, title: `Dropout Lab: ${sweep.experiment}`, cancellable: true },
       (progress, token) => new Promise<SweepStatus>((resolve) => {
         token.onCancellationRequested(() => sweep.run.cancel());
-        const total = sweep.trialsTotal * sweep.epochsPlanned;
         let reported = 0;
         const subscription = this.onDidEvent(({ dir, event }) => {
           if (dir !== sweep.dir) return;
-          const percent = Math.min(100, (100 * sweep.epochsDone) / total);
-          progress.report({
-            increment: percent - reported,
-            message: `trial ${Math.min(sweep.trialsDone + 1, sweep.trialsTotal)}/${sweep.trialsTotal} · epoch ${sweep.epoch}/${sweep.epochsPlanned}`,
-          });
+          const done = sweep.tally.progress;
+          // The bar never goes back (a promoted Hyperband trial plans more epochs again).
+          const percent = Math.max(reported, 100 * done.fraction);
+          progress.report({ increment: percent - reported, message: progressText(done) });
           reported = percent;
           if (event.type === 'sweepEnded') {
             subscription.dispose();
@@ -186,8 +187,7 @@ export class SweepService extends DisposableObject {
     }
     const [first] = sweeps;
     const more = sweeps.length > 1 ? ` (+${sweeps.length - 1})` : '';
-    this.statusBar.text = `$(beaker~spin) ${first.experiment}: `
-      + `trial ${Math.min(first.trialsDone + 1, first.trialsTotal)}/${first.trialsTotal} · epoch ${first.epoch}/${first.epochsPlanned}${more}`;
+    this.statusBar.text = `$(beaker~spin) ${first.experiment}: ${progressText(first.tally.progress)}${more}`;
     this.statusBar.tooltip = 'Dropout Lab: show the running sweep';
     this.statusBar.show();
   }

@@ -1,16 +1,20 @@
 /**
- * One webview's end of the host↔webview protocol: nothing is posted before the webview says `ready` (its
- * onReady handler then sends the whole state), live sweep events go out in batches (at most one message per
- * sweep per 50 ms), and every message received is validated.
+ * One webview's end of the host↔webview protocol, typed by the view's own message unions: nothing is posted
+ * before the webview says `ready` (its onReady handler then sends the whole state), live sweep events go out in
+ * batches (at most one message per sweep per 50 ms), and every message received is validated with the view's guard.
  */
 import type * as vscode from 'vscode';
-import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/webview';
-import { type SweepEvent } from '../protocol/sweepEvents';
+import type { SweepEvent } from '../protocol/sweepEvents';
+import type { ReadyMessage, SweepEventsMessage } from '../protocol/webview';
 import { DisposableObject } from './disposable';
 
 const batchIntervalMs = 50;
 
-export class ViewConnection extends DisposableObject {
+/**
+ * `To`: what the host posts to this view (its union includes the batched `sweepEvents`); `From`: what the view may
+ * send, as its guard `accepts` checks it.
+ */
+export class ViewConnection<To extends { type: string }, From extends { type: string }> extends DisposableObject {
   private ready = false;
   private readonly batches = new Map<string, SweepEvent[]>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -18,11 +22,12 @@ export class ViewConnection extends DisposableObject {
   constructor(
     private readonly webview: vscode.Webview,
     private readonly log: vscode.LogOutputChannel,
-    private readonly handlers: { onReady(): void; onMessage(message: WebviewMessage): void },
+    accepts: (value: unknown) => value is From,
+    private readonly handlers: { onReady(): void; onMessage(message: Exclude<From, ReadyMessage>): void },
   ) {
     super();
     this.push(webview.onDidReceiveMessage((message: unknown) => {
-      if (!isWebviewMessage(message)) {
+      if (!accepts(message)) {
         this.log.warn(`dropped a malformed message from a webview: ${JSON.stringify(message)?.slice(0, 200)}`);
         return;
       }
@@ -31,12 +36,12 @@ export class ViewConnection extends DisposableObject {
         this.ready = true;
         this.batches.clear();
         this.handlers.onReady();
-      } else this.handlers.onMessage(message);
+      } else this.handlers.onMessage(message as Exclude<From, ReadyMessage>); // TS does not narrow a generic union by exclusion
     }));
     this.push({ dispose: () => clearTimeout(this.flushTimer) });
   }
 
-  post(message: HostMessage): void {
+  post(message: To): void {
     if (!this.ready) return;
     this.flush();
     void this.webview.postMessage(message);
@@ -55,7 +60,8 @@ export class ViewConnection extends DisposableObject {
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    for (const [dir, events] of this.batches) void this.webview.postMessage({ type: 'sweepEvents', dir, events } satisfies HostMessage);
+    for (const [dir, events] of this.batches) void this.webview.postMessage({ type: 'sweepEvents', dir, events } satisfies SweepEventsMessage);
     this.batches.clear();
   }
 }
+

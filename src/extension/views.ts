@@ -1,12 +1,16 @@
 /**
- * The two webviews — the experiment panel (one per spec) and the side view — and what they share: turning the
- * run store and the live sweeps into HostMessages, and acting on WebviewMessages.
+ * The two webviews — the experiment panel (one per spec) and the side view — each with its own messages
+ * (protocol/panelView.ts, protocol/sideView.ts), and what they share: turning the run store and the live sweeps
+ * into snapshots and live messages.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { assertNever } from '../core/assertNever';
-import type { HostMessage, SweepSnapshot, WebviewMessage } from '../protocol/webview';
+import { isFromPanelMessage, type FromPanelMessage, type ToPanelMessage } from '../protocol/panelView';
+import { isFromSideViewMessage, type FromSideViewMessage, type ToSideViewMessage } from '../protocol/sideView';
+import type { SweepEvent } from '../protocol/sweepEvents';
+import type { LiveMessage, ReadyMessage, SweepSnapshot } from '../protocol/webview';
 import { sweepToCsv } from '../store/csv';
 import { loadSweep } from '../store/reader';
 import { toSnapshot } from '../store/snapshot';
@@ -30,6 +34,11 @@ export interface ViewContext {
   resumeSweep(dir: string): Promise<void>;
 }
 
+type PanelConnection = ViewConnection<ToPanelMessage, FromPanelMessage>;
+type SideViewConnection = ViewConnection<ToSideViewMessage, FromSideViewMessage>;
+/** What both views' connections take: the live messages. */
+type LiveView = Pick<ViewConnection<LiveMessage, never>, 'post' | 'postEvent'>;
+
 /** A stored sweep as the webviews draw it; lines of it that could not be read are logged with file and line. */
 function snapshot(log: vscode.LogOutputChannel, dir: string): SweepSnapshot | undefined {
   try {
@@ -41,26 +50,34 @@ function snapshot(log: vscode.LogOutputChannel, dir: string): SweepSnapshot | un
   }
 }
 
-/** Webview requests that every view handles the same way. `dir` always comes from a webview: checked first. */
-async function handleCommonMessage(context: ViewContext, connection: ViewConnection, message: WebviewMessage, specPath?: string): Promise<void> {
-  if ('dir' in message && !(await context.history.isKnown(message.dir)) && !context.sweeps.runningDirs().includes(message.dir)) {
-    context.log.warn(`a webview named an unknown sweep folder, ignored: ${message.dir}`);
+/** Sends a runner event to a view: a sweep that starts as its snapshot, the others in the connection's batches. */
+function forwardEvent(view: LiveView, log: vscode.LogOutputChannel, dir: string, event: SweepEvent): void {
+  if (event.type !== 'sweepStarted') {
+    view.postEvent(dir, event);
     return;
   }
+  const sweep = snapshot(log, dir);
+  if (sweep) view.post({ type: 'sweepStarted', sweep });
+}
+
+/** A `dir` always comes from a webview: acted on only when it is a sweep the host knows (stored or running). */
+async function isKnownSweep(context: ViewContext, dir: string): Promise<boolean> {
+  if ((await context.history.isKnown(dir)) || context.sweeps.runningDirs().includes(dir)) return true;
+  context.log.warn(`a webview named an unknown sweep folder, ignored: ${dir}`);
+  return false;
+}
+
+async function handlePanelMessage(
+  context: ViewContext, connection: PanelConnection, specPath: string, message: Exclude<FromPanelMessage, ReadyMessage>,
+): Promise<void> {
+  if ('dir' in message && !(await isKnownSweep(context, message.dir))) return;
   switch (message.type) {
-    case 'ready':
-      return;
     case 'run':
-      if (specPath) await context.runSpec(specPath);
+      await context.runSpec(specPath);
       return;
     case 'stop': {
       const sweep = snapshot(context.log, message.dir);
       if (sweep) context.sweeps.stop(sweep.specPath);
-      return;
-    }
-    case 'openSweep': {
-      const sweep = snapshot(context.log, message.dir);
-      if (sweep) context.openPanel(sweep.specPath, sweep.dir);
       return;
     }
     case 'loadSweep': {
@@ -71,9 +88,6 @@ async function handleCommonMessage(context: ViewContext, connection: ViewConnect
     case 'exportCsv':
       await exportCsv(message.dir);
       return;
-    case 'resumeSweep':
-      await context.resumeSweep(message.dir);
-      return;
     case 'exportModel':
       await vscode.commands.executeCommand('dropoutLab.exportBestModel', message.dir);
       return;
@@ -81,7 +95,23 @@ async function handleCommonMessage(context: ViewContext, connection: ViewConnect
       await savePng(message.name, message.dataUrl);
       return;
     default:
-      assertNever(message, 'webview message');
+      assertNever(message, 'panel message');
+  }
+}
+
+async function handleSideViewMessage(context: ViewContext, message: Exclude<FromSideViewMessage, ReadyMessage>): Promise<void> {
+  if (!(await isKnownSweep(context, message.dir))) return;
+  switch (message.type) {
+    case 'openSweep': {
+      const sweep = snapshot(context.log, message.dir);
+      if (sweep) context.openPanel(sweep.specPath, sweep.dir);
+      return;
+    }
+    case 'resumeSweep':
+      await context.resumeSweep(message.dir);
+      return;
+    default:
+      assertNever(message, 'side view message');
   }
 }
 
@@ -111,7 +141,7 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
 
 /** The experiment panel of one spec: its sweeps' charts, live while one runs. */
 export class ExperimentPanel extends DisposableObject {
-  private readonly connection: ViewConnection;
+  private readonly connection: PanelConnection;
   private focusDir: string | undefined;
   /** The sweep the panel shows (what Export Best Model exports when the panel is active). */
   shownDir: string | undefined;
@@ -122,18 +152,15 @@ export class ExperimentPanel extends DisposableObject {
     this.push(panel);
     panel.webview.options = webviewOptions(context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'dropout.svg');
-    this.connection = this.push(new ViewConnection(panel.webview, context.log, {
+    this.connection = this.push(new ViewConnection<ToPanelMessage, FromPanelMessage>(panel.webview, context.log, isFromPanelMessage, {
       onReady: () => void this.sendAll(),
-      onMessage: (message) => void handleCommonMessage(context, this.connection, message, specPath),
+      onMessage: (message) => void handlePanelMessage(context, this.connection, specPath, message),
     }));
     panel.webview.html = webviewHtml(panel.webview, context.extensionUri, 'panel', panel.title);
     this.push(context.sweeps.onDidEvent(({ specPath: eventSpec, dir, event }) => {
       if (path.resolve(eventSpec) !== path.resolve(specPath)) return;
-      if (event.type === 'sweepStarted') {
-        this.focusDir = dir;
-        const sweep = snapshot(context.log, dir);
-        if (sweep) this.connection.post({ type: 'sweepStarted', sweep });
-      } else this.connection.postEvent(dir, event);
+      if (event.type === 'sweepStarted') this.focusDir = dir;
+      forwardEvent(this.connection, context.log, dir, event);
     }));
     this.push(context.history.onDidChange(async () => this.connection.post({ type: 'history', history: await context.history.forSpec(specPath) })));
   }
@@ -152,8 +179,7 @@ export class ExperimentPanel extends DisposableObject {
     const sweep = dir ? snapshot(this.context.log, dir) : undefined;
     this.shownDir = sweep?.dir;
     const experiment = sweep?.experiment ?? history[0]?.experiment ?? path.basename(this.specPath, '.dropout.json');
-    const message: HostMessage = { type: 'show', view: 'panel', experiment, specPath: this.specPath, sweeps: sweep ? [sweep] : [], history };
-    this.connection.post(message);
+    this.connection.post({ type: 'show', view: 'panel', experiment, specPath: this.specPath, sweeps: sweep ? [sweep] : [], history });
   }
 }
 
@@ -208,26 +234,20 @@ export class ExperimentPanels extends DisposableObject implements vscode.Webview
 
 /** The activity bar view: compact charts of the running (or last) sweep and the workspace's recent sweeps. */
 export class SweepsSideView extends DisposableObject implements vscode.WebviewViewProvider {
-  private connection: ViewConnection | undefined;
+  private connection: SideViewConnection | undefined;
 
   constructor(private readonly context: ViewContext) {
     super();
     this.push(vscode.window.registerWebviewViewProvider(sideViewId, this));
-    this.push(context.sweeps.onDidEvent(({ dir, event }) => {
-      if (!this.connection) return;
-      if (event.type === 'sweepStarted') {
-        const sweep = snapshot(context.log, dir);
-        if (sweep) this.connection.post({ type: 'sweepStarted', sweep });
-      } else this.connection.postEvent(dir, event);
-    }));
+    this.push(context.sweeps.onDidEvent(({ dir, event }) => this.connection && forwardEvent(this.connection, context.log, dir, event)));
     this.push(context.history.onDidChange(async () => this.connection?.post({ type: 'history', history: (await context.history.list()).slice(0, 30) })));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = webviewOptions(this.context.extensionUri);
-    const connection = new ViewConnection(view.webview, this.context.log, {
+    const connection = new ViewConnection<ToSideViewMessage, FromSideViewMessage>(view.webview, this.context.log, isFromSideViewMessage, {
       onReady: () => void this.sendAll(connection),
-      onMessage: (message) => void handleCommonMessage(this.context, connection, message),
+      onMessage: (message) => void handleSideViewMessage(this.context, message),
     });
     this.connection = connection;
     view.webview.html = webviewHtml(view.webview, this.context.extensionUri, 'side', 'Dropout Lab sweeps');
@@ -237,7 +257,7 @@ export class SweepsSideView extends DisposableObject implements vscode.WebviewVi
     });
   }
 
-  private async sendAll(connection: ViewConnection): Promise<void> {
+  private async sendAll(connection: SideViewConnection): Promise<void> {
     const history = (await this.context.history.list()).slice(0, 30);
     const dir = this.context.sweeps.runningDirs()[0] ?? history[0]?.dir;
     const sweep = dir ? snapshot(this.context.log, dir) : undefined;

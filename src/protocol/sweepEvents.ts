@@ -18,8 +18,8 @@ export type SweepEvent =
 const sweepStatuses: readonly unknown[] = ['running', 'completed', 'cancelled', 'failed', 'interrupted'];
 
 /**
- * `isHostMessage` checks a `sweepEvents` batch's envelope; the webviews check each event in it with this before it
- * touches their state. Event types a view does not know (a newer host) are not SweepEvents there and are skipped.
+ * A view's guard (`isToPanelMessage`, `isToSideViewMessage`) checks a `sweepEvents` batch's envelope; the webviews
+ * check each event in it with this before it touches their state. Event types a view does not know (a newer host) are not SweepEvents there and are skipped.
  */
 export function isSweepEvent(value: unknown): value is SweepEvent {
   if (!isObject(value)) return false;

@@ -1,8 +1,12 @@
-/** Messages between the extension host and its webviews (the experiment panel and the side view). */
+/**
+ * What the extension host and its two webviews share: the sweeps as the views draw them, and the messages both
+ * views exchange with the host. Each view's own message unions and their guards are in `panelView.ts` (the
+ * experiment panel) and `sideView.ts` (the activity bar view).
+ */
 import type { DropoutStyle, SweepObjective, SweepStrategy } from '../core/spec';
-import type { SweepListItem } from '../core/records';
-import type { EpochMetrics, Rung, SweepStatus, TrialPlan, TrialState, TrialSummary } from '../core/trial';
-import { isObject, isString } from './guards';
+import type { SweepIdentity, SweepListItem } from '../core/records';
+import type { EpochMetrics, Rung, TrialPlan, TrialState, TrialSummary } from '../core/trial';
+import { isObject, isString, type Json } from './guards';
 import type { SweepEvent } from './sweepEvents';
 
 /** A trial as the webviews draw it. */
@@ -14,15 +18,7 @@ export interface TrialSnapshot {
 }
 
 /** A sweep as the webviews draw it: the run store's record, kept current by SweepEvents while it runs. */
-export interface SweepSnapshot {
-  /** The sweep's folder: its identity across host, store and webviews. */
-  dir: string;
-  id: string;
-  experiment: string;
-  specPath: string;
-  status: SweepStatus;
-  startedAt: string;
-  endedAt?: string;
+export interface SweepSnapshot extends SweepIdentity {
   backend?: string;
   /** training.epochs: the most epochs any trial runs. */
   epochs: number;
@@ -37,65 +33,66 @@ export interface SweepSnapshot {
   hyperband?: { maxEpochs: number; factor: number; rungs: Rung[] };
   trials: TrialSnapshot[];
 }
+
+/** Which webview a page is (`<body data-view="…">`): the experiment panel or the side view. */
 export type ViewKind = 'panel' | 'side';
 
-export type HostMessage =
-  /** Everything a view shows, sent after its `ready`; replaces what it had. */
-  | { type: 'show'; view: ViewKind; experiment?: string; specPath?: string; sweeps: SweepSnapshot[]; history: SweepListItem[] }
-  /** A sweep began (live); views add it and select it. */
-  | { type: 'sweepStarted'; sweep: SweepSnapshot }
-  /** Live progress of a running sweep, batched (at most ~20 messages a second per view). */
-  | { type: 'sweepEvents'; dir: string; events: SweepEvent[] }
-  /** A stored sweep the view asked for with `loadSweep`. */
-  | { type: 'sweepLoaded'; sweep: SweepSnapshot }
-  | { type: 'history'; history: SweepListItem[] };
+// ---------------------------------------------------------------- host → every view
 
-export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'run' }
-  | { type: 'stop'; dir: string }
-  /** Side view: open the experiment panel on this sweep. */
-  | { type: 'openSweep'; dir: string }
-  /** Panel: add a stored sweep of this experiment to the charts. */
-  | { type: 'loadSweep'; dir: string }
-  | { type: 'exportCsv'; dir: string }
-  /** Side view: run the unfinished trials of an interrupted sweep (the host asks the user first). */
-  | { type: 'resumeSweep'; dir: string }
-  /** Panel: export this sweep's best model (the host asks where). */
-  | { type: 'exportModel'; dir: string }
-  /** A chart as a PNG data URL (`data:image/png;base64,…`), to be saved where the user chooses. */
-  | { type: 'savePng'; name: string; dataUrl: string };
-
-/** The host checks every message from a webview with this before acting on it. */
-export function isWebviewMessage(value: unknown): value is WebviewMessage {
-  if (!isObject(value)) return false;
-  switch (value.type) {
-    case 'ready':
-    case 'run':
-      return true;
-    case 'stop':
-    case 'openSweep':
-    case 'loadSweep':
-    case 'exportCsv':
-    case 'resumeSweep':
-    case 'exportModel':
-      return isString(value.dir) && value.dir.length > 0;
-    case 'savePng':
-      return isString(value.name) && isString(value.dataUrl) && value.dataUrl.startsWith('data:image/png;base64,');
-    default:
-      return false;
-  }
+/** Everything a view shows, sent after its `ready`; replaces what it had. */
+export interface ShowMessage<View extends ViewKind> {
+  type: 'show';
+  /** The view it is meant for: a view drops a `show` of the other kind. */
+  view: View;
+  sweeps: SweepSnapshot[];
+  history: SweepListItem[];
 }
 
-/** The webviews check every message from the host with this. */
-export function isHostMessage(value: unknown): value is HostMessage {
-  if (!isObject(value)) return false;
+/** A sweep began (live); views add it and select it. */
+export interface SweepStartedMessage {
+  type: 'sweepStarted';
+  sweep: SweepSnapshot;
+}
+
+/** Live progress of a running sweep, batched (at most ~20 messages a second per view). */
+export interface SweepEventsMessage {
+  type: 'sweepEvents';
+  dir: string;
+  events: SweepEvent[];
+}
+
+/** The sweeps stored so far changed (the panel: its experiment's; the side view: the workspace's recent ones). */
+export interface HistoryMessage {
+  type: 'history';
+  history: SweepListItem[];
+}
+
+/** What every view receives while it lives, after its `show`. */
+export type LiveMessage = SweepStartedMessage | SweepEventsMessage | HistoryMessage;
+
+// ---------------------------------------------------------------- every view → host
+
+/** The view has loaded (or reloaded): the host answers with `show`. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+// ---------------------------------------------------------------- guards shared by the views' guards
+
+/** A sweep folder named by a webview: a non-empty string (the host then checks it is a sweep it knows). */
+export const isSweepDir = (value: unknown): value is string => isString(value) && value.length > 0;
+
+/** The envelope of a snapshot; its trials and events are checked where they are applied. */
+export const isSweepSnapshot = (value: unknown): value is SweepSnapshot => isObject(value) && isString(value.dir) && Array.isArray(value.trials);
+
+export function isShowMessage<View extends ViewKind>(value: Json, view: View): value is Json & ShowMessage<View> {
+  return value.type === 'show' && value.view === view && Array.isArray(value.sweeps) && Array.isArray(value.history);
+}
+
+export function isLiveMessage(value: Json): value is Json & LiveMessage {
   switch (value.type) {
-    case 'show':
-      return (value.view === 'panel' || value.view === 'side') && Array.isArray(value.sweeps) && Array.isArray(value.history);
     case 'sweepStarted':
-    case 'sweepLoaded':
-      return isObject(value.sweep) && isString(value.sweep.dir) && Array.isArray(value.sweep.trials);
+      return isSweepSnapshot(value.sweep);
     case 'sweepEvents':
       return isString(value.dir) && Array.isArray(value.events);
     case 'history':

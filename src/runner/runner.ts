@@ -7,12 +7,13 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendChoice } from '../core/backend';
-import { storeFormat, type SweepRecord, type TrialRecord } from '../core/records';
+import type { SweepRecord, TrialRecord } from '../core/records';
 import type { ExperimentSpec } from '../core/spec';
 import type { SweepStatus, TrialPlan, TrialSummary } from '../core/trial';
 import { maxTrialEpochs, planHyperband, planTrials } from '../engine/sweep/plan';
 import type { SweepEvent } from '../protocol/sweepEvents';
-import { defaultRunsRoot, specHash } from '../store/layout';
+import { defaultRunsRoot } from '../store/layout';
+import { newManifest } from '../store/manifest';
 import { loadSweep } from '../store/reader';
 import { SweepWriter, type StoreFileSystem } from '../store/writer';
 import { assertNever } from '../core/assertNever';
@@ -94,12 +95,9 @@ export function startSweep(options: SweepOptions): SweepRun {
   const trials = hyperband?.trials ?? planTrials(spec, options.rates);
   const scheduler = hyperband ? new HyperbandScheduler(hyperband, spec.sweep.objective) : new TrialQueueScheduler(trials);
   const workerCount = poolSize(options, scheduler.maxParallel);
-  const writer = SweepWriter.createUnique(options.runsRoot ?? defaultRunsRoot(specPath), spec.name, (id) => ({
-    format: storeFormat, id, experiment: spec.name, specPath, specHash: specHash(options.specText),
-    spec, trials, workers: workerCount,
+  const writer = SweepWriter.createUnique(options.runsRoot ?? defaultRunsRoot(specPath), spec.name, (id) => newManifest({
+    id, specPath, specText: options.specText, spec, trials, workers: workerCount,
     versions: { 'dropout-lab': dropoutLabVersion, node: process.versions.node, ...options.versions },
-    runnerPid: process.pid, status: 'running', startedAt: new Date().toISOString(), strategy: spec.sweep.strategy,
-    ...(hyperband ? { rungs: [] } : {}),
   }), options.storeFileSystem);
   return runSweep({ spec, specPath, writer, trials, scheduler, workerCount, storedEpochs: new Map(), startedBefore: [] }, options);
 }

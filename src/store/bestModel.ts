@@ -12,6 +12,7 @@ import { bestModelDir, modelFiles, trialModelDir } from './layout';
 import { readManifest } from './reader';
 import { bestRate, summarizeSweepTrials, type SeedResult } from '../core/summary';
 import type { BestModelChoice, SweepManifest, TrialRecord } from '../core/records';
+import { errorMessage } from '../core/errors';
 
 /**
  * The trial whose model the sweep publishes: within the best configuration (the best mean selected objective over
@@ -63,7 +64,7 @@ export function publishBestModel(dir: string, manifest: Pick<SweepManifest, 'id'
     });
     return undefined;
   } catch (error) {
-    return `cannot publish the best model of ${choice.trialId}: ${(error as Error).message}`;
+    return `cannot publish the best model of ${choice.trialId}: ${errorMessage(error)}`;
   }
 }
 
@@ -73,7 +74,7 @@ export function findBestModel(sweepDir: string): { dir: string; choice: BestMode
   try {
     manifest = readManifest(sweepDir);
   } catch (error) {
-    return { problem: `${sweepDir} is not a readable sweep folder (${(error as Error).message})` };
+    return { problem: `${sweepDir} is not a readable sweep folder (${errorMessage(error)})` };
   }
   const dir = bestModelDir(sweepDir);
   if (!manifest.bestModel || !fs.existsSync(modelFiles(dir).json)) {

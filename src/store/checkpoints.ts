@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomically } from './atomic';
 import { checkpointPaths, modelsDir } from './layout';
+import { errorMessage } from '../core/errors';
 
 export interface CheckpointBytes {
   json: string;
@@ -26,7 +27,7 @@ export function readCheckpointFiles(sweepDir: string, trialId: string): Checkpoi
   try {
     return { json: fs.readFileSync(names.json, 'utf8'), bin: fs.readFileSync(names.bin), names };
   } catch (error) {
-    throw new Error(`cannot read the checkpoint of ${trialId}: ${(error as Error).message}`);
+    throw new Error(`cannot read the checkpoint of ${trialId}: ${errorMessage(error)}`);
   }
 }
 

@@ -16,14 +16,11 @@ import { writeModelFiles } from '../store/modelFiles';
 import { assertNever } from '../core/assertNever';
 import { backendChoices, type BackendChoice } from '../core/backend';
 import { isTrainerCommand, type TrainerCommand, type TrainerEvent } from '../protocol/trainer';
+import { errorMessage } from '../core/errors';
 
 /** Resolves once the event is handed to the IPC channel, so exiting right after it does not lose it. */
 function send(event: TrainerEvent): Promise<void> {
   return new Promise((resolve) => (process.send ? process.send(event, () => resolve()) : resolve()));
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A trainer may run several trials of one sweep; trials with the same seed share their data split. */

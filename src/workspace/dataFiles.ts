@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetError, type DataFiles, type DatasetErrorLocation } from '../engine/datasets/types';
 import { isInside } from './confine';
+import { errorMessage } from '../core/errors';
 
 /** The file's absolute path, refusing anything outside `specDir` (by `..`, an absolute path or a symlink). */
 export function resolveDataPath(relativePath: string, specDir: string, specField: NonNullable<DatasetErrorLocation['specField']> = 'path'): string {
@@ -50,7 +51,7 @@ export function workspaceFiles(specDir: string): DataFiles {
       try {
         return { file, text: fs.readFileSync(file, 'utf8') };
       } catch (error) {
-        throw new DatasetError(`cannot read MNIST digits: ${(error as Error).message}`, { file });
+        throw new DatasetError(`cannot read MNIST digits: ${errorMessage(error)}`, { file });
       }
     },
   };

@@ -56,7 +56,7 @@ describe('per-layer rates through the runner', () => {
     assert.equal(table.filter((line) => line.endsWith('◀ best (not distinguishable)')).length, 1, 'one seed: a best, but not a winner');
     assert.match(table.find((line) => line.includes('◀ best'))!, new RegExp(`^ *${lowest.inputRate} +${lowest.rate} `));
     assert.equal(sweepToCsv(layers).split('\r\n')[0], 'sweep,trial,input_rate,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,'
-      + 'val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs,selected_epoch,test_loss,test_acc');
+      + 'val_loss,val_acc,mc_val_loss,mc_val_acc,mc_entropy,durationMs,selected_epoch,test_loss,test_acc');
 
     // Without inputRates nothing of this shows.
     const plainSummary = jsonSummary(plain);
@@ -64,6 +64,6 @@ describe('per-layer rates through the runner', () => {
     assert.ok(plainSummary.rates.every((r) => !('inputRate' in r)) && plainSummary.trials.every((t) => !('inputRate' in t)));
     assert.match(rateTable(plain), /^rate {2}keep p/);
     assert.equal(sweepToCsv(plain).split('\r\n')[0], 'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,'
-      + 'val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs,selected_epoch,test_loss,test_acc');
+      + 'val_loss,val_acc,mc_val_loss,mc_val_acc,mc_entropy,durationMs,selected_epoch,test_loss,test_acc');
   });
 });

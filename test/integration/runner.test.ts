@@ -11,6 +11,16 @@ import { StoreWriteError, type StoreFileSystem } from '../../src/store/writer';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
 
+/** Whether the optional native backend is installed here: the backend tests expect it to load or to be reported missing. */
+const nodeBackendInstalled = (() => {
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 function sweepOptions(spec: Record<string, unknown>, extra: Partial<SweepOptions> = {}): SweepOptions & { events: SweepEvent[] } {
   const dir = tempDir();
   const specPath = writeSpec(dir, spec);
@@ -57,9 +67,26 @@ describe('runner', () => {
   test('the same seed gives the same metrics in separate processes; rates of one seed share data and initial weights', async () => {
     const first = startSweep(sweepOptions(tinySpec()));
     const second = startSweep(sweepOptions(tinySpec()));
-    await Promise.all([first.finished, second.finished]);
+    // Learning next to nothing, a trial ends its first epoch with the weights it began with: then two rates of one seed
+    // score alike on the whole training and validation sets only if they began from the same weights on the same data.
+    const still = startSweep(sweepOptions(tinySpec({
+      training: { epochs: 1, batchSize: 16, optimizer: 'sgd', learningRate: 1e-9, seed: 3 }, sweep: { rates: [0, 0.5], repeats: 2 },
+    })));
+    assert.deepEqual(await Promise.all([first.finished, second.finished, still.finished]), ['completed', 'completed', 'completed']);
     const strip = (dir: string) => loadSweep(dir).trials.map((t) => t.epochs.map(({ durationMs: _ms, ...m }) => m));
     assert.deepEqual(strip(first.dir), strip(second.dir));
+
+    const firstEpochs = new Map(loadSweep(still.dir).trials.map((t) => [t.plan.id, t.epochs[0]!]));
+    const scores = (id: string) => {
+      const epoch = firstEpochs.get(id)!;
+      return [epoch.train_loss, epoch.train_acc!, epoch.val_loss, epoch.val_acc!];
+    };
+    for (const seed of [3, 4]) {
+      const [noDropout, dropout] = [scores(`rate-0_seed-${seed}`), scores(`rate-0.5_seed-${seed}`)];
+      noDropout.forEach((value, i) => assert.ok(Math.abs(value - dropout[i]!) < 1e-6, `seed ${seed}: rate 0 scores ${noDropout}, rate 0.5 ${dropout}`));
+    }
+    const [seed3, seed4] = [scores('rate-0_seed-3'), scores('rate-0_seed-4')];
+    assert.ok(Math.abs(seed3[2]! - seed4[2]!) > 1e-3, `another seed draws other data and weights: val_loss ${seed3[2]} and ${seed4[2]}`);
   });
 
   test('a trainer killed mid-trial fails only its trial; the others finish and its epochs stay readable', async () => {
@@ -147,12 +174,6 @@ describe('runner', () => {
   });
 
   test('a backend that cannot start fails every trial with the reason, and the sweep ends', async () => {
-    let nodeBackendInstalled = true;
-    try {
-      require.resolve('@tensorflow/tfjs-node');
-    } catch {
-      nodeBackendInstalled = false;
-    }
     const run = startSweep(sweepOptions(tinySpec(), { backend: 'tensorflow' }));
     const status = await run.finished;
     const record = loadSweep(run.dir);
@@ -173,12 +194,6 @@ describe('runner', () => {
     const run = startSweep(options);
     await run.finished;
     const backend = loadSweep(run.dir).manifest.backend!;
-    let nodeBackendInstalled = true;
-    try {
-      require.resolve('@tensorflow/tfjs-node');
-    } catch {
-      nodeBackendInstalled = false;
-    }
     if (nodeBackendInstalled) assert.equal(backend.name, 'tensorflow');
     else {
       assert.equal(backend.name, 'wasm');

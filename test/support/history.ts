@@ -7,8 +7,8 @@ import { parseSpec } from '../../src/engine/spec/parse';
 import type { ExperimentSpec } from '../../src/core/spec';
 import { planTrials } from '../../src/engine/sweep/plan';
 import type { EpochMetrics } from '../../src/core/trial';
-import { newSweepId, specHash, sweepDir } from '../../src/store/layout';
-import { storeFormat } from '../../src/core/records';
+import { newSweepId, sweepDir } from '../../src/store/layout';
+import { newManifest } from '../../src/store/manifest';
 import { SweepWriter } from '../../src/store/writer';
 import { tinySpec } from './specs';
 
@@ -45,11 +45,10 @@ export function writeHistory(runsRoot: string, options: HistoryOptions): Generat
     const id = newSweepId(started);
     const interrupted = (i + 1) % options.interruptedEvery === 0;
     const dir = sweepDir(runsRoot, experiment, id);
-    const writer = SweepWriter.create(dir, {
-      format: storeFormat, id, experiment, specPath: `/workspace/${experiment}.dropout.json`, specHash: specHash(text),
-      spec: { ...spec, name: experiment }, trials, workers: 2, versions: { 'dropout-lab': 'load-test' },
-      runnerPid: interrupted ? deadRunnerPid : process.pid, status: 'running', startedAt: started.toISOString(), strategy: 'grid',
-    });
+    const writer = SweepWriter.create(dir, newManifest({
+      id, specPath: `/workspace/${experiment}.dropout.json`, specText: text, spec: { ...spec, name: experiment }, trials, workers: 2,
+      versions: { 'dropout-lab': 'load-test' }, runnerPid: interrupted ? deadRunnerPid : process.pid, startedAt: started,
+    }));
     trials.forEach((trial, index) => {
       const file = writer.openTrial(trial, 66);
       const last = interrupted && index === trials.length - 1;

@@ -6,8 +6,26 @@ export const repoRoot = path.resolve(__dirname, '../..');
 export const trainerPath = path.join(repoRoot, 'dist', 'trainer.js');
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
 
+/** The folders `tempDir` made in this process: removed when it exits (each test file runs in a process of its own). */
+const tempDirs: string[] = [];
+
+function removeTempDirs(): void {
+  if (process.env.DROPOUT_LAB_KEEP_TEMP) {
+    if (tempDirs.length) process.stderr.write(`kept (DROPOUT_LAB_KEEP_TEMP): ${tempDirs.join(' ')}\n`);
+    return;
+  }
+  // Read-only files (a test may chmod them) do not stop the removal of their folder.
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+/**
+ * A fresh folder in the OS temp folder, removed with everything in it when the test process exits (set
+ * DROPOUT_LAB_KEEP_TEMP=1 to keep them for a look after a failure).
+ */
 export function tempDir(prefix = 'dropout-lab-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (tempDirs.push(dir) === 1) process.once('exit', removeTempDirs);
+  return dir;
 }
 
 /** A small, quick moons experiment; `overrides` replace whole top-level sections. */

@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { workspaceFiles } from '../../src/workspace/dataFiles';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -21,6 +21,7 @@ import {
   type Split,
 } from '../../src/engine/datasets';
 import type { CirclesDataset, CsvDataset, MoonsDataset, SpiralsDataset } from '../../src/core/spec';
+import { tempDir } from '../support/specs';
 
 const moons = (overrides: Partial<MoonsDataset> = {}): MoonsDataset => ({
   type: 'moons', samples: 400, noise: 0.1, validationFraction: 0.25, ...overrides,
@@ -279,8 +280,7 @@ describe('mnist', () => {
 });
 
 describe('csv', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-csv-'));
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const root = tempDir('dropout-lab-csv-');
   const specDir = path.join(root, 'spec');
   fs.mkdirSync(specDir);
   const write = (name: string, text: string): string => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { codeLenses, timeAgo } from '../../src/extension/codeLensModel';
 import { parseSpec } from '../../src/engine/spec/parse';
-import { isHostMessage, isWebviewMessage } from '../../src/protocol/webview';
+import { isFromPanelMessage, isToPanelMessage } from '../../src/protocol/panelView';
+import { isFromSideViewMessage, isToSideViewMessage } from '../../src/protocol/sideView';
 import { isTrainerCommand, isTrainerEvent } from '../../src/protocol/trainer';
 import { sweepToCsv } from '../../src/store/csv';
 import type { SweepRecord } from '../../src/core/records';
@@ -89,19 +90,28 @@ describe('CodeLens model', () => {
 
 describe('protocol guards', () => {
   test('webview messages: well-formed ones pass, anything else is rejected', () => {
-    assert.ok(isWebviewMessage({ type: 'ready' }));
-    assert.ok(isWebviewMessage({ type: 'loadSweep', dir: '/w/.dropout/runs/m/1' }));
-    assert.ok(isWebviewMessage({ type: 'savePng', name: 'loss', dataUrl: 'data:image/png;base64,AAAA' }));
+    assert.ok(isFromPanelMessage({ type: 'ready' }));
+    assert.ok(isFromPanelMessage({ type: 'loadSweep', dir: '/w/.dropout/runs/m/1' }));
+    assert.ok(isFromPanelMessage({ type: 'savePng', name: 'loss', dataUrl: 'data:image/png;base64,AAAA' }));
+    assert.ok(isFromSideViewMessage({ type: 'ready' }));
+    assert.ok(isFromSideViewMessage({ type: 'openSweep', dir: '/w/.dropout/runs/m/1' }));
+    assert.equal(isFromPanelMessage({ type: 'openSweep', dir: '/w/.dropout/runs/m/1' }), false, 'a side view message is not a panel message');
+    assert.equal(isFromSideViewMessage({ type: 'loadSweep', dir: '/w/.dropout/runs/m/1' }), false, 'a panel message is not a side view message');
     for (const bad of [null, 'ready', {}, { type: 'rm -rf' }, { type: 'stop' }, { type: 'stop', dir: '' }, { type: 'exportCsv', dir: 42 },
       { type: 'savePng', name: 'x', dataUrl: 'javascript:alert(1)' }, { type: 'savePng', name: 'x', dataUrl: 'data:text/html;base64,AAAA' }]) {
-      assert.equal(isWebviewMessage(bad), false, JSON.stringify(bad));
+      assert.equal(isFromPanelMessage(bad), false, JSON.stringify(bad));
+      assert.equal(isFromSideViewMessage(bad), false, JSON.stringify(bad));
     }
   });
 
   test('host messages, trainer commands and events', () => {
-    assert.ok(isHostMessage({ type: 'show', view: 'panel', sweeps: [], history: [] }));
-    assert.equal(isHostMessage({ type: 'show', view: 'modal', sweeps: [], history: [] }), false);
-    assert.equal(isHostMessage({ type: 'sweepEvents', dir: 'x' }), false);
+    assert.ok(isToPanelMessage({ type: 'show', view: 'panel', sweeps: [], history: [] }));
+    assert.ok(isToSideViewMessage({ type: 'show', view: 'side', sweeps: [], history: [] }));
+    assert.equal(isToPanelMessage({ type: 'show', view: 'modal', sweeps: [], history: [] }), false);
+    assert.equal(isToSideViewMessage({ type: 'show', view: 'panel', sweeps: [], history: [] }), false, 'a view drops a show meant for the other');
+    assert.equal(isToPanelMessage({ type: 'sweepEvents', dir: 'x' }), false);
+    assert.equal(isToSideViewMessage({ type: 'sweepEvents', dir: 'x' }), false);
+    assert.equal(isToSideViewMessage({ type: 'sweepLoaded', sweep: { dir: 'x', trials: [] } }), false, 'only the panel loads stored sweeps');
     assert.ok(isTrainerCommand({ type: 'cancel' }));
     assert.equal(isTrainerCommand({ type: 'run', trial: { id: 'a', rate: 0.5, seed: 1 }, spec: {}, specDir: '/' }), false, 'trial without repeat');
     assert.ok(isTrainerEvent({ type: 'epoch', trialId: 'a', metrics: { epoch: 1, loss: 0.5, train_loss: 0.4, val_loss: null, durationMs: 3 } }),
@@ -111,24 +121,24 @@ describe('protocol guards', () => {
 });
 
 describe('CSV export', () => {
-  test('one row per trial and epoch; keep = 1 − rate; quoting where needed', () => {
+  test('one row per trial and epoch, every metric including mc_entropy; keep = 1 − rate; quoting where needed', () => {
     const record = {
       dir: '/d', status: 'completed', warnings: [],
       manifest: { id: 'sweep,1' },
       trials: [
         { plan: { id: 'rate-0.3_seed-1', rate: 0.3, seed: 1, repeat: 0 }, status: 'completed',
           epochs: [{ epoch: 1, loss: 0.5, acc: 0.75, train_loss: 0.4, val_loss: 0.6, val_acc: 0.7, durationMs: 12 },
-            { epoch: 2, loss: 0.25, train_loss: 0.2, val_loss: 0.5, mc_val_loss: 0.45, durationMs: 11 }] },
+            { epoch: 2, loss: 0.25, train_loss: 0.2, val_loss: 0.5, mc_val_loss: 0.45, mc_entropy: 0.31, durationMs: 11 }] },
         { plan: { id: 'rate-0.5_seed-1', rate: 0.5, seed: 1, repeat: 0 }, status: 'pending', epochs: [] },
       ],
     } as unknown as SweepRecord;
     const lines = sweepToCsv(record).split('\r\n');
     assert.deepEqual(lines, [
-      'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,durationMs,'
+      'sweep,trial,rate,keep,seed,status,epoch,loss,acc,train_loss,train_acc,val_loss,val_acc,mc_val_loss,mc_val_acc,mc_entropy,durationMs,'
         + 'selected_epoch,test_loss,test_acc',
       // No summary (a sweep stored before `selected`): the selected epoch from the epochs (best val_loss), no test figures.
-      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,1,0.5,0.75,0.4,,0.6,0.7,,,12,2,,',
-      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,2,0.25,,0.2,,0.5,,0.45,,11,2,,',
+      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,1,0.5,0.75,0.4,,0.6,0.7,,,,12,2,,',
+      '"sweep,1",rate-0.3_seed-1,0.3,0.7,1,completed,2,0.25,,0.2,,0.5,,0.45,,0.31,11,2,,',
       '',
     ]);
   });

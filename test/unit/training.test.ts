@@ -5,7 +5,7 @@
  * Every run is seeded, so every outcome below is deterministic on a given backend (wasm here).
  */
 import { workspaceFiles } from '../../src/workspace/dataFiles';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +22,7 @@ import type { TrialRecord } from '../../src/core/records';
 import { exclusionOf, selectionSettingsOf } from '../../src/core/selection';
 import { bestRate, summarizeByRate, type RateSummary } from '../../src/core/summary';
 import { chooseBestModel } from '../../src/store/bestModel';
+import { tempDir } from '../support/specs';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -106,7 +107,7 @@ function regressionSpec(training: Json, model: Json = { hidden: [32] }): Experim
 before(async () => {
   const info = await initBackend('wasm');
   assert.equal(info.name, 'wasm');
-  csvDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-lab-training-'));
+  csvDir = tempDir('dropout-lab-training-');
   const rng = createRng(5);
   const rows = ['x1,x2,y'];
   for (let i = 0; i < 300; i++) {
@@ -115,10 +116,6 @@ before(async () => {
     rows.push(`${x1},${x2},${2 * x1 - x2 + 0.1 * rng.normal()}`);
   }
   fs.writeFileSync(path.join(csvDir, 'data.csv'), `${rows.join('\n')}\n`);
-});
-
-after(() => {
-  if (csvDir) fs.rmSync(csvDir, { recursive: true, force: true });
 });
 
 // ---------------------------------------------------------------------------------------------------------------

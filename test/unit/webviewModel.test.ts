@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EpochMetrics, Rung, TrialPlan, TrialSummary } from '../../src/core/trial';
-import type { HostMessage, SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
+import type { PanelShowMessage } from '../../src/protocol/panelView';
+import type { SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
 import type { SweepEvent } from '../../src/protocol/sweepEvents';
 import { mixColours, parseCssColour, rateColours, type Rgb } from '../../webview/model/colours';
 import { bestOfSweepText, formatDuration, keepOf, rateLabel } from '../../webview/model/format';
@@ -13,7 +14,7 @@ import { accuracyCurves, appendEpoch, emaNext, lossCurves, smoothValues, trialCu
 import { applySweepEvent, applySweepEvents, choosePrimary } from '../../webview/model/sweeps';
 import { bestMeaning, sortRows, toggleSort, trialRows } from '../../webview/model/table';
 import { restoreUiState } from '../../webview/model/uiState';
-import { drawableOverlays, fromShow, overlayChoices } from '../../webview/model/viewData';
+import { applyLiveMessage, drawableOverlays, fromShow, overlayChoices, type ViewData } from '../../webview/model/viewData';
 
 const plan = (rate: number, seed: number): TrialPlan => ({ id: `rate-${rate}_seed-${seed}`, rate, seed, repeat: seed - 1 });
 
@@ -417,7 +418,7 @@ describe('webview model: saved UI state and the sweeps drawn', () => {
     const older = sweep([], { dir: 'old', startedAt: '2026-01-01T00:00:00Z' });
     const item = (dir: string, experiment = 'moons') =>
       ({ dir, id: dir, experiment, specPath: '/x', status: 'completed' as const, startedAt: '2026-01-01T00:00:00Z', trialCount: 9 });
-    const message: Extract<HostMessage, { type: 'show' }> = {
+    const message: PanelShowMessage = {
       type: 'show', view: 'panel', experiment: 'moons', sweeps: [older, running],
       history: [item('new'), item('old'), item('kept'), item('other', 'circles')],
     };
@@ -427,6 +428,37 @@ describe('webview model: saved UI state and the sweeps drawn', () => {
     assert.deepEqual(shown.toLoad, ['kept']);
     assert.deepEqual(overlayChoices(shown.data).map((choice) => choice.dir), ['old', 'kept'], 'this experiment only, not the primary');
     assert.deepEqual(drawableOverlays(shown.data, shown.overlays).map((s) => s.dir), ['old'], 'kept is drawn once loaded');
+  });
+});
+
+describe('webview model: live messages, as both views apply them', () => {
+  const now = new Date('2026-01-02T03:05:00.000Z');
+  const [metrics] = epochs({ val: [0.9], train: [0.8] });
+  const epochEvent = (trialId: string): SweepEvent => ({ type: 'epoch', trialId, metrics });
+
+  test('a started sweep becomes primary and rebuilds; events of the primary sweep redraw its rates, table and header', () => {
+    const data: ViewData = { sweeps: new Map(), history: [] };
+    const live = sweep([trial(0, 1, undefined, 'pending')], { dir: 'live', status: 'running' });
+    assert.deepEqual(applyLiveMessage(data, { type: 'sweepStarted', sweep: live }, () => true, now), { parts: ['rebuild'], epochs: [] });
+    assert.equal(data.primaryDir, 'live');
+    const update = applyLiveMessage(data, { type: 'sweepEvents', dir: 'live', events: [epochEvent('rate-0_seed-1')] }, (dir) => dir === 'live', now);
+    assert.deepEqual(update.parts, ['rates', 'table', 'header']);
+    assert.deepEqual(update.epochs.map((epoch) => [epoch.dir, epoch.trial.plan.id, epoch.metrics.epoch]), [['live', 'rate-0_seed-1', 1]]);
+    assert.deepEqual(applyLiveMessage(data, { type: 'history', history: [] }, () => true, now), { parts: ['header'], epochs: [] });
+  });
+
+  test('an overlay redraws only the rates; a sweep held but not drawn, or an unknown one, redraws nothing', () => {
+    const primary = sweep([], { dir: 'primary' });
+    const overlay = sweep([trial(0, 1, undefined, 'running')], { dir: 'overlay', status: 'running' });
+    const hidden = sweep([trial(0, 1, undefined, 'running')], { dir: 'hidden', status: 'running' });
+    const data: ViewData = { sweeps: new Map([primary, overlay, hidden].map((s) => [s.dir, s])), primaryDir: 'primary', history: [] };
+    const isDrawn = (dir: string) => dir === 'primary' || dir === 'overlay';
+    assert.deepEqual(applyLiveMessage(data, { type: 'sweepEvents', dir: 'overlay', events: [epochEvent('rate-0_seed-1')] }, isDrawn, now).parts, ['rates']);
+    assert.deepEqual(applyLiveMessage(data, { type: 'sweepEvents', dir: 'hidden', events: [epochEvent('rate-0_seed-1')] }, isDrawn, now),
+      { parts: [], epochs: [] });
+    assert.equal(hidden.trials[0].epochs.length, 1, 'the held sweep is kept current all the same');
+    assert.deepEqual(applyLiveMessage(data, { type: 'sweepEvents', dir: 'unknown', events: [epochEvent('rate-0_seed-1')] }, () => true, now),
+      { parts: [], epochs: [] });
   });
 });
 

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type * as vscode from 'vscode';
-import type { HostMessage, WebviewMessage } from '../../src/protocol/webview';
+import { isFromPanelMessage, type FromPanelMessage, type ToPanelMessage } from '../../src/protocol/panelView';
+import { isFromSideViewMessage, type FromSideViewMessage, type ToSideViewMessage } from '../../src/protocol/sideView';
 import { ViewConnection } from '../../src/extension/viewConnection';
 import { webviewPage } from '../../src/extension/webviewPage';
 import { repoRoot } from '../support/specs';
@@ -15,13 +16,13 @@ import { repoRoot } from '../support/specs';
 /** A webview whose messages the test sends, and a log that records warnings. */
 function fakeWebview() {
   let receive: ((message: unknown) => void) | undefined;
-  const posted: HostMessage[] = [];
+  const posted: (ToPanelMessage | ToSideViewMessage)[] = [];
   const webview = {
     onDidReceiveMessage: (listener: (message: unknown) => void) => {
       receive = listener;
       return { dispose: () => (receive = undefined) };
     },
-    postMessage: async (message: HostMessage) => posted.push(message),
+    postMessage: async (message: ToPanelMessage | ToSideViewMessage) => posted.push(message),
   } as unknown as vscode.Webview;
   const warnings: string[] = [];
   const log = { warn: (line: string) => warnings.push(line) } as unknown as vscode.LogOutputChannel;
@@ -31,9 +32,11 @@ function fakeWebview() {
 describe('webview messages reach the host only when valid', () => {
   test('malformed or unknown messages are logged and dropped; valid ones reach the handlers', () => {
     const fake = fakeWebview();
-    const handled: WebviewMessage[] = [];
+    const handled: FromSideViewMessage[] = [];
     let readies = 0;
-    const connection = new ViewConnection(fake.webview, fake.log, { onReady: () => readies++, onMessage: (message) => handled.push(message) });
+    const connection = new ViewConnection<ToSideViewMessage, FromSideViewMessage>(fake.webview, fake.log, isFromSideViewMessage, {
+      onReady: () => readies++, onMessage: (message) => handled.push(message),
+    });
     const malformed: unknown[] = [
       undefined, null, 42, 'ready', [], {}, { type: 'eval', code: 'process.exit()' }, { type: 'openSweep' },
       { type: 'openSweep', dir: 7 }, { type: 'loadSweep', dir: '' }, { type: 'exportCsv', dir: ['/a'] }, { type: 'resumeSweep' },
@@ -54,6 +57,32 @@ describe('webview messages reach the host only when valid', () => {
     assert.deepEqual(handled, [{ type: 'openSweep', dir: '/w/.dropout/runs/m/1' }, { type: 'resumeSweep', dir: '/w/.dropout/runs/m/1' }]);
     assert.equal(fake.warnings.length, malformed.length);
     connection.dispose();
+  });
+
+  test('each view accepts only its own messages: the panel drops what only the side view sends, and the other way round', () => {
+    const dir = '/w/.dropout/runs/m/1';
+    const panel = fakeWebview();
+    const panelHandled: FromPanelMessage[] = [];
+    const panelConnection = new ViewConnection<ToPanelMessage, FromPanelMessage>(panel.webview, panel.log, isFromPanelMessage, {
+      onReady: () => {}, onMessage: (message) => panelHandled.push(message),
+    });
+    for (const message of [{ type: 'openSweep', dir }, { type: 'resumeSweep', dir }, { type: 'exportModel', dir: '' }, { type: 'stop' }]) panel.send(message);
+    panel.send({ type: 'exportModel', dir });
+    panel.send({ type: 'run' });
+    assert.deepEqual(panelHandled, [{ type: 'exportModel', dir }, { type: 'run' }]);
+    assert.equal(panel.warnings.length, 4);
+    panelConnection.dispose();
+
+    const side = fakeWebview();
+    const sideHandled: FromSideViewMessage[] = [];
+    const sideConnection = new ViewConnection<ToSideViewMessage, FromSideViewMessage>(side.webview, side.log, isFromSideViewMessage, {
+      onReady: () => {}, onMessage: (message) => sideHandled.push(message),
+    });
+    const panelOnly = [{ type: 'run' }, { type: 'stop', dir }, { type: 'loadSweep', dir }, { type: 'exportCsv', dir }, { type: 'exportModel', dir }];
+    for (const message of panelOnly) side.send(message);
+    assert.deepEqual(sideHandled, []);
+    assert.equal(side.warnings.length, 5);
+    sideConnection.dispose();
   });
 });
 

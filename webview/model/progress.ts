@@ -1,31 +1,11 @@
 /** How far a sweep has got and how long it still needs. */
+import { progressOf, type SweepProgress } from '../../src/core/progress';
 import type { SweepSnapshot } from '../../src/protocol/webview';
 import { isTrialEnded } from './sweeps';
 
-export interface SweepProgress {
-  epochsDone: number;
-  /** Ended trials count the epochs they ran (early stopping shortens the plan); others count training.epochs. */
-  epochsPlanned: number;
-  trialsDone: number;
-  trialsTotal: number;
-  /** epochsDone / epochsPlanned, 0 … 1. */
-  fraction: number;
-}
-
+/** A snapshot's progress: every trial it holds (a pending one has no epochs yet and plans `sweep.epochs`). */
 export function sweepProgress(sweep: SweepSnapshot): SweepProgress {
-  let epochsDone = 0;
-  let epochsPlanned = 0;
-  let trialsDone = 0;
-  for (const trial of sweep.trials) {
-    epochsDone += trial.epochs.length;
-    if (isTrialEnded(trial.state)) {
-      trialsDone += 1;
-      epochsPlanned += trial.epochs.length;
-    } else {
-      epochsPlanned += Math.max(sweep.epochs, trial.epochs.length);
-    }
-  }
-  return { epochsDone, epochsPlanned, trialsDone, trialsTotal: sweep.trials.length, fraction: epochsPlanned > 0 ? epochsDone / epochsPlanned : 0 };
+  return progressOf(sweep.trials.map((trial) => ({ epochs: trial.epochs.length, ended: isTrialEnded(trial.state) })), sweep.trials.length, sweep.epochs);
 }
 
 /**

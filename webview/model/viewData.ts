@@ -1,9 +1,16 @@
-/** Which sweeps a view holds and draws: the primary sweep, the overlaid ones, and the history to pick from. */
-import type { HostMessage, SweepSnapshot } from '../../src/protocol/webview';
+/**
+ * Which sweeps a view holds and draws — the primary sweep, the overlaid ones, and the history to pick from — and
+ * how the host's messages change them.
+ */
+import { assertNever } from '../../src/core/assertNever';
 import type { SweepListItem } from '../../src/core/records';
-import { choosePrimary } from './sweeps';
+import type { EpochMetrics } from '../../src/core/trial';
+import type { PanelShowMessage } from '../../src/protocol/panelView';
+import type { LiveMessage, SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
+import { applySweepEvents, choosePrimary } from './sweeps';
 
-type ShowMessage = Extract<HostMessage, { type: 'show' }>;
+/** A `show` of either view (the side view's names no experiment). */
+type ShowPayload = Pick<PanelShowMessage, 'experiment' | 'specPath' | 'sweeps' | 'history'>;
 
 export interface ViewData {
   experiment?: string;
@@ -24,7 +31,7 @@ export interface ShownData {
   toLoad: string[];
 }
 
-export function fromShow(message: ShowMessage, rememberedOverlays: readonly string[]): ShownData {
+export function fromShow(message: ShowPayload, rememberedOverlays: readonly string[]): ShownData {
   const sweeps = new Map(message.sweeps.map((sweep) => [sweep.dir, sweep]));
   const primaryDir = choosePrimary(message.sweeps)?.dir;
   const known = new Set([...sweeps.keys(), ...message.history.map((item) => item.dir)]);
@@ -53,4 +60,39 @@ export function drawableOverlays(data: ViewData, overlays: readonly string[]): S
     const sweep = data.sweeps.get(dir);
     return sweep && dir !== data.primaryDir ? [sweep] : [];
   });
+}
+
+/** The parts of a view a change touches, redrawn together; `rebuild` is everything. */
+export type RedrawPart = 'rebuild' | 'curves' | 'rates' | 'table' | 'header';
+
+export interface LiveUpdate {
+  parts: RedrawPart[];
+  /** Epochs appended to a drawn sweep, for the curve charts to extend (a `curves` redraw when any does). */
+  epochs: { dir: string; trial: TrialSnapshot; metrics: EpochMetrics }[];
+}
+
+/**
+ * Applies a live message to what a view holds. `isDrawn(dir)`: whether the view draws that sweep (the primary
+ * one, an overlay); events of a sweep it holds but does not draw change the sweep and nothing on screen.
+ */
+export function applyLiveMessage(data: ViewData, message: LiveMessage, isDrawn: (dir: string) => boolean, now: Date): LiveUpdate {
+  switch (message.type) {
+    case 'sweepStarted':
+      data.sweeps.set(message.sweep.dir, message.sweep);
+      data.primaryDir = message.sweep.dir;
+      return { parts: ['rebuild'], epochs: [] };
+    case 'sweepEvents': {
+      const { dir } = message;
+      const sweep = data.sweeps.get(dir);
+      const changes = sweep ? applySweepEvents(sweep, message.events, now) : [];
+      if (changes.length === 0 || !isDrawn(dir)) return { parts: [], epochs: [] };
+      const epochs = changes.flatMap((change) => (change.kind === 'epoch' ? [{ dir, trial: change.trial, metrics: change.metrics }] : []));
+      return { parts: dir === data.primaryDir ? ['rates', 'table', 'header'] : ['rates'], epochs };
+    }
+    case 'history':
+      data.history = message.history;
+      return { parts: ['header'], epochs: [] };
+    default:
+      return assertNever(message, 'live message');
+  }
 }

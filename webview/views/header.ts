@@ -4,6 +4,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { SweepSnapshot } from '../../src/protocol/webview';
 import { el } from '../dom';
 import { formatDuration, formatStartTime } from '../model/format';
+import { progressText } from '../../src/core/progress';
 import { estimateRemainingMs, sweepProgress } from '../model/progress';
 import { stateLabel } from './statusText';
 
@@ -78,7 +79,7 @@ export class Header {
     const progress = sweepProgress(sweep);
     this.progressBar.max = Math.max(1, progress.epochsPlanned);
     this.progressBar.value = progress.epochsDone;
-    const parts = [`epoch ${progress.epochsDone}/${progress.epochsPlanned}`, `trial ${progress.trialsDone}/${progress.trialsTotal}`];
+    const parts = [progressText(progress)];
     const remaining = estimateRemainingMs(sweep, progress, nowMs);
     if (sweep.status === 'running') parts.push(remaining === undefined ? 'ETA …' : `ETA ${formatDuration(remaining)}`);
     else if (sweep.endedAt) parts.push(`took ${formatDuration(Date.parse(sweep.endedAt) - Date.parse(sweep.startedAt))}`);

@@ -4,6 +4,7 @@
  * the train split's statistics only, so nothing about the validation or test rows leaks into training.
  */
 import type { CsvDataset } from '../../core/spec';
+import { editDistance, stripBom } from '../../core/text';
 import { createRng, deriveSeed } from '../random';
 import { shuffleAndSplit, splitCounts } from './split';
 import { DatasetError, type DataFiles, type Dataset, type DatasetErrorLocation, type Split } from './types';
@@ -20,7 +21,7 @@ export interface CsvRecord {
  * around a quoted cell. Quoted cells may hold commas, "" and line breaks.
  */
 export function parseCsv(text: string, file: string): CsvRecord[] {
-  const source = withoutBom(text);
+  const source = stripBom(text); // an editor does not show the BOM, so positions are counted without it
   const records: CsvRecord[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -89,11 +90,6 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
   return records;
 }
 
-/** An editor does not show the BOM, so positions are counted without it. */
-function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
 /**
  * The 1-based line and character where cell `index` of `record` starts (its first non-blank character), or where
  * the record ends when the row has fewer cells. Only computed for an error, so records carry one offset, not one per cell.
@@ -129,21 +125,6 @@ function parseNumber(cell: string): number | undefined {
   if (!DECIMAL_NUMBER.test(cell)) return undefined;
   const value = Number(cell);
   return Number.isFinite(value) ? value : undefined;
-}
-
-/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), for "did you mean". */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => (r === 0 ? c : c === 0 ? r : 0)));
-  for (let r = 1; r < rows; r++) {
-    for (let c = 1; c < cols; c++) {
-      const cost = a[r - 1] === b[c - 1] ? 0 : 1;
-      d[r][c] = Math.min(d[r - 1][c] + 1, d[r][c - 1] + 1, d[r - 1][c - 1] + cost);
-      if (r > 1 && c > 1 && a[r - 1] === b[c - 2] && a[r - 2] === b[c - 1]) d[r][c] = Math.min(d[r][c], d[r - 2][c - 2] + 1);
-    }
-  }
-  return d[rows - 1][cols - 1];
 }
 
 function closestName(wanted: string, names: string[]): string | undefined {
@@ -201,7 +182,7 @@ function classIndexer(values: string[]): { classNames: string[]; indexOf: (value
 
 export function loadCsv(spec: CsvDataset, seed: number, files: DataFiles): Dataset {
   const { file, text } = files.read(spec.path, 'path');
-  const source = withoutBom(text);
+  const source = stripBom(text); // an editor does not show the BOM, so positions are counted without it
   const records = parseCsv(source, file);
   const columns = records[0]?.cells ?? [];
   /** Where cell `column` of `record` is, for an error about it. */

@@ -6,6 +6,7 @@ import type { MnistDataset } from '../../core/spec';
 import { createRng, deriveSeed, permutation } from '../random';
 import { gatherRows } from './split';
 import { DatasetError, type DataFiles, type Dataset } from './types';
+import { errorMessage } from '../../core/errors';
 
 export const MNIST_PIXELS = 28 * 28;
 export const MNIST_CLASSES = 10;
@@ -28,7 +29,7 @@ function readDigits(files: DataFiles): MnistDigits {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new DatasetError(`cannot read MNIST digits: ${(error as Error).message}`, { file });
+      throw new DatasetError(`cannot read MNIST digits: ${errorMessage(error)}`, { file });
     }
     const data = (parsed as { data?: unknown }).data;
     if (!Array.isArray(data) || data.length % MNIST_PIXELS !== 0) {

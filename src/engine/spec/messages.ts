@@ -1,6 +1,7 @@
 /** The words of the validator's messages: quoting, what a node is, the nearest allowed name, syntax errors. */
 import { printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { SpecProblem } from '../../core/spec';
+import { editDistance } from '../../core/text';
 
 export function quote(s: string): string {
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
@@ -18,18 +19,6 @@ export function describe(node: Node): string {
   }
 }
 
-function levenshtein(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 /** The closest candidate: a case-insensitive match, else within 2 edits (and fewer edits than the word has letters). */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
@@ -38,7 +27,7 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Math.min(2, word.length - 1);
   for (const c of candidates) {
-    const d = levenshtein(word, c);
+    const d = editDistance(word, c);
     if (d <= bestDistance && (best === undefined || d < bestDistance)) {
       best = c;
       bestDistance = d;

@@ -5,6 +5,7 @@
  * (`positions.ts`).
  */
 import { createScanner, parseTree, SyntaxKind, type ParseError } from 'jsonc-parser';
+import { errorMessage } from '../../core/errors';
 import type { ExperimentSpec, ParsedSpec, SpecProblem } from '../../core/spec';
 import { describe, syntaxMessage } from './messages';
 import { Collector, withoutBom, type Span } from './positions';
@@ -84,7 +85,7 @@ export function parseSpec(text: string): ParsedSpec {
     return parse(typeof text === 'string' ? text : '');
   } catch (e) {
     // A bug here must not take the extension host or the CLI down; the message says where to look.
-    const message = `internal error while reading the spec: ${e instanceof Error ? e.message : String(e)}`;
+    const message = `internal error while reading the spec: ${errorMessage(e)}`;
     return { problems: [{ path: '', message, severity: 'error', offset: 0, length: 0, line: 1, column: 1 }] };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import type { SpecProblem } from '../../core/spec';
+import { stripBom } from '../../core/text';
 
 export interface Span {
   offset: number;
@@ -54,8 +55,9 @@ export class Collector {
 
 /** The text the tree is read from: a space in place of the BOM keeps every offset relative to the original text. */
 export function withoutBom(text: string): { body: string; bom: number } {
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  return { body: bom ? ` ${text.slice(1)}` : text, bom };
+  const stripped = stripBom(text);
+  const bom = text.length - stripped.length;
+  return { body: bom ? ` ${stripped}` : text, bom };
 }
 
 /** `sweep` + `rates` → `sweep.rates`; a key that is not an identifier is bracketed: `model["a b"]`. */
