@@ -4,12 +4,13 @@
  * metrics are read back together.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BestEpoch, EpochMetrics, SelectedEpoch, TestMetrics, TrialSummary } from '../../core/trial';
-import type { Dataset, Split } from '../datasets/types';
+import type { BestEpoch, EpochMetrics, SelectedEpoch, TrialSummary } from '../../core/trial';
+import type { Dataset } from '../datasets/types';
 import { createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp, type MlpConfig } from '../model/mlp';
 import { createRng, deriveSeed, permutation, type RngState } from '../random';
 import type { ExperimentSpec, OptimizerName } from '../../core/spec';
-import { correctCount, disposeTargets, lossSum, makeTargets, monteCarloScores, sliceTargets, type Targets } from './metrics';
+import { correctCount, disposeTargets, lossSum, sliceTargets, type Targets } from './metrics';
+import { disposeSplit, scoreSplit, scoreTest, toDevice, type DeviceSplit } from './scoring';
 import { improves, objectiveValue } from '../../core/objective';
 import { selectRuleOf } from '../../core/selection';
 import { maxTrialEpochs } from '../sweep/plan';
@@ -96,7 +97,6 @@ export interface PausedTrial {
 }
 
 /** Rows evaluated per forward pass when scoring a whole split, to bound activation memory. */
-const evaluationChunk = 2048;
 /** Batches between yields to the event loop within an epoch. */
 const batchesPerYield = 64;
 
@@ -106,56 +106,6 @@ function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimize
     case 'sgd': return tf.train.sgd(learningRate);
     case 'rmsprop': return tf.train.rmsprop(learningRate);
   }
-}
-
-interface DeviceSplit {
-  count: number;
-  x: tf.Tensor2D;
-  targets: Targets;
-}
-
-function toDevice(split: Split, dataset: Dataset): DeviceSplit {
-  return {
-    count: split.count,
-    x: tf.tensor2d(split.x, [split.count, dataset.featureCount]),
-    targets: makeTargets(dataset.task, split.y, dataset.classCount),
-  };
-}
-
-function disposeSplit(split: DeviceSplit): void {
-  split.x.dispose();
-  disposeTargets(split.targets);
-}
-
-/**
- * [lossSum, correct, uncertaintySum] over a whole split, evaluated in chunks, with T stochastic passes when mode is
- * sampled (uncertaintySum: see monteCarloScores; 0 for the deterministic rule).
- */
-function scoreSplit(mlp: Mlp, split: DeviceSplit, mode: DropoutMode, passes: number): tf.Tensor1D {
-  let total: tf.Tensor1D = tf.zeros([3]);
-  for (let start = 0; start < split.count; start += evaluationChunk) {
-    // A tidy per chunk: a chunk's activations (× the MC passes) are freed before the next chunk is scored.
-    const next = tf.tidy(() => {
-      const size = Math.min(evaluationChunk, split.count - start);
-      const x = tf.slice(split.x, [start, 0], [size, -1]);
-      const targets = sliceTargets(split.targets, start, size);
-      let loss: tf.Scalar;
-      let correct: tf.Scalar | undefined;
-      let uncertainty: tf.Scalar | undefined;
-      if (mode.kind === 'sampled') {
-        const outputs = Array.from({ length: passes }, () => forward(mlp, x, mode));
-        ({ lossSum: loss, correct, uncertaintySum: uncertainty } = monteCarloScores(outputs, targets));
-      } else {
-        const outputs = forward(mlp, x, mode);
-        loss = lossSum(outputs, targets);
-        correct = targets.classes ? correctCount(outputs, targets) : undefined;
-      }
-      return tf.add(total, tf.stack([loss, correct ?? tf.scalar(0), uncertainty ?? tf.scalar(0)])) as tf.Tensor1D;
-    });
-    total.dispose();
-    total = next;
-  }
-  return total;
 }
 
 export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): Promise<TrialSummary> {
@@ -387,7 +337,8 @@ async function fitEpochs(
   const kept = bestSnapshot.get();
   // Finished: trained to its full length or stopped early (not paused at a Hyperband rung, not cancelled or failed).
   const finished = status === 'completed' && final !== undefined && (stoppedEarly || final.epoch >= maxTrialEpochs(spec));
-  const test = finished && kept && dataset.test.count > 0 ? await scoreTest(input, mlp, kept.weights) : undefined;
+  const scoring = { dataset, mcSamples: spec.evaluation.mcSamples, seed: input.seed };
+  const test = finished && kept && dataset.test.count > 0 ? await scoreTest(scoring, mlp, kept.weights) : undefined;
   if (status !== 'failed' && kept && callbacks.onModel) {
     await callbacks.onModel({ config: mlp.config, epoch: kept.epoch, metrics: kept.metrics, weights: await saveWeights(kept.weights) });
   }
@@ -404,37 +355,6 @@ async function fitEpochs(
     ...(selected ? { selected } : {}),
     ...(error ? { error } : {}),
   };
-}
-
-/**
- * The test split scored once, on the kept weights (written into the model, which the trial no longer trains): the
- * deterministic inference rule, and Monte-Carlo dropout with evaluation.mcSamples passes drawn from their own mask
- * stream. Called only when the trial has finished, after every choice was made; nothing reads it back into one.
- */
-async function scoreTest(input: TrialInput, mlp: Mlp, weights: tf.Tensor[]): Promise<TestMetrics> {
-  const { dataset, spec, seed } = input;
-  mlp.variables.forEach((variable, index) => variable.assign(weights[index]!));
-  const test = toDevice(dataset.test, dataset);
-  try {
-    const mcSamples = spec.evaluation.mcSamples;
-    const masks: DropoutMode = { kind: 'sampled', stream: maskStreams(deriveSeed(seed, 'mc-test')) };
-    const scores = tf.tidy(() => tf.concat([
-      scoreSplit(mlp, test, { kind: 'deterministic' }, 1),
-      mcSamples > 0 ? scoreSplit(mlp, test, masks, mcSamples) : tf.zeros([3]),
-    ]));
-    const [loss, correct, , mcLoss, mcCorrect] = await scores.data();
-    scores.dispose();
-    const classification = dataset.task === 'classification';
-    const count = test.count;
-    return {
-      loss: loss / count,
-      ...(classification ? { acc: correct / count } : {}),
-      ...(mcSamples > 0 ? { mc_loss: mcLoss / count, ...(classification ? { mc_acc: mcCorrect / count } : {}) } : {}),
-      samples: count,
-    };
-  } finally {
-    disposeSplit(test);
-  }
 }
 
 function yieldToEventLoop(): Promise<void> {
