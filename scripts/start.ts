@@ -3,8 +3,7 @@
 // The headless path stays `npx dropout-lab run examples/moons.dropout.json`.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-// eslint-disable-next-line no-restricted-imports -- the e2e harness starts code-server for the demo too
-import { packageVsix, repoRoot, startCodeServer } from '../test/e2e/codeServer';
+import { packageVsix, repoRoot, startCodeServer } from './e2e/codeServer';
 import { errorMessage } from '../src/core/errors';
 
 async function main(): Promise<void> {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const setupScript = join(root, 'scripts', 'e2e', 'setup.sh');
-/** What setup.sh leaves behind when it succeeds; test/e2e/codeServer.ts checks the same paths. */
+/** What setup.sh leaves behind when it succeeds; scripts/e2e/codeServer.ts checks the same paths. */
 const expected = [
   ['/usr/bin/chromium', "Debian's Chromium"],
   [join(root, '.cache/code-server/node_modules/code-server/out/node/entry.js'), 'code-server'],

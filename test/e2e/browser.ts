@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumPath, DEAD_PROXY, repoRoot, resultsDir, safeName } from './codeServer';
-import { withTimeout } from './wait';
+import { chromiumPath, DEAD_PROXY, repoRoot, resultsDir, safeName } from '../../scripts/e2e/codeServer';
+import { withTimeout } from '../../scripts/e2e/wait';
 
 export const chromiumArgs = [
   '--no-sandbox',

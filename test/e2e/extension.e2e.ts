@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { listSweeps, loadSweep } from '../../src/store/reader';
 import { screenshot, screenshotOnFailure } from './browser';
-import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
-import { poll, PollAbort, pollWhileProgressing } from './wait';
+import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from '../../scripts/e2e/codeServer';
+import { poll, PollAbort, pollWhileProgressing } from '../../scripts/e2e/wait';
 import {
   chooseFolderInDialog, clickCodeLens, closeWorkbench, copyToTemp, focusTextEditor, notifications, openFile, openWorkbench,
   runCommand, waitForProblem, waitForWorkbench, webviewFrame,

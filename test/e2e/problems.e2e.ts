@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { screenshot, screenshotOnFailure } from './browser';
-import { checkPrerequisites, ensureVsix, type CodeServer } from './codeServer';
-import { poll } from './wait';
+import { checkPrerequisites, ensureVsix, type CodeServer } from '../../scripts/e2e/codeServer';
+import { poll } from '../../scripts/e2e/wait';
 import { closeWorkbench, openFile, openWorkbench, readProblems } from './workbench';
 
 // One problem of each kind the hand-kept schema used to report as well (additionalProperties, enum, minItems, minimum,

@@ -10,8 +10,8 @@ import type { Page } from 'playwright-core';
 import { listSweeps } from '../../src/store/reader';
 import { cliPath, tinySpec } from '../support/specs';
 import { screenshot, screenshotOnFailure } from './browser';
-import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
-import { poll } from './wait';
+import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from '../../scripts/e2e/codeServer';
+import { poll } from '../../scripts/e2e/wait';
 import { closeWorkbench, codeLens, copyToTemp, notifications, openFile, openWorkbench, runCommand, webviewFrame } from './workbench';
 
 let workspace = '';

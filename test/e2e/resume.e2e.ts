@@ -10,8 +10,8 @@ import { listSweeps, loadSweep } from '../../src/store/reader';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { tinySpec } from '../support/specs';
 import { screenshot, screenshotOnFailure } from './browser';
-import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
-import { poll, pollWhileProgressing } from './wait';
+import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from '../../scripts/e2e/codeServer';
+import { poll, pollWhileProgressing } from '../../scripts/e2e/wait';
 import { closeWorkbench, copyToTemp, notifications, openWorkbench, runCommand, webviewFrame } from './workbench';
 
 let workspace = '';

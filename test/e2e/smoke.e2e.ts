@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { blockedRequests, closeBrowser, openBrowser, screenshot, screenshotOnFailure } from './browser';
-import { checkPrerequisites, ensureVsix, repoRoot, startCodeServer, type CodeServer } from './codeServer';
-import { poll } from './wait';
+import { checkPrerequisites, ensureVsix, repoRoot, startCodeServer, type CodeServer } from '../../scripts/e2e/codeServer';
+import { poll } from '../../scripts/e2e/wait';
 import { copyToTemp, editorText, openFile, statusBarItem, waitForProblem, waitForWorkbench } from './workbench';
 
 let workspace: string | undefined;

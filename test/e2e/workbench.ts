@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { closeBrowser, openBrowser, screenshotOnFailure } from './browser';
-import { startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer';
-import { poll, sleep } from './wait';
+import { startCodeServer, type CodeServer, type CodeServerOptions } from '../../scripts/e2e/codeServer';
+import { poll, sleep } from '../../scripts/e2e/wait';
 
 /** Waits until the workbench is laid out and its extension host is up (the status bar has items). */
 export async function waitForWorkbench(page: Page, timeoutMs = 90_000): Promise<void> {

@@ -20,18 +20,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { ViewConnection } from '../src/extension/viewConnection';
-import { parseSpec } from '../src/engine/spec/parse';
-import type { ExperimentSpec } from '../src/core/spec';
-import { isFromSideViewMessage, type FromSideViewMessage, type ToSideViewMessage } from '../src/protocol/sideView';
-import type { SweepEvent } from '../src/protocol/sweepEvents';
-import { startSweep } from '../src/runner/runner';
-import { listSweeps, loadSweep } from '../src/store/reader';
-import { toSnapshot } from '../src/store/snapshot';
-// eslint-disable-next-line no-restricted-imports -- shared with the tests until test/support moves (issue 11 §2)
-import { writeHistory } from '../test/support/history';
-// eslint-disable-next-line no-restricted-imports -- shared with the tests until test/support moves (issue 11 §2)
-import { tinySpec, trainerPath } from '../test/support/specs';
+import { ViewConnection } from '../../src/extension/viewConnection';
+import { parseSpec } from '../../src/engine/spec/parse';
+import type { ExperimentSpec } from '../../src/core/spec';
+import { isFromSideViewMessage, type FromSideViewMessage, type ToSideViewMessage } from '../../src/protocol/sideView';
+import type { SweepEvent } from '../../src/protocol/sweepEvents';
+import { startSweep } from '../../src/runner/runner';
+import { listSweeps, loadSweep } from '../../src/store/reader';
+import { toSnapshot } from '../../src/store/snapshot';
+import { writeHistory } from '../support/history';
+import { tinySpec, trainerPath } from '../support/specs';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
