@@ -66,7 +66,7 @@ export async function runChecks({ browser, base, replay }) {
     const drawnPoints = loss.filter((entry) => entry.kind === 'val_loss').reduce((sum, entry) => sum + entry.points, 0);
     check(drawnPoints === epochsDone, `final: every epoch drawn (${drawnPoints} of ${epochsDone})`);
     const rates = await series(tab, 'rates');
-    const best = rates.find((entry) => entry.kind === 'best_val_loss' && !entry.overlay);
+    const best = rates.find((entry) => entry.kind === 'selected' && !entry.overlay);
     // Hyperband compares rates over the trials trained to maxEpochs only.
     const compared = finalSweep.trials.filter((trial) => !finalSweep.hyperband || trial.epochs.at(-1)?.epoch >= finalSweep.hyperband.maxEpochs);
     check(best && best.x.length === new Set(compared.map((trial) => trial.plan.rate)).size,

@@ -3,7 +3,7 @@
  * views exchange with the host. Each view's own message unions and their guards are in `panelView.ts` (the
  * experiment panel) and `sideView.ts` (the activity bar view).
  */
-import type { DropoutStyle, SweepObjective, SweepStrategy } from '../core/spec';
+import type { DatasetType, DropoutStyle, SweepObjective, SweepSelect, SweepStrategy } from '../core/spec';
 import type { SweepIdentity, SweepListItem } from '../core/records';
 import type { EpochMetrics, Rung, TrialPlan, TrialState, TrialSummary } from '../core/trial';
 import { isObject, isString, type Json } from './guards';
@@ -29,6 +29,10 @@ export interface SweepSnapshot extends SweepIdentity {
   strategy: SweepStrategy;
   /** What "best" means: val_loss minimised or val_acc maximised. */
   objective: SweepObjective;
+  /** sweep.select: which epoch of a trial counts (its best by the objective, or its last). */
+  select: SweepSelect;
+  /** What the verdict reads of the dataset: its type and the test split it held out (as resolved, when stored). */
+  dataset: { type: DatasetType; testFraction?: number; testSamples?: number };
   /** Hyperband: the epochs of a full trial, the factor, and the rounds decided so far (kept current by `rung` events). */
   hyperband?: { maxEpochs: number; factor: number; rungs: Rung[] };
   trials: TrialSnapshot[];

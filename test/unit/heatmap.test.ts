@@ -24,7 +24,8 @@ function pair(
 function sweep(trials: TrialSnapshot[], objective?: SweepSnapshot['objective']): SweepSnapshot {
   return {
     dir: '/runs/l/s1', id: 's1', experiment: 'layers', specPath: '/x/l.dropout.json', status: 'completed', startedAt: '2026-01-02T03:00:00.000Z',
-    epochs: 2, task: 'classification', mcSamples: 0, dropoutStyle: 'inverted', strategy: 'grid', objective: objective ?? 'val_loss', trials,
+    epochs: 2, task: 'classification', mcSamples: 0, dropoutStyle: 'inverted', strategy: 'grid', objective: objective ?? 'val_loss',
+    select: 'best-epoch', dataset: { type: 'csv', testFraction: 0.2 }, trials,
   };
 }
 

@@ -34,7 +34,8 @@ function sweep(trials: TrialSnapshot[], overrides: Partial<SweepSnapshot> = {}):
   return {
     dir: '/runs/moons/s1', id: 's1', experiment: 'moons', specPath: '/x/moons.dropout.json', status: 'completed',
     startedAt: '2026-01-02T03:00:00.000Z', epochs: 3, task: 'classification', mcSamples: 10,
-    dropoutStyle: 'inverted', strategy: 'grid', objective: 'val_loss', trials, ...overrides,
+    dropoutStyle: 'inverted', strategy: 'grid', objective: 'val_loss', select: 'best-epoch', dataset: { type: 'moons', testFraction: 0.2 }, trials,
+    ...overrides,
   };
 }
 

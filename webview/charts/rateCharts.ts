@@ -1,9 +1,11 @@
 /**
- * Across-rate charts: best val_loss (mean ± 1 std over seeds) with final train_loss beside it, and deterministic vs
- * Monte-Carlo dropout validation loss. A handful of points each, recomputed from the summaries once per frame.
+ * Across-rate charts: the objective at each trial's selected epoch (mean ± 1 std over seeds), beside it at the final
+ * (or best) epoch and the final train_loss; and deterministic vs Monte-Carlo dropout validation loss. A handful of
+ * points each, recomputed from the summaries once per frame.
  */
 import type { ChartDataset } from 'chart.js';
 import type { MeanStd } from '../../src/core/statistics';
+import type { SweepObjective } from '../../src/core/spec';
 import type { RateSummary } from '../../src/core/summary';
 import { searchesInputRate } from '../../src/core/dropoutConfig';
 import { mixColours, toCss, type Rgb } from '../model/colours';
@@ -79,7 +81,9 @@ abstract class AcrossRateChart {
 
 export class RateChart extends AcrossRateChart {
   constructor(theme: ChartTheme, onSavePng?: (dataUrl: string) => void) {
-    super('rates', 'Best validation loss by dropout rate', 'mean ± 1 std over seeds · dashed: final train_loss, the gap shows overfitting', theme, onSavePng);
+    super('rates', 'Validation objective by dropout rate',
+      'mean ± 1 std over seeds · solid: at the selected epoch · dashed: at the other epoch · dotted: final train_loss (the gap shows overfitting)',
+      theme, onSavePng);
   }
 
   update(drawn: readonly SummarizedSweep[], theme: ChartTheme, colours: ReadonlyMap<number, Rgb>): void {
@@ -90,6 +94,8 @@ export class RateChart extends AcrossRateChart {
     const allRates = new Set<number>();
     const inputRateOf = (summary: RateSummary) => (summary.inputRate === undefined ? [] : [summary.inputRate]);
     const inputRates = [...new Set(drawn.flatMap(({ summaries }) => summaries.flatMap(inputRateOf)))].sort((a, b) => a - b);
+    let objective: SweepObjective = 'val_loss';
+    let legend: ObjectiveNames | undefined;
     for (const { sweep, summaries, overlay, prefix } of drawn) {
       const rows = compareRates(summaries);
       // The axis spans every planned rate from the first epoch on, so it does not shift as trials start.
@@ -109,41 +115,56 @@ export class RateChart extends AcrossRateChart {
         if (!overlay) tableRows.push(...rows.map((row) => rateTableRow(row, true)));
         continue;
       }
-      const best = (index: number): number => rows[index].bestValLoss.mean;
-      const rowsWithBest = rows.filter((_, index) => Number.isFinite(best(index)));
-      const bestText: PointText = (index) => {
-        const row = rowsWithBest[index];
-        return `${labelPrefix}best val_loss ${formatMetric(row.bestValLoss.mean)} ± ${formatMetric(row.bestValLoss.std)} (${seedsText(row.seeds)})`;
+      const names = objectiveNames(rows[0]);
+      const selected = (index: number): number => rows[index].selected.mean;
+      const rowsWithSelected = rows.filter((_, index) => Number.isFinite(selected(index)));
+      const selectedText: PointText = (index) => {
+        const row = rowsWithSelected[index];
+        return `${labelPrefix}${names.selected} ${formatMetric(row.selected.mean)} ± ${formatMetric(row.selected.std)} (${seedsText(row.seeds)})`;
       };
       if (overlay) {
         const grey = toCss(theme.neutral, 0.45);
-        const overlayLine = this.line(`${labelPrefix}best val_loss`, finitePoints(rows, best), grey, [2, 3], grey, 1.25);
-        add(overlayLine, 'best_val_loss', bestText);
+        const overlayLine = this.line(`${labelPrefix}${names.selected}`, finitePoints(rows, selected), grey, [2, 3], grey, 1.25);
+        add(overlayLine, 'selected', selectedText);
         continue;
       }
+      objective = names.objective;
+      legend = names;
       const upper = finitePoints(rows, (index) => rows[index].band.upper);
       const lower = finitePoints(rows, (index) => rows[index].band.lower);
       add(
-        { type: 'line', label: 'best val_loss + 1 std', data: upper, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: false },
-        'best_val_loss_plus_std');
+        { type: 'line', label: `${names.selected} + 1 std`, data: upper, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: false },
+        'selected_plus_std');
       add(
         {
-          type: 'line', label: 'best val_loss − 1 std', data: lower, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: '-1',
+          type: 'line', label: `${names.selected} − 1 std`, data: lower, borderWidth: 0, pointRadius: 0, pointHoverRadius: 0, fill: '-1',
           backgroundColor: theme.band,
         },
-        'best_val_loss_minus_std');
-      const bestLine = this.line(
-        'best val_loss (mean)', finitePoints(rows, best), toCss(theme.neutral, 0.8), [], rowsWithBest.map((row) => pointColours[rows.indexOf(row)]), 2);
-      bestLine.pointRadius = 4.5;
-      bestLine.pointHoverRadius = 6;
-      bestLine.pointBorderColor = theme.background;
-      add(bestLine, 'best_val_loss', bestText);
+        'selected_minus_std');
+      const selectedLine = this.line(
+        names.selected, finitePoints(rows, selected), toCss(theme.neutral, 0.8), [], rowsWithSelected.map((row) => pointColours[rows.indexOf(row)]), 2);
+      selectedLine.pointRadius = 4.5;
+      selectedLine.pointHoverRadius = 6;
+      selectedLine.pointBorderColor = theme.background;
+      add(selectedLine, 'selected', selectedText);
+      const other = (index: number): number => rows[index].other.value?.mean ?? NaN;
+      const rowsWithOther = rows.filter((_, index) => Number.isFinite(other(index)));
+      const otherLine = this.line(
+        names.other, finitePoints(rows, other), toCss(theme.neutral, 0.7), [6, 3], rowsWithOther.map((row) => pointColours[rows.indexOf(row)]), 2);
+      otherLine.pointRadius = 4;
+      otherLine.pointStyle = 'triangle';
+      add(otherLine, names.otherKind, (index) => {
+        const value = rowsWithOther[index].other.value!;
+        return `${names.other} ${formatMetric(value.mean)} ± ${formatMetric(value.std)} (${seedsText(rowsWithOther[index].seeds)})`;
+      });
       const rowsWithTrain = rows.filter((row) => Number.isFinite(row.finalTrainLoss.mean));
       const trainLine = this.line(
-        'final train_loss (mean)', finitePoints(rows, (index) => rows[index].finalTrainLoss.mean), toCss(theme.neutral, 0.6), [5, 4],
+        'final train_loss (mean)', finitePoints(rows, (index) => rows[index].finalTrainLoss.mean), toCss(theme.neutral, 0.6), [2, 3],
         rowsWithTrain.map((row) => pointColours[rows.indexOf(row)]), 1.5);
       trainLine.pointRadius = 3.5;
       trainLine.pointStyle = 'rectRot';
+      // On the objective's axis for val_loss; an accuracy objective puts the loss on the right axis.
+      if (names.objective === 'val_acc') trainLine.yAxisID = 'y1';
       add(trainLine, 'final_train_loss', (index) => {
         const row = rowsWithTrain[index];
         return `final train_loss ${formatMetric(row.finalTrainLoss.mean)} · gap ${formatMetric(row.gap.mean)}`;
@@ -151,27 +172,31 @@ export class RateChart extends AcrossRateChart {
       tableRows.push(...rows.map((row) => rateTableRow(row, inputRates.length > 0)));
     }
     const rates = [...allRates].sort((a, b) => a - b);
-    this.show(datasets, theme, rates, 'Loss');
+    const accuracy = objective === 'val_acc';
+    this.show(datasets, theme, rates, accuracy ? 'Accuracy' : 'Loss', accuracy && !primaryInputRatesOf(drawn) ? 'train_loss' : undefined);
+    const selectedColumn = legend?.selected ?? 'selected';
     this.card.describe(
       series,
       {
-        caption: 'Best validation loss by dropout rate',
+        caption: 'Validation objective by dropout rate, at the selected and at the other epoch',
         columns: [
-          ...(inputRates.length > 0 ? ['Input rate'] : []), 'Rate', 'Keep', 'Seeds', 'Best val_loss (mean)', 'Std', 'Final train_loss (mean)', 'Gap (mean)',
+          ...(inputRates.length > 0 ? ['Input rate'] : []), 'Rate', 'Keep', 'Seeds', `${selectedColumn} (mean)`, 'Std', `${legend?.other ?? 'other'} (mean)`,
+          'Final train_loss (mean)', 'Gap (mean)',
         ],
         rows: tableRows,
       },
-      `Best validation loss by dropout rate: ${tableRows.length} ${inputRates.length > 0 ? 'configurations' : 'rates'}`,
+      `Validation objective by dropout rate: ${tableRows.length} ${inputRates.length > 0 ? 'configurations' : 'rates'}`,
     );
     this.card.setNote(tableRows.length === 0 ? emptyComparisonNote(drawn.find((entry) => !entry.overlay)?.sweep) : undefined);
-    const primaryInputRates = drawn.some((entry) => !entry.overlay && entry.summaries.some(searchesInputRate));
+    const primaryInputRates = primaryInputRatesOf(drawn);
     const withBand = drawn.some((entry) => !entry.overlay && entry.summaries.some((summary) => summary.seeds > 1));
     this.card.setLegend(primaryInputRates
       ? inputRates.map((inputRate) => ({ label: `input rate ${formatRate(inputRate)}`, ...inputRateStyle(inputRate, inputRates, theme) }))
       : [
-        { label: 'best val_loss, mean', style: 'solid', colour: theme.foreground },
+        { label: `${legend?.selected ?? 'selected epoch'}, mean`, style: 'solid', colour: theme.foreground },
         ...(withBand ? [{ label: '±1 std over seeds', style: 'band' as const, colour: theme.foreground }] : []),
-        { label: 'final train_loss, mean', style: 'dashed', colour: theme.foreground },
+        { label: `${legend?.other ?? 'other epoch'}, mean`, style: 'dashed', colour: theme.foreground },
+        { label: `final train_loss, mean${accuracy ? ' (right axis)' : ''}`, style: 'dotted', colour: theme.foreground },
         ...drawn.filter((entry) => entry.overlay).map((entry) => ({ label: `sweep of ${entry.prefix}`, style: 'dotted' as const, colour: theme.foreground })),
       ]);
   }
@@ -180,15 +205,15 @@ export class RateChart extends AcrossRateChart {
   private inputRateSeries(rows: RateComparison[], inputRates: number[], context: SeriesContext): void {
     const { overlay, labelPrefix, theme, add } = context;
     for (const [inputRate, group] of byInputRate(rows)) {
-      const label = `${labelPrefix}input rate ${formatRate(inputRate ?? 0)} · best val_loss`;
-      const present = group.filter((row) => Number.isFinite(row.bestValLoss.mean));
-      const points = present.map((row) => ({ x: row.rate, y: row.bestValLoss.mean }));
+      const label = `${labelPrefix}input rate ${formatRate(inputRate ?? 0)} · ${objectiveNames(group[0]).selected}`;
+      const present = group.filter((row) => Number.isFinite(row.selected.mean));
+      const points = present.map((row) => ({ x: row.rate, y: row.selected.mean }));
       const { colour, dash } = overlay ? { colour: toCss(theme.neutral, 0.45), dash: [2, 3] } : inputRateStyle(inputRate ?? 0, inputRates, theme);
       const line = this.line(label, points, colour, dash, colour, overlay ? 1.25 : 2);
       line.pointBorderColor = theme.background;
-      add(line, 'best_val_loss', (index) => {
-        const { bestValLoss, seeds } = present[index];
-        return `${label} ${formatMetric(bestValLoss.mean)} ± ${formatMetric(bestValLoss.std)} (${seedsText(seeds)})`;
+      add(line, 'selected', (index) => {
+        const { selected, seeds } = present[index];
+        return `${label} ${formatMetric(selected.mean)} ± ${formatMetric(selected.std)} (${seedsText(seeds)})`;
       });
     }
   }
@@ -223,8 +248,35 @@ function inputRateStyle(inputRate: number, inputRates: readonly number[], theme:
 function rateTableRow(row: RateComparison, withInput: boolean): string[] {
   return [
     ...(withInput ? [formatRate(row.inputRate ?? 0)] : []), formatRate(row.rate), formatRate(row.keep), String(row.seeds),
-    formatMetric(row.bestValLoss.mean), formatMetric(row.bestValLoss.std), formatMetric(row.finalTrainLoss.mean), formatMetric(row.gap.mean),
+    formatMetric(row.selected.mean), formatMetric(row.selected.std), formatMetric(row.other.value?.mean), formatMetric(row.finalTrainLoss.mean),
+    formatMetric(row.gap.mean),
   ];
+}
+
+interface ObjectiveNames {
+  objective: SweepObjective;
+  /** e.g. `val_loss at selected epoch (best-epoch)`. */
+  selected: string;
+  /** e.g. `val_loss at final epoch` (or `at best epoch` when trials count at their last). */
+  other: string;
+  otherKind: 'final_epoch' | 'best_epoch';
+}
+
+/** The two curves' names: the objective at the epoch the sweep selects, and at the other rule's epoch. */
+export function objectiveNames(row: Pick<RateComparison, 'objective' | 'select' | 'other'> | undefined): ObjectiveNames {
+  const objective = row?.objective ?? 'val_loss';
+  const select = row?.select ?? 'best-epoch';
+  const final = row ? row.other.rule === 'final-epoch' : true;
+  return {
+    objective,
+    selected: `${objective} at selected epoch (${select})`,
+    other: `${objective} at ${final ? 'final' : 'best'} epoch`,
+    otherKind: final ? 'final_epoch' : 'best_epoch',
+  };
+}
+
+function primaryInputRatesOf(drawn: readonly SummarizedSweep[]): boolean {
+  return drawn.some((entry) => !entry.overlay && entry.summaries.some(searchesInputRate));
 }
 
 /**

@@ -1,11 +1,13 @@
 /** Per-rate comparisons of one sweep, from the store's `summarizeByRate` (one definition of every aggregate). */
 import type { SweepSnapshot } from '../../src/protocol/webview';
 import type { MeanStd } from '../../src/core/statistics';
-import { bestRate, summarizeByRate, type RateSummary } from '../../src/core/summary';
+import type { SweepObjective, SweepSelect } from '../../src/core/spec';
+import { bestRate, summarizeSweepTrials, type RateSummary } from '../../src/core/summary';
 import { configOf, searchesInputRate, type DropoutConfig } from '../../src/core/dropoutConfig';
 import { keepOf } from './format';
 import type { Point } from './series';
-import { comparedOf, toTrialRecord } from './sweeps';
+import { toTrialRecord } from './sweeps';
+import { verdictSpecOf } from './verdict';
 
 /** One configuration's comparison; `inputRate` is set when the sweep searched it too. */
 export interface RateComparison extends DropoutConfig {
@@ -14,8 +16,18 @@ export interface RateComparison extends DropoutConfig {
   seeds: number;
   /** Each trial's lowest val_loss, mean ± sample std over seeds. */
   bestValLoss: MeanStd;
-  /** The ±1 std band around the mean best val_loss. */
+  /** The objective and select rule the sweep ranks by (sweep.objective, sweep.select). */
+  objective: SweepObjective;
+  select: SweepSelect;
+  /** The objective at each trial's selected epoch, mean ± sample std over seeds: what the verdict ranks. */
+  selected: MeanStd;
+  /** The ±1 std band around the mean selected value. */
   band: { lower: number; upper: number };
+  /**
+   * The objective under the other rule, beside it: at the final epoch when trials count at their best (so a user
+   * sees whether dropout helps on its own or only with early stopping), at the best epoch when they count at their last.
+   */
+  other: { rule: SweepSelect; value?: MeanStd };
   /** Last-epoch train_loss under the inference rule: beside best val_loss, the overfitting gap shows. */
   finalTrainLoss: MeanStd;
   finalValLoss: MeanStd;
@@ -34,9 +46,12 @@ export interface McComparison {
   entropy?: MeanStd;
 }
 
-/** Per-rate summaries over the compared trials (Hyperband: those trained to maxEpochs), as the CLI's table. */
+/**
+ * Per-rate summaries over the compared trials (Hyperband: those trained to maxEpochs) by the sweep's objective and
+ * select rule, as the CLI's table and the verdict summarise them.
+ */
 export function summarizeSweep(sweep: SweepSnapshot): RateSummary[] {
-  return summarizeByRate(comparedOf(sweep).map(toTrialRecord));
+  return summarizeSweepTrials(sweep.trials.map(toTrialRecord), verdictSpecOf(sweep));
 }
 
 /** What an across-rate chart says while it has no rate to compare: Hyperband compares only fully trained trials. */
@@ -62,13 +77,24 @@ export function inferenceRuleNames(sweep: Pick<SweepSnapshot, 'dropoutStyle' | '
   };
 }
 
+/** The objective at the final epoch (the last epoch's val_loss or val_acc) or at the best epoch, over seeds. */
+function objectiveUnder(summary: RateSummary, objective: SweepObjective, rule: SweepSelect): MeanStd | undefined {
+  if (rule === 'final-epoch') return objective === 'val_acc' ? summary.valAcc : summary.finalValLoss;
+  return objective === 'val_acc' ? summary.bestValAcc : summary.bestValLoss;
+}
+
 export function compareRates(summaries: readonly RateSummary[]): RateComparison[] {
   return summaries.map((summary) => ({
     ...configOf(summary),
     keep: keepOf(summary.rate),
     seeds: summary.seeds,
     bestValLoss: summary.bestValLoss,
-    band: { lower: summary.bestValLoss.mean - summary.bestValLoss.std, upper: summary.bestValLoss.mean + summary.bestValLoss.std },
+    objective: summary.selection.objective,
+    select: summary.selection.select,
+    selected: summary.selected,
+    band: { lower: summary.selected.mean - summary.selected.std, upper: summary.selected.mean + summary.selected.std },
+    other: ((rule: SweepSelect) => ({ rule, value: objectiveUnder(summary, summary.selection.objective, rule) }))(
+      summary.selection.select === 'best-epoch' ? 'final-epoch' : 'best-epoch'),
     finalTrainLoss: summary.finalTrainLoss,
     finalValLoss: summary.finalValLoss,
     gap: summary.gap,

@@ -22,6 +22,9 @@ export interface TrialRow {
   bestEpoch?: number;
   /** The highest finite val_acc over epochs (classification). */
   bestValAcc?: number;
+  /** Test split figures at the trial's selected epoch (its summary's `selected.test`): reported, never chosen by. */
+  testLoss?: number;
+  testAcc?: number;
   finalTrainLoss?: number;
   finalValLoss?: number;
   /** Overfitting gap at the last epoch: val_loss − train_loss. */
@@ -34,7 +37,8 @@ export interface TrialRow {
 }
 
 export const sortColumns = [
-  'inputRate', 'rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc', 'mcValLoss', 'mcEntropy',
+  'inputRate', 'rate', 'keep', 'seed', 'state', 'epochs', 'bestValLoss', 'testLoss', 'testAcc', 'finalTrainLoss', 'finalValLoss', 'gap', 'valAcc',
+  'mcValLoss', 'mcEntropy',
 ] as const;
 export type SortColumn = (typeof sortColumns)[number];
 export type SortDirection = 'asc' | 'desc';
@@ -71,6 +75,11 @@ export function trialRow(trial: TrialSnapshot): TrialRow {
     }
     const valAcc = finite(metrics.val_acc);
     if (valAcc !== undefined && (row.bestValAcc === undefined || valAcc > row.bestValAcc)) row.bestValAcc = valAcc;
+  }
+  const test = trial.summary?.selected?.test;
+  if (test) {
+    row.testLoss = finite(test.loss);
+    row.testAcc = finite(test.acc);
   }
   const final = trial.epochs[trial.epochs.length - 1];
   if (final) {

@@ -1,4 +1,7 @@
-/** The view's header: experiment, status, backend, progress with ETA, and Run/Stop, Export CSV, Export Best Model (panel). */
+/**
+ * The view's header: experiment, status, backend, progress with ETA, the sweep's verdict (the panel: its sentence; the
+ * side view: its short form, the sentence as tooltip), and Run/Stop, Export CSV, Export Best Model (panel).
+ */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { SweepSnapshot } from '../../src/protocol/webview';
@@ -6,6 +9,7 @@ import { el } from '../dom';
 import { formatDuration, formatStartTime } from '../model/format';
 import { progressText } from '../../src/core/progress';
 import { estimateRemainingMs, sweepProgress } from '../model/progress';
+import { verdictDisplay } from '../model/verdict';
 import { stateLabel } from './statusText';
 
 export interface HeaderActions {
@@ -27,6 +31,8 @@ export class Header {
   private readonly modelButton = el('vscode-button', {
     text: 'Export Best Model', attrs: { secondary: true, disabled: true, title: 'Save the best trial as a TF.js model (model.json + weights.bin)' },
   });
+  /** The verdict (core/sweepVerdict.ts) on the shown sweep, as text only (textContent, never HTML). */
+  private readonly verdict = el('p', { class: 'verdict', attrs: { id: 'verdict', role: 'status', 'aria-live': 'polite', hidden: true } });
   private sweep: SweepSnapshot | undefined;
   /** Set between a Run/Stop click and the host's answer, so a double click does not start two sweeps. */
   private pendingAction: 'run' | 'stop' | undefined;
@@ -51,7 +57,7 @@ export class Header {
       top.append(el('div', { class: 'header-actions' }, [this.runStop, this.exportButton, this.modelButton]));
     }
     const progress = el('div', { class: 'header-progress' }, [this.progressBar, this.progressText]);
-    this.element = el('header', { class: compact ? 'view-header compact' : 'view-header' }, [top, progress]);
+    this.element = el('header', { class: compact ? 'view-header compact' : 'view-header' }, [top, this.verdict, progress]);
   }
 
   update(experiment: string | undefined, sweep: SweepSnapshot | undefined, nowMs: number): void {
@@ -70,6 +76,7 @@ export class Header {
     // The best model is published when a sweep ends.
     this.modelButton.toggleAttribute('disabled', !sweep || running);
     this.renderRunStop();
+    this.renderVerdict(sweep);
 
     this.progressBar.hidden = !sweep;
     if (!sweep) {
@@ -84,6 +91,16 @@ export class Header {
     if (sweep.status === 'running') parts.push(remaining === undefined ? 'ETA …' : `ETA ${formatDuration(remaining)}`);
     else if (sweep.endedAt) parts.push(`took ${formatDuration(Date.parse(sweep.endedAt) - Date.parse(sweep.startedAt))}`);
     this.progressText.textContent = parts.join(' · ');
+  }
+
+  private renderVerdict(sweep: SweepSnapshot | undefined): void {
+    const shown = verdictDisplay(sweep);
+    const text = this.compact ? shown.lens : shown.text;
+    if (this.verdict.textContent !== text) this.verdict.textContent = text;
+    this.verdict.className = shown.className;
+    this.verdict.hidden = shown.hidden;
+    if (this.compact && !shown.hidden) this.verdict.title = shown.text;
+    else this.verdict.removeAttribute('title');
   }
 
   private renderRunStop(): void {

@@ -52,6 +52,14 @@ export class TrialTable {
           : el('span', {}, [formatMetric(row.bestValLoss), el('span', { class: 'muted', text: ` @ ${row.bestEpoch}` })])),
       },
       {
+        id: 'testLoss', title: 'test loss', description: 'test split loss at the selected epoch (scored once, never used to choose)', numeric: true,
+        cell: (row) => formatMetric(row.testLoss),
+      },
+      {
+        id: 'testAcc', title: 'test acc', description: 'test split accuracy at the selected epoch (scored once, never used to choose)', numeric: true,
+        cell: (row) => formatPercent(row.testAcc), shown: (sweep) => sweep.task === 'classification',
+      },
+      {
         id: 'finalTrainLoss', title: 'train_loss', description: 'last epoch, whole training set, deterministic rule', numeric: true,
         cell: (row) => formatMetric(row.finalTrainLoss),
       },
