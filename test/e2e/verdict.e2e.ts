@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { screenshot, screenshotOnFailure } from './browser';
-import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from './codeServer';
-import { poll } from './wait';
+import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from '../../scripts/e2e/codeServer';
+import { poll } from '../../scripts/e2e/wait';
 import { clickCodeLens, closeWorkbench, codeLens, copyToTemp, openFile, openWorkbench, webviewFrame } from './workbench';
 
 /** Small and quick (2 rates × 3 paired seeds × 8 epochs), so the verdict has paired comparisons to report. */
