@@ -166,12 +166,8 @@ async function run(args: string[]): Promise<number> {
   return typeof sweep === 'number' ? sweep : followSweep(sweep, values.json);
 }
 
-/** Runs the trials of an interrupted sweep that did not complete, into the same folder. */
-async function resume(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: poolArgs });
-  if (positionals.length !== 1) throw new UsageError('resume takes one sweep folder (see dropout-lab list)');
-  const dir = path.resolve(positionals[0]);
-  const pool = poolOptions(values);
+/** A stored sweep, its unreadable lines warned about; a folder that is not a sweep is a usage error. */
+function loadSweepFolder(dir: string): SweepRecord {
   let record: SweepRecord;
   try {
     record = loadSweep(dir);
@@ -179,6 +175,16 @@ async function resume(args: string[]): Promise<number> {
     throw new UsageError(`${dir} is not a sweep folder: ${errorMessage(error)}`);
   }
   printWarnings(record);
+  return record;
+}
+
+/** Runs the trials of an interrupted sweep that did not complete, into the same folder. */
+async function resume(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: poolArgs });
+  if (positionals.length !== 1) throw new UsageError('resume takes one sweep folder (see dropout-lab list)');
+  const dir = path.resolve(positionals[0]);
+  const pool = poolOptions(values);
+  const record = loadSweepFolder(dir);
   const unfinished = unfinishedTrials(record);
   if (unfinished.length === 0) {
     process.stderr.write(`${dir}: every trial completed; nothing to resume\n`);
@@ -229,13 +235,7 @@ function show(args: string[]): number {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, runs: { type: 'string' } } });
   if (positionals.length !== 1) throw new UsageError('show takes one sweep folder or spec file');
   const dir = sweepOfTarget(positionals[0]!, values.runs);
-  let record: SweepRecord;
-  try {
-    record = loadSweep(dir);
-  } catch (error) {
-    throw new UsageError(`${dir} is not a sweep folder: ${errorMessage(error)}`);
-  }
-  printWarnings(record);
+  const record = loadSweepFolder(dir);
   process.stdout.write(values.json ? `${JSON.stringify(jsonSummary(record), null, 2)}\n` : `${rateTable(record)}\n\nruns stored in ${dir}\n`);
   return 0;
 }

@@ -65,6 +65,11 @@ describe('dropout-lab CLI', () => {
       new RegExp(`^rate ${expectedBest} (is best|had the lowest val_loss): test loss \\d\\.\\d{3} ± \\d\\.\\d{3} over 2 seeds;`));
     assert.match(summary.verdict.text, /2 seeds: thin evidence/);
     assert.equal(summary.best.explanation, summary.verdict.text);
+    // `show` reads the stored sweep back: by folder the same JSON, by spec its latest sweep; the table ends with the verdict.
+    assert.deepEqual(JSON.parse(cli(['show', summary.dir, '--json']).stdout), summary);
+    assert.equal(JSON.parse(cli(['show', spec, '--json', '--runs', path.join(dir, 'out')]).stdout).dir, summary.dir);
+    assert.ok(cli(['show', summary.dir]).stdout.includes(`verdict: ${summary.verdict.text}`));
+    assert.equal(cli(['show', path.join(dir, 'out')]).status, 2, 'a folder that is not a sweep is a usage error');
     // sweep.json (what the history lists) records the best rate with the objective it was chosen by.
     const manifest = JSON.parse(fs.readFileSync(path.join(summary.dir, 'sweep.json'), 'utf8'));
     assert.deepEqual(manifest.best, {
