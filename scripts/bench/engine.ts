@@ -5,14 +5,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Sequential } from '@tensorflow/tfjs';
 import type { BackendName } from '../../src/core/backend';
 import { initBackend } from '../../src/engine/backend';
 import { useDenseGradient } from '../../src/engine/model/dense';
+import { buildLayerListModel } from '../../src/engine/model/layerExport';
+import { createNetwork, isLayerList, networkConfig } from '../../src/engine/model/network';
 import { trainTrial } from '../../src/engine/train/loop';
 import { modelCase, type ModelCase, type ModelName } from './models';
 import { benchEntry, childArgs, root, type Options } from './options';
 import { flat, spread, type Spread } from './stats';
 import { errorMessage } from '../../src/core/errors';
+import { resolveSearchable } from '../../src/core/hyperparameters';
 
 interface RunFigures {
   /** Training steps per second, counting only the batch loop (the engine's per-epoch scoring excluded). */
@@ -23,8 +27,12 @@ interface RunFigures {
   tensorsPerEpoch: number[];
 }
 
+/** The bench's specs give numbers, not hyperparameters, for these. */
+const batchSizeOf = (c: ModelCase): number => resolveSearchable(c.spec.training.batchSize, undefined);
+const learningRateOf = (c: ModelCase): number => resolveSearchable(c.spec.training.learningRate, undefined);
+
 function stepsPerEpoch(c: ModelCase): number {
-  return Math.ceil(c.dataset.train.count / c.spec.training.batchSize);
+  return Math.ceil(c.dataset.train.count / batchSizeOf(c));
 }
 
 /**
@@ -52,27 +60,43 @@ async function runEngine(c: ModelCase): Promise<RunFigures> {
   return { stepsPerSecond: steps / (loopMs / 1000), epochStepsPerSecond: steps / (wallMs / 1000), tensorsPerEpoch };
 }
 
-/** The baseline: tfjs-layers `model.fit` on the same shapes, dropout layers where the engine drops. */
-async function runFit(c: ModelCase): Promise<RunFigures> {
+/** A layer list as tfjs-layers builds it (the engine's export), with fresh weights. */
+function layerListModel(c: ModelCase): Sequential | undefined {
+  const config = networkConfig(c.spec, c.dataset, { rate: c.rate });
+  if (!isLayerList(config)) return undefined;
+  const network = createNetwork(config, 1);
+  const weights = network.weights.map((weight, i) => ({
+    name: `weight/${i}`, shape: [...weight.shape], dtype: 'float32' as const, values: weight.dataSync() as Float32Array,
+  }));
+  network.dispose();
+  return buildLayerListModel(config, weights, 'classification');
+}
+
+/**
+ * The baseline: tfjs-layers `model.fit` on the same shapes, dropout layers where the engine drops. Undefined where
+ * fit cannot train the model: a convnet on a backend without a conv filter gradient (wasm).
+ */
+async function runFit(c: ModelCase): Promise<RunFigures | undefined> {
   // The umbrella package: its layers share tfjs-core with the engine (one copy in node_modules).
   const tfl = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const { dataset, spec } = c;
-  const model = tfl.sequential();
+  if (spec.model.layers && !tf.getKernel('Conv2DBackpropFilter', tf.getBackend())) return undefined;
+  const model = layerListModel(c) ?? tfl.sequential();
   const sizes = [...spec.model.hidden, dataset.classCount];
-  sizes.forEach((units, index) => {
+  if (!spec.model.layers) sizes.forEach((units, index) => {
     const rate = index === 0 ? spec.model.inputDropout : c.rate;
     const inputShape = index === 0 ? { inputShape: [dataset.featureCount] } : {};
     if (rate > 0) model.add(tfl.layers.dropout({ rate, ...inputShape }));
     const last = index + 1 === sizes.length;
     model.add(tfl.layers.dense({ units, activation: last ? 'softmax' : spec.model.activation, ...(rate > 0 ? {} : inputShape) }));
   });
-  model.compile({ optimizer: tfl.train.adam(spec.training.learningRate), loss: 'categoricalCrossentropy' });
-  const x = tfl.tensor2d(dataset.train.x, [dataset.train.count, dataset.featureCount]);
+  model.compile({ optimizer: tfl.train.adam(learningRateOf(c)), loss: 'categoricalCrossentropy' });
+  const x = tfl.tensor(dataset.train.x, [dataset.train.count, ...(spec.model.layers && dataset.imageShape ? dataset.imageShape : [dataset.featureCount])]);
   const y = tfl.tidy(() => tfl.oneHot(tfl.tensor1d(Int32Array.from(dataset.train.y), 'int32'), dataset.classCount));
   const tensorsPerEpoch: number[] = [];
   const started = performance.now();
   await model.fit(x, y, {
-    batchSize: spec.training.batchSize, epochs: spec.training.epochs, shuffle: true, verbose: 0,
+    batchSize: batchSizeOf(c), epochs: spec.training.epochs, shuffle: true, verbose: 0,
     callbacks: { onEpochEnd: async () => { tensorsPerEpoch.push(tfl.memory().numTensors); } },
   });
   const wallMs = performance.now() - started;
@@ -114,11 +138,12 @@ export async function childThroughput(backend: BackendName, model: ModelName, op
   const fitRuns: RunFigures[] = [];
   for (let rep = 0; rep < options.reps; rep++) {
     engineRuns.push(await runEngine(c));
-    fitRuns.push(await runFit(c));
+    const fit = await runFit(c);
+    if (fit) fitRuns.push(fit);
   }
-  const batch = c.spec.training.batchSize;
+  const batch = batchSizeOf(c);
   const engineTensors = engineRuns[engineRuns.length - 1].tensorsPerEpoch;
-  const fitTensors = fitRuns[fitRuns.length - 1].tensorsPerEpoch;
+  const fitTensors = fitRuns.at(-1)?.tensorsPerEpoch ?? [];
   return {
     ...base, available: true, stepsPerEpoch: stepsPerEpoch(c), batchSize: batch,
     engine: {
@@ -127,12 +152,14 @@ export async function childThroughput(backend: BackendName, model: ModelName, op
       samplesPerSecond: spread(engineRuns.map((r) => r.stepsPerSecond * batch)),
       tensorsPerEpoch: engineTensors, tensorsFlat: flat(engineTensors),
     },
-    fit: {
-      stepsPerSecond: spread(fitRuns.map((r) => r.stepsPerSecond)), samplesPerSecond: spread(fitRuns.map((r) => r.stepsPerSecond * batch)),
-      tensorsPerEpoch: fitTensors, tensorsFlat: flat(fitTensors),
-    },
-    // Per repetition, then the median: each pair ran back to back under the same load.
-    engineOverFit: spread(engineRuns.map((r, i) => r.stepsPerSecond / fitRuns[i].stepsPerSecond)).median,
+    ...(fitRuns.length > 0 ? {
+      fit: {
+        stepsPerSecond: spread(fitRuns.map((r) => r.stepsPerSecond)), samplesPerSecond: spread(fitRuns.map((r) => r.stepsPerSecond * batch)),
+        tensorsPerEpoch: fitTensors, tensorsFlat: flat(fitTensors),
+      },
+      // Per repetition, then the median: each pair ran back to back under the same load.
+      engineOverFit: spread(engineRuns.map((r, i) => r.stepsPerSecond / fitRuns[i]!.stepsPerSecond)).median,
+    } : {}),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   };
 }

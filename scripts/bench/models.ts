@@ -1,14 +1,14 @@
 /** The models the throughput bench trains: specs through the real parser, on data whose content does not matter. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ExperimentSpec } from '../../src/core/spec';
+import type { ExperimentSpec, LayerSpec } from '../../src/core/spec';
 import { loadDataset, type Dataset } from '../../src/engine/datasets';
 import { createRng } from '../../src/engine/random';
 import { parseSpec } from '../../src/engine/spec/parse';
 import { workspaceFiles } from '../../src/workspace/dataFiles';
 import { root } from './options';
 
-export type ModelName = 'small' | 'wide' | 'mnist';
+export type ModelName = 'small' | 'wide' | 'mnist' | 'cnn';
 
 export interface ModelCase {
   name: ModelName;
@@ -16,9 +16,22 @@ export interface ModelCase {
   /** A spec through the real parser, so the engine runs exactly what a user's file would. */
   spec: ExperimentSpec;
   dataset: Dataset;
-  /** Hidden-layer dropout rate trained. */
+  /** Hidden-layer dropout rate trained (a layer list: the rate of its dropout layers). */
   rate: number;
 }
+
+/** The convnet of examples/mnist-cnn: conv 32 → pool → conv 64 → pool → dense 128, spatial dropout after the convs. */
+const convnet: LayerSpec[] = [
+  { type: 'conv2d', filters: 32, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu', useBias: true },
+  { type: 'maxPooling2d', poolSize: 2, padding: 'valid' },
+  { type: 'spatialDropout2d' },
+  { type: 'conv2d', filters: 64, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu', useBias: true },
+  { type: 'maxPooling2d', poolSize: 2, padding: 'valid' },
+  { type: 'spatialDropout2d' },
+  { type: 'flatten' },
+  { type: 'dense', units: 128, activation: 'relu', useBias: true },
+  { type: 'dropout' },
+];
 
 /** Gaussian features and random labels: throughput does not depend on what is learnt. */
 function randomDataset(featureCount: number, classCount: number, trainCount: number, validationCount: number): Dataset {
@@ -65,9 +78,19 @@ export function modelCase(name: ModelName, epochs: number): ModelCase {
       const dataset = loadDataset(spec.dataset, { seed: spec.training.seed, files: workspaceFiles(path.join(root, 'examples')) });
       const hidden = spec.model.hidden.join('-');
       return {
-        name, title: `MNIST example 784-${hidden}-10, batch ${spec.training.batchSize}`, spec, dataset,
+        name, title: `MNIST example 784-${hidden}-10, batch ${spec.training.batchSize as number}`, spec, dataset,
         rate: spec.sweep.rates[spec.sweep.rates.length - 1],
       };
+    }
+    case 'cnn': {
+      // The parser's defaults for the rest; the layer list is set on the parsed spec (as the parser gives it).
+      const parsed = specOf({
+        name, dataset: { type: 'moons', samples: 100 }, model: { hidden: [8] },
+        training: { ...training, batchSize: 64 }, sweep: { rates: [0.25] }, evaluation: { mcSamples: 0 },
+      });
+      const spec: ExperimentSpec = { ...parsed, model: { ...parsed.model, hidden: [], layers: convnet } };
+      const dataset: Dataset = { ...randomDataset(784, 10, 1024, 256), imageShape: [28, 28, 1] };
+      return { name, title: 'CNN 28×28 conv32-pool-conv64-pool-128-10, batch 64', spec, dataset, rate: 0.25 };
     }
   }
 }

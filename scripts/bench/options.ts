@@ -18,6 +18,7 @@ export interface Options {
   epochs: number;
   sweepEpochs?: number;
   sweep: boolean;
+  queue: boolean;
   ui: boolean;
   torch: boolean;
   extension: boolean;
@@ -27,7 +28,7 @@ export interface Options {
 }
 
 const backendNames: readonly string[] = ['wasm', 'cpu', 'tensorflow'];
-const modelNames: readonly string[] = ['small', 'wide', 'mnist'];
+const modelNames: readonly string[] = ['small', 'wide', 'mnist', 'cnn'];
 
 /** A comma-separated list of known names; empty entries are dropped, so `--models ,` measures none. */
 function list<Name extends string>(flag: string, value: string, known: readonly string[]): Name[] {
@@ -52,12 +53,13 @@ export function parseOptions(argv: string[]): Options {
       json: { type: 'boolean', default: false },
       'save-json': { type: 'string' },
       backends: { type: 'string', default: 'wasm,cpu,tensorflow' },
-      models: { type: 'string', default: 'small,wide,mnist' },
+      models: { type: 'string', default: 'small,wide,mnist,cnn' },
       'cpu-models': { type: 'string', default: 'small' },
       reps: { type: 'string', default: '3' },
       epochs: { type: 'string', default: '3' },
       'sweep-epochs': { type: 'string' },
       'no-sweep': { type: 'boolean', default: false },
+      'no-queue': { type: 'boolean', default: false },
       'no-ui': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
       'no-extension': { type: 'boolean', default: false },
@@ -81,6 +83,7 @@ export function parseOptions(argv: string[]): Options {
     epochs: count('epochs', values.epochs),
     sweepEpochs: values['sweep-epochs'] === undefined ? undefined : count('sweep-epochs', values['sweep-epochs']),
     sweep: !values['no-sweep'],
+    queue: !values['no-queue'],
     ui: !values['no-ui'],
     torch: !values['no-torch'],
     extension: !values['no-extension'],

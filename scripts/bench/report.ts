@@ -3,6 +3,7 @@ import type { AbResult, ThroughputResult } from './engine';
 import type { ExtensionFigures } from './extension';
 import type { Options } from './options';
 import type { Spread } from './stats';
+import type { QueueFigures } from './queue';
 import type { SweepFigures } from './sweep';
 import type { TorchFigures } from './torch';
 import type { UiFigures } from './ui';
@@ -14,6 +15,7 @@ export interface Report {
   options: Omit<Options, 'json' | 'child'>;
   throughput: ThroughputResult[];
   sweep?: SweepFigures | { error: string };
+  queue?: QueueFigures | { error: string };
   extension?: ExtensionFigures;
   torch?: TorchFigures;
   ui?: UiFigures | { error: string };
@@ -40,10 +42,10 @@ function throughputTable(report: Report): string[] {
     const t = torch?.[r.model];
     const ours = r.engine!.stepsPerSecond.median;
     rows.push([
-      r.backend, r.title, range(r.engine!.stepsPerSecond), fmt(r.engine!.samplesPerSecond.median), range(r.fit!.stepsPerSecond),
+      r.backend, r.title, range(r.engine!.stepsPerSecond), fmt(r.engine!.samplesPerSecond.median), range(r.fit?.stepsPerSecond),
       `${fmt(r.engineOverFit, 2)}×`, fmt(r.engine!.epochStepsPerSecond.median),
       `${r.engine!.tensorsPerEpoch.at(-1)} ${r.engine!.tensorsFlat ? 'flat' : 'GROWS'} `
-        + `/ fit ${r.fit!.tensorsPerEpoch.at(-1)} ${r.fit!.tensorsFlat ? 'flat' : 'GROWS'}`,
+        + (r.fit ? `/ fit ${r.fit.tensorsPerEpoch.at(-1)} ${r.fit.tensorsFlat ? 'flat' : 'GROWS'}` : '/ fit cannot train it here'),
       fmt(r.peakRssMB),
       t ? `${fmt(t['1'])} / ${fmt(t['2'])}` : '–',
       t ? `${fmt(ours / t['1'], 2)}, ${fmt(ours / t['2'], 2)}` : '–',
@@ -74,6 +76,15 @@ export function printTable(report: Report): void {
       + `2 trainers ${range(sweep.twoTrainersSeconds, 1)} s, ratio ${range(sweep.scalingRatio, 2)} (target ≤ 0.60)`);
     const delay = sweep.epochToListenerMs;
     lines.push(`Epoch end → runner listener: median ${fmt(delay.median, 2)} ms, p95 ${fmt(delay.p95, 2)} ms, max ${fmt(delay.max, 2)} ms (n = ${delay.n})`);
+  }
+  const queue = report.queue;
+  if (queue && 'error' in queue) lines.push(`Queue: failed: ${queue.error}`);
+  else if (queue) {
+    lines.push(`Queue (moons example, ${queue.trials} trials × ${queue.epochsPerTrial} epochs, wasm): 2 local trainers ${range(queue.localSeconds, 1)} s, `
+      + `2 workers × 1 slot through Redis ${range(queue.queueSeconds, 1)} s, queue/local ${range(queue.queueOverLocal, 2)} (target ≤ 1.10)`);
+    const [l, q] = [queue.localEpochToListenerMs, queue.queueEpochToListenerMs];
+    lines.push(`  epoch end → runner listener: local median ${fmt(l.median, 2)} ms (p95 ${fmt(l.p95, 2)}), `
+      + `queue median ${fmt(q.median, 2)} ms (p95 ${fmt(q.p95, 2)}, max ${fmt(q.max, 2)})`);
   }
   const ui = report.ui;
   if (ui && 'error' in ui) lines.push(`Webview: not measured: ${ui.error}`);

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3
-APT_PACKAGES=(libkrb5-dev pkg-config ripgrep chromium)
+APT_PACKAGES=(libkrb5-dev pkg-config ripgrep chromium redis-server)
 # Build tools for node-gyp, checked by command (any provider will do) and installed by these package names.
 BUILD_TOOLS=(make g++ python3)
 

@@ -71,7 +71,7 @@ export async function syntheticSweep({ trials, epochs }) {
  * The live event stream the runner would have produced: trials scheduled on the sweep's workers in plan order, each
  * epoch ending after its recorded duration. Times are in simulated milliseconds from the start.
  */
-function simulateEvents(sweep, workers) {
+export function simulateEvents(sweep, workers) {
   const events = [];
   const free = Array.from({ length: Math.max(1, workers) }, (_, worker) => ({ worker, at: 0 }));
   for (const worker of free) {

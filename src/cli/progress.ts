@@ -3,7 +3,7 @@
  * most 10 times a second. Elsewhere (CI logs, pipes): one line per finished trial.
  */
 import { configLabel } from '../core/dropoutConfig';
-import { progressText, ProgressTally } from '../core/progress';
+import { progressText, ProgressTally, queueText, type QueueDepth } from '../core/progress';
 import { rungLine } from './report';
 import type { SweepEvent } from '../protocol/sweepEvents';
 import type { TrialPlan } from '../core/trial';
@@ -18,9 +18,9 @@ export class ProgressReporter {
   private running = new Map<string, Running>();
   private tally = new ProgressTally(0, 0);
   private epochs = 0;
-  private done = 0;
   private drawnLines = 0;
   private lastDraw = 0;
+  private queue: QueueDepth | undefined;
 
   constructor(private readonly out: NodeJS.WriteStream, private readonly live = Boolean(out.isTTY)) {}
 
@@ -59,13 +59,16 @@ export class ProgressReporter {
         const plan = this.trials.get(event.trialId);
         this.running.delete(event.trialId);
         this.tally.trialEnded(event.trialId);
-        this.done++;
+        // Trials ended now, each once: a Hyperband trial ends every round it plays, and its stop by a round is told again.
+        const done = this.tally.progress.trialsDone;
         const s = event.summary;
         const test = s.selected?.test && typeof s.selected.test.loss === 'number' ? `, test loss ${s.selected.test.loss.toFixed(4)}` : '';
         const best = s.selected ? `${s.selected.objective} ${s.selected.value.toFixed(4)} @ epoch ${s.selected.epoch}${test}` : '';
-        const detail = s.status === 'failed' ? `FAILED: ${s.error}` : `${s.status}${s.stoppedEarly ? ' (early stop)' : ''}, ${s.epochs} epochs, ${best}`;
+        const detail = s.status === 'failed' ? `FAILED: ${s.error}`
+          : `${s.status}${s.stoppedEarly ? ' (early stop)' : ''}, ${s.epochs} epochs${best ? `, ${best}` : ''}`;
         const name = plan ? `${configLabel(plan)} seed ${plan.seed}` : event.trialId;
-        this.print(`[${this.done}/${this.trials.size}] ${name}: ${detail} (${(s.durationMs / 1000).toFixed(1)} s)`);
+        const stopped = s.stoppedByStrategy ? ', stopped by its round' : '';
+        this.print(`[${done}/${this.trials.size}] ${name}: ${detail}${stopped} (${(s.durationMs / 1000).toFixed(1)} s)`);
         return;
       }
       case 'rung':
@@ -74,6 +77,10 @@ export class ProgressReporter {
         return;
       case 'log':
         if (event.level !== 'info') this.print(`${event.level}: ${event.message}`);
+        return;
+      case 'queue':
+        this.queue = event;
+        this.draw();
         return;
       case 'sweepEnded':
         this.clear();
@@ -102,7 +109,8 @@ export class ProgressReporter {
     this.clear();
     const width = this.out.columns ?? 120;
     const trials = [...this.running.values()].map(({ plan, text }) => `  ${configLabel(plan)} seed ${plan.seed}: ${text}`);
-    const lines = (trials.length ? [progressText(this.tally.progress), ...trials] : []).map((line) => line.slice(0, width - 1));
+    const summary = progressText(this.tally.progress) + (this.queue ? ` · ${queueText(this.queue)}` : '');
+    const lines = (trials.length ? [summary, ...trials] : []).map((line) => line.slice(0, width - 1));
     if (lines.length) this.out.write(`${lines.join('\n')}\n`);
     this.drawnLines = lines.length;
   }

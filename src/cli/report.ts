@@ -1,6 +1,7 @@
 /** What a finished sweep prints: the `--json` summary and the terminal table. Pure functions of stored records. */
 import { taskOf, type ExperimentSpec, type SweepObjective, type SweepSelect, type SweepStrategy } from '../core/spec';
-import { configKey, configOf, searchesInputRate } from '../core/dropoutConfig';
+import { configEntries, configKey, configOf, searchedNames, type DropoutConfig } from '../core/dropoutConfig';
+import { formatHpValue, type HpAssignment, type HpSpace } from '../core/hyperparameters';
 import type { BackendInfo } from '../core/backend';
 import type { Rung, SelectedEpoch } from '../core/trial';
 import { bestModelDir } from '../store/layout';
@@ -37,8 +38,10 @@ export interface JsonSummary {
   budgetExhausted?: 'maxTrials' | 'maxMinutes';
   /** Present when the sweep searched the input drop rate too: every trial, rate and best then carries `inputRate`. */
   inputRates?: number[];
+  /** Present when the sweep searched named hyperparameters: every trial, rate, best and verdict summary then carries `hp`. */
+  space?: HpSpace;
   trials: {
-    id: string; inputRate?: number; rate: number; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
+    id: string; inputRate?: number; rate?: number; hp?: HpAssignment; seed: number; status: string; epochs: number; durationMs: number; stoppedEarly: boolean;
     stoppedByStrategy?: boolean;
     error?: string;
     /** The epoch the trial counts at (sweep.select by the objective), with the test figures scored there; absent when excluded. */
@@ -59,7 +62,7 @@ export interface JsonSummary {
    */
   rates: RateSummary[];
   best?: {
-    inputRate?: number; rate: number; seeds: number;
+    inputRate?: number; rate?: number; hp?: HpAssignment; seeds: number;
     /**
      * Named by the objective: the mean (and std over seeds) of the objective at the trials' selected epochs, as
      * `val_loss`/`val_loss_std` in a val_loss sweep and `val_acc`/`val_acc_std` in a val_acc sweep.
@@ -88,7 +91,7 @@ function ratesOf(record: SweepRecord): { rates: RateSummary[]; verdict: Verdict 
 export function jsonSummary(record: SweepRecord): JsonSummary {
   const { rates, verdict } = ratesOf(record);
   const best = rates.find((rate) => configKey(rate) === verdict.best);
-  const { inputRates } = record.manifest.spec.sweep ?? {};
+  const { inputRates, space } = record.manifest.spec.sweep ?? {};
   const selection = selectionSettingsOf(record.manifest.spec);
   const { objective } = selection;
   const backend: BackendInfo | undefined = record.manifest.backend;
@@ -106,6 +109,7 @@ export function jsonSummary(record: SweepRecord): JsonSummary {
     excluded: excludedTrials(record.trials, selection),
     epochsUsed: epochsUsed(record.trials),
     ...(inputRates ? { inputRates } : {}),
+    ...(space && Object.keys(space).length > 0 ? { space } : {}),
     ...(record.manifest.bestModel ? { bestModel: { ...record.manifest.bestModel, dir: bestModelDir(record.dir) } } : {}),
     ...(record.manifest.rungs ? { rungs: record.manifest.rungs } : {}),
     ...(record.manifest.budgetExhausted ? { budgetExhausted: record.manifest.budgetExhausted } : {}),
@@ -170,15 +174,15 @@ export function rateTable(record: SweepRecord): string {
   const selection = selectionSettingsOf(record.manifest.spec);
   const classification = taskOf(record.manifest.spec.dataset) === 'classification';
   const withSeeds = rates.some((rate) => rate.seeds > 1);
-  const withInput = rates.some(searchesInputRate);
+  const searched = searchedNames(rates.length ? rates : record.trials.map((trial) => trial.plan));
   // best val_loss is the selected figure itself when val_loss picks each trial's best epoch; otherwise both show.
   const withSelected = objective !== 'val_loss' || selection.select !== 'best-epoch';
-  const header = [...(withInput ? ['input rate'] : []), 'rate', 'keep p', 'seeds', 'best val_loss',
+  const header = [...searched.flatMap(configHeaders), 'seeds', 'best val_loss',
     ...(withSelected ? [`${objective} @ ${selection.select}`] : []), ...(withSeeds ? [`${objective} 95% CI`] : []),
     'test loss', ...(classification ? ['test acc'] : []),
     'final loss', 'train_loss', 'val_loss', 'gap', 'val_acc', 'mc_val_loss', 'mc_entropy', ''];
   const rows = rates.map((rate) => [
-    ...(withInput ? [String(rate.inputRate)] : []), String(rate.rate), number(1 - rate.rate, 2), String(rate.seeds), withStd(rate.bestValLoss),
+    ...configCells(rate, searched), String(rate.seeds), withStd(rate.bestValLoss),
     ...(withSelected ? [withStd(objectiveOf(rate, objective))] : []), ...(withSeeds ? [interval(objectiveOf(rate, objective))] : []),
     withStd(rate.test?.loss), ...(classification ? [withStd(rate.test?.acc)] : []), withStd(rate.finalLoss),
     withStd(rate.finalTrainLoss), withStd(rate.finalValLoss), withStd(rate.gap), withStd(rate.valAcc), withStd(rate.mcValLoss),
@@ -186,9 +190,12 @@ export function rateTable(record: SweepRecord): string {
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]): string => cells.map((cell, column) => cell.padStart(widths[column])).join('  ').trimEnd();
+  const withRate = searched.includes('rate');
   const notes = [
-    'rate = drop probability (Keras); keep p = 1 − rate (Srivastava et al.).',
-    ...(withInput ? ['input rate = drop probability on the input features; rate = on the hidden layers.'] : []),
+    ...(withRate ? ['rate = drop probability (Keras); keep p = 1 − rate (Srivastava et al.).'] : []),
+    ...(searched.includes('input_rate') ? ['input rate = drop probability on the input features; rate = on the hidden layers.'] : []),
+    ...(searched.length > (withRate ? 1 : 0) + (searched.includes('input_rate') ? 1 : 0)
+      ? ['named hyperparameters (sweep.space) as the spec names them; a dropout rate among them is a drop probability.'] : []),
     'loss = training batches with dropout on; train_loss, val_loss = deterministic inference rule; gap = val_loss − train_loss (last epoch).',
     `each trial counts at its ${selection.select === 'best-epoch' ? `best epoch by ${objective}` : 'last epoch'} (sweep.select ${selection.select}), `
       + 'chosen on validation; '
@@ -197,7 +204,10 @@ export function rateTable(record: SweepRecord): string {
   ];
   const budget = record.manifest.budgetExhausted ? `; stopped by sweep.${record.manifest.budgetExhausted}` : '';
   const sweepLines = [`strategy ${strategy}, objective ${objective}: ${epochsUsed(record.trials)} epochs trained over ${record.trials.length} trials${budget}`];
-  if (strategy === 'hyperband') sweepLines.push('rates compared over the trials trained to maxEpochs; rounds:', ...rungLines(record.manifest.rungs ?? []));
+  const compared = searched.every((name) => name === 'rate' || name === 'input_rate') ? 'rates' : 'configurations';
+  if (strategy === 'hyperband') {
+    sweepLines.push(`${compared} compared over the trials trained to maxEpochs; rounds:`, ...rungLines(record.manifest.rungs ?? []));
+  }
   const excluded = excludedTrials(record.trials, selection);
   if (excluded.length > 0) {
     const reasons = excluded.map((trial) => `${trial.trialId} (${trial.reason}${trial.detail ? `: ${trial.detail}` : ''})`);
@@ -207,6 +217,22 @@ export function rateTable(record: SweepRecord): string {
   if (warning) sweepLines.push(`warning: ${warning}`);
   if (verdict.best) sweepLines.push(`verdict: ${verdict.text}`);
   return [line(header), ...rows.map(line), '', ...sweepLines, '', ...notes].join('\n');
+}
+
+/** The columns of one searched dimension: the shorthand's rate shows its keep probability beside it. */
+function configHeaders(name: string): string[] {
+  if (name === 'input_rate') return ['input rate'];
+  if (name === 'rate') return ['rate', 'keep p'];
+  return [name];
+}
+
+function configCells(config: DropoutConfig, searched: readonly string[]): string[] {
+  const values = new Map(configEntries(config));
+  return searched.flatMap((name) => {
+    const value = values.get(name);
+    const text = value === undefined ? '–' : formatHpValue(value);
+    return name === 'rate' ? [text, typeof value === 'number' ? number(1 - value, 2) : '–'] : [text];
+  });
 }
 
 function mcNote(spec: ExperimentSpec): string {

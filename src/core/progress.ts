@@ -47,6 +47,18 @@ export function progressText(progress: SweepProgress): string {
   return `epoch ${progress.epochsDone}/${progress.epochsPlanned} · trial ${progress.trialsDone}/${progress.trialsTotal}`;
 }
 
+/** A queue executor's state: how many workers are alive, how many jobs wait and run. */
+export interface QueueDepth {
+  workers: number;
+  waiting: number;
+  active: number;
+}
+
+/** "3 workers, 12 queued, 6 running": the status bar's and the CLI's words for a queue executor's state. */
+export function queueText(queue: QueueDepth): string {
+  return `${queue.workers} worker${queue.workers === 1 ? '' : 's'}, ${queue.waiting} queued, ${queue.active} running`;
+}
+
 /** A running sweep's progress, counted from its trials' events as they arrive (the status bar's, the CLI's). */
 export class ProgressTally {
   private readonly started = new Map<string, TrialProgress>();

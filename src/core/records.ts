@@ -11,7 +11,7 @@
 import type { BackendInfo } from './backend';
 import type { DropoutConfig } from './dropoutConfig';
 import type { Verdict } from './verdict';
-import type { EpochMetrics, Rung, SweepStatus, TestMetrics, TrialPlan, TrialState, TrialSummary } from './trial';
+import type { EpochMetrics, Rung, SweepStatus, TestMetrics, TrialPlacement, TrialPlan, TrialState, TrialSummary } from './trial';
 import type { ExperimentSpec, SweepObjective, SweepSelect, SweepStrategy } from './spec';
 
 export const storeFormat = 1;
@@ -24,8 +24,15 @@ export interface SweepManifest {
   specPath: string;
   /** sha256 of the spec file's text, to tell which sweeps ran the same spec. */
   specHash: string;
-  /** The resolved spec, defaults filled in. */
+  /** The resolved spec, defaults filled in (with model.module: the discovered space merged with sweep.space). */
   spec: ExperimentSpec;
+  /**
+   * The builder module (model.module) the sweep ran: its path as the spec names it and the sha256 of its bytes when
+   * its space was discovered, so a changed module is noticed (resume warns, naming both hashes).
+   */
+  module?: { path: string; sha256: string };
+  /** The queue the sweep's trials ran through (`--executor`), its password never written; absent: the local pool. */
+  executor?: string;
   trials: TrialPlan[];
   workers: number;
   /** Filled in when the first trainer reports its backend. */
@@ -79,7 +86,8 @@ export interface BestModelChoice {
 }
 
 export type TrialLine =
-  | { kind: 'header'; trial: TrialPlan; parameterCount?: number; startedAt: string }
+  /** `where`: the worker that ran this attempt, for a queue executor (a re-run attempt's header is not written again). */
+  | { kind: 'header'; trial: TrialPlan; parameterCount?: number; startedAt: string; where?: TrialPlacement }
   | ({ kind: 'epoch' } & EpochMetrics)
   | ({ kind: 'summary' } & TrialSummary);
 
@@ -88,6 +96,8 @@ export interface TrialRecord {
   /** As read back: `running` is still being written by a live runner; `pending` never started. */
   status: TrialState;
   parameterCount?: number;
+  /** Queue executor: the worker that ran it (its last header that names one). */
+  where?: TrialPlacement;
   epochs: EpochMetrics[];
   summary?: TrialSummary;
 }

@@ -6,6 +6,7 @@
  * input layer too: an input rate of 0.2 keeps p = 0.8 of the features (the paper's usual input keep is 0.8).
  */
 import type { DropoutConfig } from './dropoutConfig';
+import { isHpRef, type HpSpace, type Searchable } from './hyperparameters';
 
 export type Task = 'classification' | 'regression';
 
@@ -70,7 +71,22 @@ export interface CsvDataset extends SplitOptions {
   task: Task;
 }
 
-export type DatasetSpec = MoonsDataset | CirclesDataset | SpiralsDataset | MnistDataset | CsvDataset;
+/**
+ * A folder with one subfolder per class, each holding PNG or JPEG images (relative to the spec's folder and confined
+ * to it). Decoded once per sweep into a float32 cache in the run store; pixel values scaled to [0, 1].
+ */
+export interface ImagesDataset extends SplitOptions {
+  type: 'images';
+  path: string;
+  /** Height and width every image must have (or is resized to? no: must have); inferred from the first image when absent. */
+  size?: [number, number];
+  /** 1 (grey) or 3 (RGB); inferred from the first image when absent (grey if every image is grey). */
+  channels?: 1 | 3;
+  /** Training-time augmentation, off by default; drawn from seeded host streams (common random numbers). */
+  augment?: { flip?: boolean; shift?: number };
+}
+
+export type DatasetSpec = MoonsDataset | CirclesDataset | SpiralsDataset | MnistDataset | CsvDataset | ImagesDataset;
 export type DatasetType = DatasetSpec['type'];
 
 /** Only a CSV dataset can be a regression; the generated ones and MNIST are classification. */
@@ -79,6 +95,8 @@ export function taskOf(dataset: DatasetSpec): Task {
 }
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu';
+/** Activations a layer-list entry may name (TF.js names); `linear` is none. */
+export type LayerActivation = Activation | 'linear' | 'softmax';
 
 /**
  * inverted: train x·mask/(1−rate), test x (Keras/TF.js).
@@ -86,9 +104,75 @@ export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu';
  */
 export type DropoutStyle = 'inverted' | 'standard';
 
+/** A size given as one number (square) or [height, width], as TF.js accepts it. */
+export type Size2d = Searchable<number> | [Searchable<number>, Searchable<number>];
+
+/**
+ * One entry of `model.layers`: TF.js's own option names (`tf.layers.conv2d({ filters, kernelSize, … })`). Numeric
+ * fields may name a hyperparameter of `sweep.space`. A dropout-kind layer without `rate` takes the swept rate
+ * (`sweep.rates`), so the shorthand still works with layer lists.
+ */
+export type LayerSpec =
+  | { type: 'dense'; units: Searchable<number>; activation: Searchable<LayerActivation>; useBias: boolean }
+  | {
+    type: 'conv2d'; filters: Searchable<number>; kernelSize: Size2d; strides: Size2d; padding: 'valid' | 'same';
+    activation: Searchable<LayerActivation>; useBias: boolean;
+  }
+  | { type: 'maxPooling2d' | 'averagePooling2d'; poolSize: Size2d; strides?: Size2d; padding: 'valid' | 'same' }
+  | { type: 'flatten' }
+  | { type: 'globalAveragePooling2d' }
+  | { type: 'batchNormalization'; momentum: Searchable<number>; epsilon: Searchable<number> }
+  | { type: 'activation'; activation: Searchable<LayerActivation> }
+  /** Bernoulli dropout on every unit (Keras Dropout). */
+  | { type: 'dropout'; rate?: Searchable<number> }
+  /** Bernoulli dropout of whole feature maps (channels) of an image-shaped input (Keras SpatialDropout2D). */
+  | { type: 'spatialDropout2d'; rate?: Searchable<number> }
+  /** Multiplicative Gaussian noise with the variance of Bernoulli dropout at `rate` (Keras GaussianDropout). */
+  | { type: 'gaussianDropout'; rate?: Searchable<number> };
+export type LayerType = LayerSpec['type'];
+export const DROPOUT_LAYER_TYPES = ['dropout', 'spatialDropout2d', 'gaussianDropout'] as const satisfies readonly LayerType[];
+
+/**
+ * The named hyperparameters that are drop rates: those a dropout-kind layer's `rate` refers to (`{ "hp": "conv_rate" }`),
+ * then those of a model of the user's own (`dropoutHps`), in layer order, each once. A configuration with all of them
+ * (and the shorthand's rates) at 0 trains without dropout.
+ */
+export function dropoutRateNames(model: Pick<ModelSpec, 'layers' | 'dropoutHps'> | undefined): string[] {
+  const names = new Set<string>();
+  for (const layer of model?.layers ?? []) {
+    if ((DROPOUT_LAYER_TYPES as readonly string[]).includes(layer.type) && 'rate' in layer && isHpRef(layer.rate)) names.add(layer.rate.hp);
+  }
+  for (const name of model?.dropoutHps ?? []) names.add(name);
+  return [...names];
+}
+
 export interface ModelSpec {
-  /** Units of each hidden layer; the swept rate applies to the input of every hidden-to-next layer. */
+  /**
+   * Units of each hidden layer; the swept rate applies to the input of every hidden-to-next layer. Shorthand for a
+   * dense stack; empty when `layers` is given.
+   */
   hidden: number[];
+  /** A sequential layer list (the output layer is appended: softmax over the classes, or one linear unit). */
+  layers?: LayerSpec[];
+  /**
+   * A keras-tuner-style builder module (relative to the spec's folder, confined to it; .js/.mjs/.cjs/.ts) exporting
+   * `build(hp, tf, data)` that returns a tf.LayersModel. Its `hp` calls define the space (discovered before any
+   * trial starts; `sweep.space` entries override a name's range). Runs only in trainer processes of trusted
+   * workspaces.
+   */
+  module?: string;
+  /**
+   * An existing TF.js Layers model (`model.json` + its weight files, relative to the spec's folder): every Dropout
+   * layer of it becomes a hyperparameter (`dropout_1`, … by position, or its layer name).
+   */
+  from?: string;
+  /** With `from`: `fresh` re-initialises the weights from the trial's seed; `pretrained` fine-tunes the file's. */
+  weights?: 'fresh' | 'pretrained';
+  /**
+   * Resolved, not written by users (engine/model/modelSpace.ts): with `from` (or `module`), the named hyperparameter
+   * that sets the rate of each dropout-kind layer of the model, in layer order (two layers may share one).
+   */
+  dropoutHps?: string[];
   activation: Activation;
   /**
    * Drop probability on the input features (0 = none), fixed across the sweep. To search it instead, leave it 0
@@ -108,9 +192,9 @@ export interface EarlyStoppingSpec {
 
 export interface TrainingSpec {
   epochs: number;
-  batchSize: number;
+  batchSize: Searchable<number>;
   optimizer: OptimizerName;
-  learningRate: number;
+  learningRate: Searchable<number>;
   /** Base seed; repeat k of a rate trains with seed + k. */
   seed: number;
   earlyStopping?: EarlyStoppingSpec;
@@ -137,8 +221,13 @@ export const SWEEP_SELECTS = ['best-epoch', 'final-epoch'] as const satisfies re
 
 export interface SweepSpec {
   /**
+   * Named hyperparameters (keras-tuner's vocabulary) that spec fields refer to with `{ "hp": "name" }`. Searched
+   * jointly with `rates` / `inputRates` when those are given too.
+   */
+  space?: HpSpace;
+  /**
    * Drop probabilities for the hidden layers, ascending, unique, each in [0, 1). With `random` these are the rates
-   * drawn at parse time, so everything downstream of the spec sees a plain list.
+   * drawn at parse time, so everything downstream of the spec sees a plain list. Empty when only `space` is searched.
    */
   rates: number[];
   /**

@@ -3,13 +3,17 @@
  * epochs validation selected) and handed to sweepVerdict. The CLI table, --json, sweep.json, the panel header, the
  * side view and the CodeLens all read this one function, so they cannot disagree.
  */
-import { configKey, configLabel } from './dropoutConfig';
+import { configKey, configLabel, configOf } from './dropoutConfig';
 import { excludedTrials, selectionSettingsOf, testSplitOf, type TestSplitSpec } from './selection';
 import { summarizeSweepTrials, type RateSummary, type SummarizedTrial, type SummarySweepSpec } from './summary';
 import { sweepVerdict, type Verdict, type VerdictConfiguration } from './verdict';
+import { dropoutRateNames, type LayerSpec } from './spec';
 
-/** What of a spec the verdict reads: a stored spec, or a live view's snapshot of it. */
-export type VerdictSpec = { sweep: SummarySweepSpec } & TestSplitSpec;
+/**
+ * What of a spec the verdict reads: a stored spec, or a live view's snapshot of it. `model.layers` names the
+ * hyperparameters that are drop rates (for the no-dropout baseline); without it only the shorthand's rates count.
+ */
+export type VerdictSpec = { sweep: SummarySweepSpec; model?: { layers?: LayerSpec[]; dropoutHps?: string[] } } & TestSplitSpec;
 
 /**
  * Configurations share seeds (training.seed + repeat: same split, initial weights, batch order and masks) in grid
@@ -25,8 +29,7 @@ export function verdictConfigurations(rates: readonly RateSummary[]): VerdictCon
     const tested = rate.perSeed.filter((result) => result.test);
     const accuracies = tested.filter((result) => result.test!.acc !== undefined);
     return {
-      key: configKey(rate), label: configLabel(rate), rate: rate.rate,
-      ...(rate.inputRate !== undefined ? { inputRate: rate.inputRate } : {}),
+      key: configKey(rate), label: configLabel(rate), ...configOf(rate),
       values: new Map(rate.perSeed.map((result) => [result.seed, result.value])),
       ...(tested.length ? { testLoss: new Map(tested.map((result) => [result.seed, result.test!.loss])) } : {}),
       ...(accuracies.length ? { testAcc: new Map(accuracies.map((result) => [result.seed, result.test!.acc!])) } : {}),
@@ -44,6 +47,7 @@ export function verdictOfSweep(
     configurations: verdictConfigurations(rates),
     paired: pairedSeeds(spec),
     excludedTrials: excludedTrials(trials, selection).length,
+    dropoutRates: dropoutRateNames(spec.model),
     heldOutTest: testSplitOf(spec).heldOut,
   });
 }

@@ -27,3 +27,8 @@ const bom = '\uFEFF';
 export function stripBom(text: string): string {
   return text.startsWith(bom) ? text.slice(bom.length) : text;
 }
+
+/** A relative path as messages name it: "./model.mjs" → "model.mjs" (a builder module, as the spec names it). */
+export function shownPath(relativePath: string): string {
+  return relativePath.replace(/^\.[\\/]/, '');
+}

@@ -129,3 +129,10 @@ export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'in
 
 /** A trial's state as stored or as known live: `pending` never started, `running` is being trained now. */
 export type TrialState = TrialStatus | 'running' | 'pending';
+
+/** Where a trial ran, for a queue executor: the worker machine, the worker's slot and the attempt (1 for the first). */
+export interface TrialPlacement {
+  host: string;
+  slot: number;
+  attempt: number;
+}

@@ -11,12 +11,13 @@
  *   share at least two seeds; by Welch's test otherwise. Δ is always best − other, on the objective.
  * - A comparison counts as "better" when the 95% interval of Δ excludes 0 on the side that favours the best (for a
  *   t-test the same as p < 0.05 two-sided with the right sign). The verdict is `distinguishable` only when the best
- *   is better than every other configuration — the runner-up and the no-dropout baseline (rate 0) included — so a
+ *   is better than every other configuration — the runner-up and the no-dropout baseline (see isBaseline) included — so a
  *   CodeLens never names a winner the data cannot tell apart. No correction for multiple comparisons: with a
  *   handful of rates this is a statement about the runner-up and the baseline, the others trail further.
  * - One seed: nothing is tested. Two seeds: tested (t with 1 df needs a very consistent difference) but the text
  *   says the evidence is thin.
  */
+import { compareConfigs, configOf, type DropoutConfig } from './dropoutConfig';
 import {
   meanStd, pairedComparison, seedMap, welchComparison,
   type Comparison, type Direction, type Interval, type MeanStd, type NoTestReason, type PerSeed,
@@ -27,15 +28,11 @@ import type { SweepObjective } from './spec';
 export type VerdictObjective = SweepObjective;
 
 /** One configuration (a point of the search space) and its per-seed figures. */
-export interface VerdictConfiguration {
+export interface VerdictConfiguration extends DropoutConfig {
   /** Stable identifier, e.g. `rate-0.5` (what `best` and comparisons refer to). */
   key: string;
   /** How it reads in a sentence, e.g. `rate 0.5` or `input rate 0.1, rate 0.5`. */
   label: string;
-  /** Hidden-layer drop probability. */
-  rate: number;
-  /** Input drop probability, when the sweep searches it. */
-  inputRate?: number;
   /** Each seed's selected value of the objective, measured on validation data: what ranks the configurations. */
   values: PerSeed;
   /** Each seed's test loss at its selected epoch (reported only); absent when the sweep has no test split. */
@@ -52,6 +49,11 @@ export interface VerdictInput {
   /** Trials left out before this point (failed, cancelled, diverged); only reported. */
   excludedTrials?: number;
   /**
+   * The named hyperparameters that are drop rates (core/spec.ts dropoutRateNames): with the shorthand's rates, what
+   * a configuration must have at 0 to be the no-dropout baseline.
+   */
+  dropoutRates?: readonly string[];
+  /**
    * The sweep holds out a test split: a best without test figures then has them still to come (a live sweep), and
    * the text says so instead of warning that there is no test split.
    */
@@ -66,18 +68,16 @@ export interface VerdictComparison {
   key: string;
   label: string;
   runnerUp: boolean;
-  /** The other is the no-dropout baseline (rate 0, and input rate 0 when the sweep searches it). */
+  /** The other is the no-dropout baseline (see isBaseline). */
   baseline: boolean;
   outcome: ComparisonOutcome;
   /** best − other on the objective, paired over shared seeds or Welch. */
   test: Comparison;
 }
 
-export interface ConfigurationSummary {
+export interface ConfigurationSummary extends DropoutConfig {
   key: string;
   label: string;
-  rate: number;
-  inputRate?: number;
   /** The objective over seeds (validation). */
   objective: MeanStd;
   testLoss?: MeanStd;
@@ -117,9 +117,14 @@ export interface Verdict {
   summaries: ConfigurationSummary[];
 }
 
-/** No dropout anywhere: hidden rate 0, and input rate 0 when the sweep searches input rates. */
-export function isBaseline(config: Pick<VerdictConfiguration, 'rate' | 'inputRate'>): boolean {
-  return config.rate === 0 && (config.inputRate === undefined || config.inputRate === 0);
+/**
+ * No searched dropout: every drop rate the configuration has is 0 — the hidden rate and the input rate when the
+ * sweep searches them, and each named hyperparameter of `dropoutRates` — and it has at least one (a space of
+ * learning rates alone has no baseline). A layer's fixed rate is not searched, so it does not count.
+ */
+export function isBaseline(config: DropoutConfig, dropoutRates: readonly string[] = []): boolean {
+  const rates = [config.inputRate, config.rate, ...dropoutRates.map((name) => config.hp?.[name])].filter((rate) => rate !== undefined);
+  return rates.length > 0 && rates.every((rate) => rate === 0);
 }
 
 export function sweepVerdict(input: VerdictInput): Verdict {
@@ -145,7 +150,10 @@ export function sweepVerdict(input: VerdictInput): Verdict {
   const best = bestEntry.config;
   const bestSummary = bestEntry.summary;
   const runnerUp = ranked[1]?.config;
-  const baseline = ranked.find(({ config }) => isBaseline(config))?.config;
+  // Several configurations may have no dropout (a space also searching, say, the learning rate): the baseline is the
+  // best-ranked of them, the best the sweep did without dropout, so "better than the baseline" is never won against a
+  // badly tuned one.
+  const baseline = ranked.find(({ config }) => isBaseline(config, input.dropoutRates))?.config;
   const comparisons = ranked.slice(1).map(({ config }): VerdictComparison => {
     const test = compare(best, config, input.paired, direction);
     return {
@@ -170,8 +178,7 @@ export function sweepVerdict(input: VerdictInput): Verdict {
 
 function summarize(config: VerdictConfiguration): ConfigurationSummary {
   const summary: ConfigurationSummary = {
-    key: config.key, label: config.label, rate: config.rate,
-    ...(config.inputRate !== undefined ? { inputRate: config.inputRate } : {}),
+    key: config.key, label: config.label, ...configOf(config),
     objective: meanStd(seedMap(config.values).values()),
   };
   const testLoss = config.testLoss && meanStd(seedMap(config.testLoss).values());
@@ -184,7 +191,7 @@ function summarize(config: VerdictConfiguration): ConfigurationSummary {
 /** Better mean first; equal means by input rate, then hidden rate, ascending (the simpler model first). */
 function compareByObjective(a: ConfigurationSummary, b: ConfigurationSummary, direction: Direction): number {
   const sign = direction === 'min' ? 1 : -1;
-  return sign * (a.objective.mean - b.objective.mean) || (a.inputRate ?? -1) - (b.inputRate ?? -1) || a.rate - b.rate;
+  return sign * (a.objective.mean - b.objective.mean) || compareConfigs(a, b);
 }
 
 /** Paired over shared seeds when the trials are paired and share at least two seeds; Welch otherwise. */
@@ -239,7 +246,11 @@ function sentence(verdict: Verdict, bestSummary: ConfigurationSummary, testFigur
   if (comparisons.length === 0) return `${label} is the only configuration with results: ${figure}; nothing to compare it with`;
   if (verdict.seeds < 2) {
     const after = testFigure ? `; ${figure}` : `; ${objective} ${validation} is ${untested}`;
-    return `${label} had the ${lowest} ${objective} (one seed: not tested; set sweep.repeats ≥ 3 to tell rates apart)${after}`;
+    const what = bestSummary.hp ? 'configurations' : 'rates';
+    // Hyperband (unpaired) trains each configuration once and refuses repeats: the way to more seeds is a grid.
+    const advice = verdict.paired ? `set sweep.repeats ≥ 3 to tell ${what} apart`
+      : `Hyperband trains each configuration once: re-run the leading ${what} as a grid with sweep.repeats ≥ 3 to tell them apart`;
+    return `${label} had the ${lowest} ${objective} (one seed: not tested; ${advice})${after}`;
   }
   const thin = verdict.evidence === 'thin' ? '; 2 seeds: thin evidence, set sweep.repeats ≥ 3' : '';
   if (verdict.distinguishable) {
@@ -300,8 +311,9 @@ function reasonText(reason: NoTestReason): string {
   }
 }
 
+/** Up to three labels; a label of several values is bracketed, so that the list's commas separate configurations. */
 function listLabels(comparisons: readonly VerdictComparison[]): string {
-  const shown = comparisons.slice(0, 3).map((comparison) => comparison.label);
+  const shown = comparisons.slice(0, 3).map(({ label }) => (label.includes(', ') ? `(${label})` : label));
   const more = comparisons.length - shown.length;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }

@@ -96,6 +96,15 @@ export function shuffleInPlace<T extends { length: number; [i: number]: unknown 
   return items;
 }
 
+/** The first `samples` items of a partial Fisher–Yates shuffle of `pool` (which it reorders): a draw without replacement. */
+export function drawWithoutReplacement<T>(pool: T[], samples: number, rng: Rng): T[] {
+  for (let i = 0; i < samples; i++) {
+    const j = i + rng.int(pool.length - i);
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, samples);
+}
+
 /** 0..n-1 in a seeded random order. */
 export function permutation(n: number, rng: Rng): Uint32Array {
   const order = new Uint32Array(n);

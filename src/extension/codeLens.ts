@@ -1,12 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { configOf } from '../core/dropoutConfig';
+import type { ParsedSpec } from '../core/spec';
+import { resolveSpecModel } from '../engine/preflight';
+import { workspaceFiles } from '../workspace/dataFiles';
 import { codeLenses, type LensState } from './codeLensModel';
 import { DisposableObject } from './disposable';
 import type { SweepHistory } from './history';
 import { codeLensEnabled, onSettingsChanged } from './settings';
 import { isSpecUri, parseDocument } from './specFiles';
 import type { SweepService } from './sweepService';
+import type { ModuleSpaces } from './moduleSpaces';
 
 /** Refreshes at most this often while a sweep streams epochs, so the lens text does not flicker. */
 const refreshIntervalMs = 500;
@@ -16,13 +20,14 @@ export class SpecCodeLensProvider extends DisposableObject implements vscode.Cod
   readonly onDidChangeCodeLenses = this.changed.event;
   private refreshTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly sweeps: SweepService, private readonly history: SweepHistory) {
+  constructor(private readonly sweeps: SweepService, private readonly history: SweepHistory, private readonly moduleSpaces: ModuleSpaces) {
     super();
     this.push(vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/*.dropout.json' }, this));
     this.push(sweeps.onDidEvent(({ event }) => (event.type === 'sweepEnded' || event.type === 'sweepStarted' ? this.refreshNow() : this.refreshSoon())));
     this.push(history.onDidChange(() => this.refreshNow()));
     this.push(onSettingsChanged(() => this.refreshNow()));
     this.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refreshNow()));
+    this.push(moduleSpaces.onDidChange(() => this.refreshNow()));
     this.push({ dispose: () => clearTimeout(this.refreshTimer) });
   }
 
@@ -40,7 +45,10 @@ export class SpecCodeLensProvider extends DisposableObject implements vscode.Cod
       },
       trusted: vscode.workspace.isTrusted,
     };
-    return codeLenses(document.getText(), parseDocument(document), state).map((lens) => {
+    const parsed = withModelSpace(parseDocument(document), specPath);
+    // A builder module is discovered only when trusted and not running (its names are then known), never here in the host.
+    if (parsed.spec?.model.module && state.trusted && !running) state.module = this.moduleSpaces.lens(parsed.spec, specPath);
+    return codeLenses(document.getText(), parsed, state).map((lens) => {
       const position = document.positionAt(lens.offset);
       return new vscode.CodeLens(new vscode.Range(position, position), {
         title: lens.title, command: lens.command, arguments: [document.uri, ...lens.args], tooltip: lens.tooltip,
@@ -56,6 +64,19 @@ export class SpecCodeLensProvider extends DisposableObject implements vscode.Cod
 
   private refreshSoon(): void {
     this.refreshTimer ??= setTimeout(() => this.refreshNow(), refreshIntervalMs);
+  }
+}
+
+/**
+ * With model.from, the spec with the model's dropout layers in its space, so the lens counts what Run will search (a
+ * model that cannot be read keeps the spec as written: Run reports why).
+ */
+function withModelSpace(parsed: ParsedSpec, specPath: string): ParsedSpec {
+  if (parsed.spec?.model.from === undefined) return parsed;
+  try {
+    return { ...parsed, spec: resolveSpecModel(parsed.spec, workspaceFiles(path.dirname(specPath))) };
+  } catch {
+    return parsed;
   }
 }
 

@@ -5,8 +5,9 @@
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import type { ExperimentSpec, ParsedSpec } from '../core/spec';
 import { configLabel, type DropoutConfig } from '../core/dropoutConfig';
-import { sweepConfigs } from '../engine/sweep/plan';
+import { searchesSpace, sweepConfigCount } from '../engine/sweep/plan';
 import { assertNever } from '../core/assertNever';
+import { shownPath } from '../core/text';
 
 export interface RunningProgress {
   epoch: number;
@@ -25,11 +26,16 @@ export interface LastSweep {
   verdict?: string;
 }
 
+/** What is known of a spec's builder module (model.module): discovery under way, the names it searches, or why it failed. */
+export type ModuleLens = { kind: 'discovering' } | { kind: 'discovered'; names: string[] } | { kind: 'failed'; message: string };
+
 export interface LensState {
   running?: RunningProgress;
   last?: LastSweep;
-  /** False in Restricted Mode: results can be shown, nothing can be run. */
+  /** False in Restricted Mode: results can be shown, nothing can be run (and no builder module is). */
   trusted?: boolean;
+  /** With model.module, when trusted: its discovery (run in a trainer process, cached by the module's hash). */
+  module?: ModuleLens;
 }
 
 export type LensCommand = 'dropoutLab.run' | 'dropoutLab.stop' | 'dropoutLab.showResults' | 'dropoutLab.runRate';
@@ -70,10 +76,14 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
       command: 'dropoutLab.showResults', args: [],
     });
   } else if (state.trusted === false) {
+    const module = spec?.model.module && shownPath(spec.model.module);
     lenses.push({
-      offset: top, command: 'dropoutLab.run', args: [], title: '$(shield) Restricted Mode: trust this folder to run',
-      tooltip: 'Dropout Lab runs no training in Restricted Mode',
+      offset: top, command: 'dropoutLab.run', args: [],
+      title: module ? `$(shield) Restricted Mode: ${module} is not run until you trust this folder` : '$(shield) Restricted Mode: trust this folder to run',
+      tooltip: module ? 'Dropout Lab runs no training and no builder module in Restricted Mode' : 'Dropout Lab runs no training in Restricted Mode',
     });
+  } else if (spec?.model.module && state.module) {
+    lenses.push({ offset: top, command: 'dropoutLab.run', args: [], ...moduleLens(spec, state.module) });
   } else if (spec) {
     lenses.push({ offset: top, command: 'dropoutLab.run', args: [], title: `$(play) ${runTitle(spec)}` });
   } else {
@@ -91,8 +101,10 @@ export function codeLenses(text: string, parsed: ParsedSpec, state: LensState, n
     }
   }
 
-  // Hyperband decides itself which rates train how long: a sweep cannot be narrowed to one of its rates.
-  if (spec && spec.sweep.strategy !== 'hyperband' && !state.running && state.trusted !== false && root) lenses.push(...rateLenses(root, spec.sweep.rates));
+  // Hyperband decides itself which rates train how long, and a space's configurations are more than a rate: such
+  // sweeps cannot be narrowed to one of their rates.
+  const narrowable = spec && spec.sweep.strategy !== 'hyperband' && !searchesSpace(spec.sweep);
+  if (spec && narrowable && !state.running && state.trusted !== false && root) lenses.push(...rateLenses(root, spec.sweep.rates));
   return lenses;
 }
 
@@ -101,8 +113,11 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
 /** What Run will do, in the strategy's words. */
 export function runTitle(spec: ExperimentSpec): string {
   const { strategy, repeats, maxEpochs, factor, iterations } = spec.sweep;
-  // With sweep.inputRates a configuration is an (input rate, rate) pair.
-  const configs = count(sweepConfigs(spec.sweep).length, spec.sweep.inputRates ? 'configuration' : 'rate');
+  // With sweep.inputRates a configuration is an (input rate, rate) pair; with sweep.space a point of the space
+  // (Hyperband may draw from a continuous one).
+  const size = sweepConfigCount(spec.sweep);
+  const configs = Number.isFinite(size) ? count(size, spec.sweep.inputRates || searchesSpace(spec.sweep) ? 'configuration' : 'rate')
+    : 'a continuous space';
   switch (strategy) {
     case 'grid':
       return `Run experiment (${configs} × ${count(repeats, 'seed')})`;
@@ -111,6 +126,38 @@ export function runTitle(spec: ExperimentSpec): string {
     case 'hyperband':
       return `Run Hyperband (${configs}, max ${count(maxEpochs ?? spec.training.epochs, 'epoch')}, factor ${factor}`
         + `${iterations > 1 ? `, ${iterations} iterations` : ''})`;
+    default:
+      return assertNever(strategy, 'sweep strategy');
+  }
+}
+
+/** The Run lens of a builder-module spec: its discovered names, or discovery under way, or what went wrong. */
+function moduleLens(spec: ExperimentSpec, module: ModuleLens): Pick<LensModel, 'title' | 'tooltip'> {
+  const name = shownPath(spec.model.module!);
+  switch (module.kind) {
+    case 'discovering':
+      return { title: `$(sync~spin) Discovering the hyperparameters of ${name}…`, tooltip: `${name} is built once with its defaults, in a trainer process` };
+    case 'failed':
+      return { title: `$(error) ${module.message.length > 120 ? `${module.message.slice(0, 117)}...` : module.message}`, tooltip: module.message };
+    case 'discovered':
+      return { title: `$(play) ${moduleRunTitle(spec, module.names)}`, tooltip: `${name} asks for ${module.names.join(', ') || 'no hyperparameter'}` };
+    default:
+      return assertNever(module, 'module lens');
+  }
+}
+
+/** What Run does for a builder module, by the names its hp calls search: "Run Hyperband over 2 hyperparameters (units, dropout), …". */
+export function moduleRunTitle(spec: ExperimentSpec, names: readonly string[]): string {
+  const { strategy, repeats, maxEpochs, factor, iterations } = spec.sweep;
+  const over = `over ${count(names.length, 'hyperparameter')}${names.length > 0 ? ` (${names.join(', ')})` : ''}`;
+  switch (strategy) {
+    case 'grid':
+      return `Run experiment ${over} × ${count(repeats, 'seed')}`;
+    case 'random':
+      return `Run random search ${over} × ${count(repeats, 'seed')}`;
+    case 'hyperband':
+      return `Run Hyperband ${over}, max ${count(maxEpochs ?? spec.training.epochs, 'epoch')}, factor ${factor}`
+        + `${iterations > 1 ? `, ${iterations} iterations` : ''}`;
     default:
       return assertNever(strategy, 'sweep strategy');
   }

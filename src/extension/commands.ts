@@ -1,22 +1,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { preflight, type FileProblem } from '../engine/preflight';
+import { preflight, resolveSpecModel, type FileProblem } from '../engine/preflight';
 import { workspaceFiles } from '../workspace/dataFiles';
 import { parseSpec } from '../engine/spec/parse';
-import { experimentSlug } from '../store/layout';
+import { datasetCacheDir, experimentSlug } from '../store/layout';
+import { imageCache } from '../store/datasetCache';
 import { problemSelection, type SpecDiagnostics } from './diagnostics';
 import type { SweepHistory } from './history';
 import { exportBestModelInteractively, sweepToExport } from './modelExport';
-import { resourceLimits } from './settings';
+import { resourceLimits, runsRootFor } from './settings';
 import { findSpecFiles, isSpecUri, readSpecText } from './specFiles';
 import type { SweepService } from './sweepService';
+import type { ModuleSpaces } from './moduleSpaces';
+import { resolveModuleSpec } from '../runner/moduleDiscovery';
 import { experimentTemplate } from './template';
 import { exportCsv } from './views';
 import { errorMessage } from '../core/errors';
 
 export interface CommandContext {
   sweeps: SweepService;
+  moduleSpaces: ModuleSpaces;
   history: SweepHistory;
   diagnostics: SpecDiagnostics;
   log: vscode.LogOutputChannel;
@@ -53,11 +57,15 @@ async function revealProblem(problem: FileProblem): Promise<void> {
   await vscode.commands.executeCommand('workbench.actions.view.problems');
 }
 
-/** Training reads workspace files (CSV) and runs child processes: not in a folder the user has not trusted. */
+/**
+ * Training reads workspace files (CSV), runs child processes and, for model.module, the workspace's own code: not in
+ * a folder the user has not trusted.
+ */
 async function refusedInRestrictedMode(): Promise<boolean> {
   if (vscode.workspace.isTrusted) return false;
   const choice = await vscode.window.showWarningMessage(
-    'Dropout Lab runs no training in Restricted Mode. Stored results stay viewable; trust this folder to run experiments.', 'Manage Workspace Trust');
+    'Dropout Lab runs no training in Restricted Mode, and no builder module (model.module). Stored results stay viewable; '
+    + 'trust this folder to run experiments.', 'Manage Workspace Trust');
   if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
   return true;
 }
@@ -73,10 +81,26 @@ export async function runExperiment(context: CommandContext, uri: vscode.Uri, ra
     return;
   }
   const text = readSpecText(uri);
-  const { spec, problems } = parseSpec(text);
+  const parsed = parseSpec(text);
+  const { problems } = parsed;
+  let spec = parsed.spec;
+  let module: { path: string; sha256: string } | undefined;
   const errors: FileProblem[] = problems.filter((problem) => problem.severity === 'error').map((problem) => ({ file: specPath, ...problem }));
-  // The data and the limits, checked here so that a bad CSV cell or a model too large never reaches a trainer.
-  if (spec && errors.length === 0) errors.push(...preflight(spec, specPath, text, resourceLimits(), workspaceFiles(path.dirname(specPath))));
+  // The data and the limits, checked here so that a bad CSV cell or a model too large never reaches a trainer. An image
+  // folder is decoded into the runs folder's dataset cache, which the sweep's trainers then read.
+  const cache = spec?.dataset.type === 'images' ? imageCache(datasetCacheDir(runsRootFor(specPath))) : undefined;
+  const files = workspaceFiles(path.dirname(specPath), cache);
+  if (spec && errors.length === 0) errors.push(...preflight(spec, specPath, text, resourceLimits(), files));
+  // A builder module's space, discovered in a trainer process (cached by the module's hash), merged into the spec.
+  if (spec?.model.module && errors.length === 0) {
+    const moduleSpec = spec;
+    const discovered = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Dropout Lab: discovering the hyperparameters of ${moduleSpec.model.module}` },
+      () => context.moduleSpaces.discover(moduleSpec, specPath));
+    const resolved = resolveModuleSpec(spec, specPath, text, discovered);
+    if ('problems' in resolved) errors.push(...resolved.problems);
+    else ({ spec, module } = resolved);
+  }
   context.diagnostics.showPreflight(uri, spec ? errors : []);
   if (!spec || errors.length > 0) {
     const [first] = errors;
@@ -89,7 +113,8 @@ export async function runExperiment(context: CommandContext, uri: vscode.Uri, ra
     return;
   }
   try {
-    const sweep = context.sweeps.start(specPath, spec, text, rates);
+    // The runner stores (and its trainers, resume and the views read) the spec with the model's own hyperparameters.
+    const sweep = await context.sweeps.start(specPath, module ? spec : resolveSpecModel(spec, files), text, rates, module);
     context.history.invalidate();
     context.openPanel(specPath, sweep.dir);
   } catch (error) {
@@ -102,7 +127,7 @@ export async function runExperiment(context: CommandContext, uri: vscode.Uri, ra
 export async function resumeInterruptedSweep(context: CommandContext, dir: string): Promise<void> {
   if (await refusedInRestrictedMode()) return;
   try {
-    const sweep = context.sweeps.resume(dir);
+    const sweep = await context.sweeps.resume(dir);
     context.history.invalidate();
     context.openPanel(sweep.specPath, sweep.dir);
   } catch (error) {

@@ -7,17 +7,22 @@ import { SpecCodeLensProvider } from './codeLens';
 import { offerToResume, registerCommands, resumeInterruptedSweep, runExperiment } from './commands';
 import { SpecDiagnostics } from './diagnostics';
 import { nativeBackendRoot, registerNativeBackendCommand } from './nativeBackendCommand';
+import { registerRedisPasswordCommand } from './redisPasswordCommand';
 import { SweepHistory } from './history';
 import { SweepService } from './sweepService';
+import { ModuleSpaces } from './moduleSpaces';
 import { ExperimentPanels, SweepsSideView, type ViewContext } from './views';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Dropout Lab', { log: true });
-  const sweeps = new SweepService(vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath, nativeBackendRoot(context), log);
+  const trainerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath;
+  const sweeps = new SweepService(trainerPath, nativeBackendRoot(context), log, context.secrets);
+  const moduleSpaces = new ModuleSpaces(trainerPath);
   const history = new SweepHistory();
   const diagnostics = new SpecDiagnostics();
   const commandContext = {
-    sweeps, history, diagnostics, log, openPanel: (specPath: string, dir?: string) => panels.open(specPath, dir), activePanelSweep: () => panels.activeSweep(),
+    sweeps, moduleSpaces, history, diagnostics, log,
+    openPanel: (specPath: string, dir?: string) => panels.open(specPath, dir), activePanelSweep: () => panels.activeSweep(),
   };
   const viewContext: ViewContext = {
     extensionUri: context.extensionUri, log, sweeps, history,
@@ -27,15 +32,16 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const panels = new ExperimentPanels(viewContext);
   context.subscriptions.push(
-    log, sweeps, history, panels,
+    log, sweeps, moduleSpaces, history, panels,
     new SweepsSideView(viewContext),
     diagnostics,
-    new SpecCodeLensProvider(sweeps, history),
+    new SpecCodeLensProvider(sweeps, history, moduleSpaces),
     sweeps.onDidEvent(({ event }) => {
       if (event.type === 'sweepStarted' || event.type === 'sweepEnded') history.invalidate();
     }),
     ...registerCommands(commandContext),
     registerNativeBackendCommand(context, log),
+    registerRedisPasswordCommand(context.secrets, log),
   );
   log.info(`Dropout Lab activated (VS Code ${vscode.version})`);
   void offerToResume(commandContext);

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { DEFAULT_LIMITS, type ResourceLimits } from '../engine/model/estimate';
 import { backendChoices, type BackendChoice } from '../core/backend';
+import { executorFromSetting } from './executorSetting';
 import { resolveRunsRoot } from './runsFolder';
 
 const section = 'dropoutLab';
@@ -9,6 +10,14 @@ const section = 'dropoutLab';
 export function backendSetting(): BackendChoice {
   const value = vscode.workspace.getConfiguration(section).get<string>('backend', 'auto');
   return backendChoices.includes(value as BackendChoice) ? (value as BackendChoice) : 'auto';
+}
+
+/**
+ * `dropoutLab.executor`: '' (the local pool) or a Redis URL; throws, naming the setting, on anything else. In
+ * Restricted Mode VS Code ignores a workspace's value (package.json: restrictedConfigurations), and no sweep runs.
+ */
+export function executorSetting(): string {
+  return executorFromSetting(vscode.workspace.getConfiguration(section).get<unknown>('executor', ''));
 }
 
 /** 0 means one per core. */

@@ -4,16 +4,19 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { progressText, ProgressTally } from '../core/progress';
+import { progressText, ProgressTally, queueText, type QueueDepth } from '../core/progress';
 import type { ExperimentSpec } from '../core/spec';
 import { maxTrialEpochs } from '../engine/sweep/plan';
 import type { SweepEvent } from '../protocol/sweepEvents';
 import type { SweepStatus } from '../core/trial';
 import { findInstalledTfjsNode } from '../runner/nativeBackend';
-import { resumeSweep, startSweep, type PoolOptions, type SweepRun } from '../runner/runner';
+import { shownRedisUrl } from '../core/redisUrl';
+import { resumeSweep, startSweep, type PoolOptions, type SweepOptions, type SweepRun } from '../runner/runner';
 import { readManifest } from '../store/reader';
+import { errorMessage } from '../core/errors';
 import { DisposableObject } from './disposable';
-import { backendSetting, maxParallelTrainers, resourceLimits, runsRootFor } from './settings';
+import { redisPasswordSecret, resumeExecutor, withRedisPassword } from './executorSetting';
+import { backendSetting, executorSetting, maxParallelTrainers, resourceLimits, runsRootFor } from './settings';
 
 export interface LiveSweep {
   specPath: string;
@@ -28,6 +31,8 @@ export interface LiveSweep {
   epoch: number;
   /** How far it has got, counted as the webviews count a snapshot. */
   tally: ProgressTally;
+  /** A queue executor's latest state (none for the local pool). */
+  queue?: QueueDepth;
 }
 
 export interface SweepServiceEvent {
@@ -46,8 +51,11 @@ export class SweepService extends DisposableObject {
   /** Fired for every runner event of every sweep, after the run store has it on disk. */
   readonly onDidEvent = this.emitter.event;
 
-  /** `nativeBackendRoot`: where "Install Native TensorFlow Backend" puts tfjs-node. */
-  constructor(private readonly trainerPath: string, private readonly nativeBackendRoot: string, private readonly log: vscode.LogOutputChannel) {
+  /** `nativeBackendRoot`: where "Install Native TensorFlow Backend" puts tfjs-node; `secrets`: the Redis password. */
+  constructor(
+    private readonly trainerPath: string, private readonly nativeBackendRoot: string, private readonly log: vscode.LogOutputChannel,
+    private readonly secrets: vscode.SecretStorage,
+  ) {
     super();
     this.statusBar.name = 'Dropout Lab sweep';
     this.statusBar.command = 'dropoutLab.showResults';
@@ -62,28 +70,61 @@ export class SweepService extends DisposableObject {
     return [...this.live.values()].map((sweep) => sweep.dir);
   }
 
-  /** Starts a sweep; the caller has validated the spec. Resolves when it has started (not when it ends). */
-  start(specPath: string, spec: ExperimentSpec, specText: string, rates?: number[]): LiveSweep {
-    return this.track(specPath, spec, 'started',
-      (onEvent) => startSweep({ spec, specPath, specText, rates, runsRoot: runsRootFor(specPath), ...this.poolOptions(onEvent) }));
+  /**
+   * Starts a sweep; the caller has validated the spec. Resolves when it has started (not when it ends); rejects, and
+   * starts nothing, when `dropoutLab.executor` names a Redis that cannot be used.
+   */
+  async start(specPath: string, spec: ExperimentSpec, specText: string, rates?: number[], module?: SweepOptions['module']): Promise<LiveSweep> {
+    this.assertNotRunning(specPath);
+    const executor = await this.usableExecutor(executorSetting());
+    return this.track(specPath, spec, 'started', (onEvent) => startSweep({
+      spec, specPath, specText, rates, ...(module ? { module } : {}), runsRoot: runsRootFor(specPath), ...this.poolOptions(onEvent, executor),
+    }));
   }
 
-  /** Runs the unfinished trials of an interrupted sweep into its folder. */
-  resume(dir: string): LiveSweep {
+  /** Runs the unfinished trials of an interrupted sweep into its folder, on the Redis it ran on if it ran on one. */
+  async resume(dir: string): Promise<LiveSweep> {
     const manifest = readManifest(dir);
-    return this.track(manifest.specPath, manifest.spec, 'resumed', (onEvent) => resumeSweep(dir, this.poolOptions(onEvent)));
+    this.assertNotRunning(manifest.specPath);
+    const executor = await this.usableExecutor(resumeExecutor(manifest.executor, executorSetting()));
+    return this.track(manifest.specPath, manifest.spec, 'resumed', (onEvent) => resumeSweep(dir, this.poolOptions(onEvent, executor)));
   }
 
-  private poolOptions(onEvent: PoolOptions['onEvent']): PoolOptions {
+  /**
+   * '' for the local pool; for a Redis, its URL with the password of SecretStorage (unless the URL has one), once
+   * Redis has answered: a Redis that cannot be used throws, naming its URL without the password.
+   */
+  private async usableExecutor(configured: string): Promise<string> {
+    if (!configured) return '';
+    const url = withRedisPassword(configured, await this.secrets.get(redisPasswordSecret));
+    const shown = shownRedisUrl(url);
+    try {
+      // Loaded here: the Redis client stays out of activation and out of sweeps on the local pool.
+      const { checkRedis } = await import('../runner/redisConnection');
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Dropout Lab: connecting to ${shown}` }, () => checkRedis(url));
+    } catch (error) {
+      this.log.error(errorMessage(error));
+      throw new Error(`${errorMessage(error)}. Nothing was started (the Redis is the setting dropoutLab.executor; `
+        + 'its password is set with Dropout Lab: Set Redis Password)');
+    }
+    this.log.info(`sweep trials go to the workers of ${shown}`);
+    return url;
+  }
+
+  private assertNotRunning(specPath: string): void {
+    if (this.live.has(specPath)) throw new Error(`a sweep of ${path.basename(specPath)} is already running`);
+  }
+
+  private poolOptions(onEvent: PoolOptions['onEvent'], executor: string): PoolOptions {
     return {
       backend: backendSetting(), workers: maxParallelTrainers(), maxMemoryMB: resourceLimits().maxMemoryMB, trainerPath: this.trainerPath,
-      cancelGraceMs: stopGraceMs,
+      cancelGraceMs: stopGraceMs, ...(executor ? { executor } : {}),
       tfjsNodePath: findInstalledTfjsNode(this.nativeBackendRoot)?.modulePath, versions: { vscode: vscode.version }, onEvent,
     };
   }
 
   private track(specPath: string, spec: ExperimentSpec, verb: string, begin: (onEvent: PoolOptions['onEvent']) => SweepRun): LiveSweep {
-    if (this.live.has(specPath)) throw new Error(`a sweep of ${path.basename(specPath)} is already running`);
+    this.assertNotRunning(specPath);
     // Runner events start on a later tick, when `sweep` below exists.
     const run = begin((event) => this.onRunnerEvent(sweep, event));
     const epochsPlanned = maxTrialEpochs(spec);
@@ -132,6 +173,9 @@ export class SweepService extends DisposableObject {
         // The runner logs the round's counts (a `log` event); here: which trials, for the output channel's debug level.
         this.log.debug(`hyperband bracket ${event.rung.bracket} round ${event.rung.round}: promoted [${event.rung.promoted.join(', ')}], `
           + `stopped [${event.rung.stopped.join(', ')}], not ranked [${event.rung.unranked.join(', ')}]`);
+        break;
+      case 'queue':
+        sweep.queue = event;
         break;
       case 'log':
         this.log[event.level](event.message);
@@ -187,7 +231,8 @@ export class SweepService extends DisposableObject {
     }
     const [first] = sweeps;
     const more = sweeps.length > 1 ? ` (+${sweeps.length - 1})` : '';
-    this.statusBar.text = `$(beaker~spin) ${first.experiment}: ${progressText(first.tally.progress)}${more}`;
+    const queue = first.queue ? ` · ${queueText(first.queue)}` : '';
+    this.statusBar.text = `$(beaker~spin) ${first.experiment}: ${progressText(first.tally.progress)}${queue}${more}`;
     this.statusBar.tooltip = 'Dropout Lab: show the running sweep';
     this.statusBar.show();
   }

@@ -50,6 +50,15 @@ function snapshot(log: vscode.LogOutputChannel, dir: string): SweepSnapshot | un
   }
 }
 
+/** A sweep as a view is first shown it: a running one with what only its runner knows, its queue's latest state. */
+function shownSnapshot(context: ViewContext, dir: string): SweepSnapshot | undefined {
+  const sweep = snapshot(context.log, dir);
+  const live = sweep ? context.sweeps.running(sweep.specPath) : undefined;
+  if (!sweep || live?.dir !== dir || !live.queue) return sweep;
+  const { workers, waiting, active } = live.queue;
+  return { ...sweep, queue: { workers, waiting, active } };
+}
+
 /** Sends a runner event to a view: a sweep that starts as its snapshot, the others in the connection's batches. */
 function forwardEvent(view: LiveView, log: vscode.LogOutputChannel, dir: string, event: SweepEvent): void {
   if (event.type !== 'sweepStarted') {
@@ -176,7 +185,7 @@ export class ExperimentPanel extends DisposableObject {
   private async sendAll(): Promise<void> {
     const history = await this.context.history.forSpec(this.specPath);
     const dir = this.context.sweeps.running(this.specPath)?.dir ?? this.focusDir ?? history[0]?.dir;
-    const sweep = dir ? snapshot(this.context.log, dir) : undefined;
+    const sweep = dir ? shownSnapshot(this.context, dir) : undefined;
     this.shownDir = sweep?.dir;
     const experiment = sweep?.experiment ?? history[0]?.experiment ?? path.basename(this.specPath, '.dropout.json');
     this.connection.post({ type: 'show', view: 'panel', experiment, specPath: this.specPath, sweeps: sweep ? [sweep] : [], history });
@@ -260,7 +269,7 @@ export class SweepsSideView extends DisposableObject implements vscode.WebviewVi
   private async sendAll(connection: SideViewConnection): Promise<void> {
     const history = (await this.context.history.list()).slice(0, 30);
     const dir = this.context.sweeps.runningDirs()[0] ?? history[0]?.dir;
-    const sweep = dir ? snapshot(this.context.log, dir) : undefined;
+    const sweep = dir ? shownSnapshot(this.context, dir) : undefined;
     connection.post({ type: 'show', view: 'side', sweeps: sweep ? [sweep] : [], history });
   }
 }

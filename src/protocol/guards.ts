@@ -2,7 +2,7 @@
  * Guards for the domain values that cross a process or webview boundary. Receivers validate with them before
  * trusting a message; the message unions in this folder build their own guards on these.
  */
-import type { EpochMetrics, Rung, SelectedEpoch, TrialPlan, TrialSummary } from '../core/trial';
+import type { EpochMetrics, Rung, SelectedEpoch, TrialPlacement, TrialPlan, TrialSummary } from '../core/trial';
 
 export type Json = Record<string, unknown>;
 export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -15,9 +15,17 @@ export const isEpochCount = (value: unknown): value is number => Number.isIntege
 export const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 
+/** A trial's value of each named hyperparameter: numbers, strings or booleans by name. */
+function isHpAssignment(value: unknown): boolean {
+  return isObject(value) && Object.values(value).every((item) => isFiniteNumber(item) || typeof item === 'string' || typeof item === 'boolean');
+}
+
+/** A configuration × seed: the rates when the sweep searches them, the named hyperparameters when it searches a space. */
 export function isTrialPlan(value: unknown): value is TrialPlan {
-  return isObject(value) && typeof value.id === 'string' && isFiniteNumber(value.rate) && isFiniteNumber(value.seed)
-    && isFiniteNumber(value.repeat) && (value.inputRate === undefined || isFiniteNumber(value.inputRate));
+  return isObject(value) && typeof value.id === 'string' && isFiniteNumber(value.seed) && isFiniteNumber(value.repeat)
+    && (value.rate === undefined || isFiniteNumber(value.rate)) && (value.inputRate === undefined || isFiniteNumber(value.inputRate))
+    && (value.hp === undefined || isHpAssignment(value.hp))
+    && (value.rate !== undefined || value.hp !== undefined);
 }
 
 export function isEpochMetrics(value: unknown): value is EpochMetrics {
@@ -36,6 +44,11 @@ export function isTrialSummary(value: unknown): value is TrialSummary {
 function isSelectedEpoch(value: unknown): value is SelectedEpoch {
   return isObject(value) && isEpochCount(value.epoch) && isString(value.objective) && isString(value.rule) && isFiniteNumber(value.value)
     && (value.test === undefined || (isObject(value.test) && isMetric(value.test.loss) && isFiniteNumber(value.test.samples)));
+}
+
+/** Where a queue executor's trial ran: a worker's host, its slot and the attempt (1 first). */
+export function isTrialPlacement(value: unknown): value is TrialPlacement {
+  return isObject(value) && isString(value.host) && isFiniteNumber(value.slot) && isEpochCount(value.attempt);
 }
 
 export function isRung(value: unknown): value is Rung {

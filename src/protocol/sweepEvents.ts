@@ -1,19 +1,23 @@
 /** What the runner tells its listeners (CLI progress, the extension, and through it the webviews). */
 import type { BackendInfo } from '../core/backend';
-import type { EpochMetrics, Rung, SweepStatus, TrialPlan, TrialSummary } from '../core/trial';
-import { hasBackend, isEpochPayload, isObject, isRung, isTrialEndedPayload } from './guards';
+import type { EpochMetrics, Rung, SweepStatus, TrialPlacement, TrialPlan, TrialSummary } from '../core/trial';
+import { hasBackend, isEpochPayload, isFiniteNumber, isObject, isRung, isTrialEndedPayload } from './guards';
 
 export type SweepEvent =
   | { type: 'sweepStarted'; sweepId: string; dir: string; experiment: string; trials: TrialPlan[]; epochs: number; workers: number }
   | { type: 'backendReady'; worker: number; pid: number; backend: BackendInfo }
-  | { type: 'trialStarted'; trialId: string; worker: number; pid: number; parameterCount: number }
+  /** `where`: set by a queue executor — the worker's host, its slot and the job's attempt (1 first). */
+  | { type: 'trialStarted'; trialId: string; worker: number; pid: number; parameterCount: number; where?: TrialPlacement }
   /** `endedAt` as the trainer stamped it: the bench measures the delay from an epoch's end to a listener. */
   | { type: 'epoch'; trialId: string; metrics: EpochMetrics; endedAt?: number }
   | { type: 'trialEnded'; trialId: string; summary: TrialSummary }
   /** Hyperband decided a round (after the trialEnded events of the trials it stops). */
   | { type: 'rung'; rung: Rung }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** A queue executor's state, when it changes: workers seen alive, jobs waiting, jobs running. */
+  | { type: 'queue'; workers: number; waiting: number; active: number }
   | { type: 'sweepEnded'; status: SweepStatus };
+
 
 const sweepStatuses: readonly unknown[] = ['running', 'completed', 'cancelled', 'failed', 'interrupted'];
 
@@ -39,6 +43,8 @@ export function isSweepEvent(value: unknown): value is SweepEvent {
       return isRung(value.rung);
     case 'sweepEnded':
       return sweepStatuses.includes(value.status);
+    case 'queue':
+      return isFiniteNumber(value.workers) && isFiniteNumber(value.waiting) && isFiniteNumber(value.active);
     default:
       return false;
   }

@@ -3,9 +3,11 @@
  * views exchange with the host. Each view's own message unions and their guards are in `panelView.ts` (the
  * experiment panel) and `sideView.ts` (the activity bar view).
  */
-import type { DatasetType, DropoutStyle, SweepObjective, SweepSelect, SweepStrategy } from '../core/spec';
+import type { DatasetType, DropoutStyle, LayerSpec, SweepObjective, SweepSelect, SweepStrategy } from '../core/spec';
+import type { HpSpace } from '../core/hyperparameters';
 import type { SweepIdentity, SweepListItem } from '../core/records';
-import type { EpochMetrics, Rung, TrialPlan, TrialState, TrialSummary } from '../core/trial';
+import type { QueueDepth } from '../core/progress';
+import type { EpochMetrics, Rung, TrialPlacement, TrialPlan, TrialState, TrialSummary } from '../core/trial';
 import { isObject, isString, type Json } from './guards';
 import type { SweepEvent } from './sweepEvents';
 
@@ -15,11 +17,17 @@ export interface TrialSnapshot {
   state: TrialState;
   epochs: EpochMetrics[];
   summary?: TrialSummary;
+  /** Queue executor: the worker running (or that ran) it, from the store's header or the latest trialStarted event. */
+  where?: TrialPlacement;
 }
 
 /** A sweep as the webviews draw it: the run store's record, kept current by SweepEvents while it runs. */
 export interface SweepSnapshot extends SweepIdentity {
   backend?: string;
+  /** The Redis its trials go through (no password), when it runs on `dropout-lab worker` processes. */
+  executor?: string;
+  /** Queue executor: the latest `queue` event (workers alive, jobs waiting and running), once one came. */
+  queue?: QueueDepth;
   /** training.epochs: the most epochs any trial runs. */
   epochs: number;
   task: 'classification' | 'regression';
@@ -35,6 +43,10 @@ export interface SweepSnapshot extends SweepIdentity {
   dataset: { type: DatasetType; testFraction?: number; testSamples?: number };
   /** Hyperband: the epochs of a full trial, the factor, and the rounds decided so far (kept current by `rung` events). */
   hyperband?: { maxEpochs: number; factor: number; rungs: Rung[] };
+  /** model.layers, when the spec lists layers: which named hyperparameters are drop rates (the verdict's baseline). */
+  layers?: LayerSpec[];
+  /** sweep.space, when the spec names one: how each hyperparameter was sampled (a log range is drawn on a log axis). */
+  space?: HpSpace;
   trials: TrialSnapshot[];
 }
 

@@ -9,9 +9,10 @@ import * as readline from 'node:readline';
 import { assertNever } from '../core/assertNever';
 import type { BackendChoice } from '../core/backend';
 import type { ExperimentSpec } from '../core/spec';
+import { shownPath } from '../core/text';
 import { formatBytes } from '../engine/model/estimate';
-import { isTrainerEvent, tfjsNodePathEnv, type TrainerCommand, type TrainerEvent } from '../protocol/trainer';
-import { trialModelDir } from '../store/layout';
+import { isTrainerEvent, moduleBuildTimeoutMs, tfjsNodePathEnv, type TrainerCommand, type TrainerEvent } from '../protocol/trainer';
+import { datasetCacheDir, runsRootOfSweep, trialModelDir } from '../store/layout';
 import type { Executor, ExecutorEvent } from './executor';
 import { residentBytes } from './memoryWatch';
 import type { SweepJob } from './scheduler';
@@ -28,6 +29,8 @@ export interface LocalTrainerPoolOptions {
   cancelGraceMs: number;
   /** A trainer whose resident memory exceeds this while it trains is killed and its trial fails. */
   maxMemoryMB?: number;
+  /** How long a trial's builder module may take to build before its trainer is killed; default moduleBuildTimeoutMs. */
+  buildTimeoutMs?: number;
   memoryPollMs: number;
   /** What every trainer command carries besides the job: the spec, the folder its paths resolve against, the sweep's folder. */
   spec: ExperimentSpec;
@@ -48,12 +51,19 @@ interface Trainer {
   fatal?: string;
   /** Why the pool killed it for its memory: the failed trial's error. */
   overMemory?: string;
+  /** Running while its trial's builder module is built: the build is stopped (the trainer killed) when it fires. */
+  buildTimer?: NodeJS.Timeout;
+  /** Why the pool killed it while building: the failed trial's error. */
+  buildHung?: string;
 }
 
 /** The command that trains `job`: from the start, or from its checkpoint in the sweep folder (a Hyperband promotion). */
 function trainerCommand(job: SweepJob, options: LocalTrainerPoolOptions): TrainerCommand {
   const { trial } = job;
-  const common = { trial, spec: options.spec, specDir: options.specDir, modelDir: trialModelDir(options.sweepDir, trial.id) };
+  const common = {
+    trial, spec: options.spec, specDir: options.specDir, modelDir: trialModelDir(options.sweepDir, trial.id),
+    dataCacheDir: datasetCacheDir(runsRootOfSweep(options.sweepDir)),
+  };
   if (job.resume) return { type: 'resume', ...common, untilEpoch: job.untilEpoch!, checkpointDir: options.sweepDir };
   return { type: 'run', ...common, untilEpoch: job.untilEpoch, ...(job.checkpoint ? { checkpointDir: options.sweepDir } : {}) };
 }
@@ -164,7 +174,19 @@ export class LocalTrainerPool implements Executor {
         this.becameFree(trainer);
         this.onEvent({ type: 'backendReady', worker: trainer.index, pid, backend: event.backend });
         return;
+      case 'building': {
+        if (trainer.job?.trial.id !== event.trialId) return;
+        const timeoutMs = this.options.buildTimeoutMs ?? moduleBuildTimeoutMs;
+        trainer.buildTimer = setTimeout(() => {
+          const module = shownPath(this.options.spec.model.module ?? '');
+          trainer.buildHung = `${module}: build() did not return within ${timeoutMs / 1000} s; its trainer was stopped`;
+          this.onEvent({ type: 'log', level: 'error', message: `trainer ${trainer.index}: ${trainer.buildHung}` });
+          trainer.child.kill('SIGKILL');
+        }, timeoutMs);
+        return;
+      }
       case 'trialStarted':
+        clearTimeout(trainer.buildTimer);
         // Events of a trial this trainer no longer runs (it was cancelled and given no other) are stale.
         if (trainer.job?.trial.id !== event.trialId) return;
         this.onEvent({ type: 'trialStarted', trialId: event.trialId, worker: trainer.index, pid, parameterCount: event.parameterCount });
@@ -175,6 +197,7 @@ export class LocalTrainerPool implements Executor {
         this.onEvent({ type: 'epoch', trialId: event.trialId, metrics: event.metrics, ...(event.endedAt !== undefined ? { endedAt: event.endedAt } : {}) });
         return;
       case 'trialEnded':
+        clearTimeout(trainer.buildTimer);
         if (trainer.job?.trial.id !== event.trialId) return;
         trainer.job = undefined;
         this.becameFree(trainer);
@@ -184,6 +207,11 @@ export class LocalTrainerPool implements Executor {
         trainer.fatal = event.message;
         this.onEvent({ type: 'log', level: 'error', message: `trainer ${trainer.index}: ${event.message}` });
         return;
+      case 'discovered':
+      case 'discoveryFailed':
+        // Answers to `discover`, which only moduleDiscovery.ts sends (to a trainer of its own).
+        this.onEvent({ type: 'log', level: 'warn', message: `trainer ${trainer.index}: dropped an unasked ${event.type} event` });
+        return;
       default:
         assertNever(event, 'trainer event');
     }
@@ -191,17 +219,19 @@ export class LocalTrainerPool implements Executor {
 
   private onExit(trainer: Trainer, code: number | null, signal: NodeJS.Signals | null): void {
     this.trainers.delete(trainer);
+    clearTimeout(trainer.buildTimer);
     const at = this.free.indexOf(trainer);
     if (at >= 0) this.free.splice(at, 1);
     const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
     if (trainer.job) {
       const { trial } = trainer.job;
       trainer.job = undefined;
+      const crashed = !this.cancelled && !trainer.overMemory && !trainer.buildHung;
       this.onEvent({
-        type: 'trialEnded', trialId: trial.id,
+        type: 'trialEnded', trialId: trial.id, ...(crashed ? { crashed } : {}),
         summary: {
           status: this.cancelled ? 'cancelled' : 'failed', epochs: trainer.epochs, stoppedEarly: false, durationMs: 0,
-          error: trainer.overMemory ?? `the trainer process ${how}${trainer.fatal ? `: ${trainer.fatal}` : ''}`,
+          error: trainer.overMemory ?? trainer.buildHung ?? `the trainer process ${how}${trainer.fatal ? `: ${trainer.fatal}` : ''}`,
         },
       });
     }

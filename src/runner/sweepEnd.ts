@@ -17,12 +17,17 @@ import type { SweepRecorder } from './sweepRecorder';
  * Writes the sweep's outcome into its manifest and returns its status. A sweep whose store failed is `failed`
  * whatever its trials did: the folder holds less than was trained.
  */
-export function endSweep(recorder: SweepRecorder, spec: ExperimentSpec, cancelled: boolean): SweepStatus {
+export function endSweep(recorder: SweepRecorder, spec: ExperimentSpec, how: 'ran' | 'cancelled' | 'interrupted'): SweepStatus {
   const { writer } = recorder;
   const { dir } = writer;
+  if (how === 'interrupted' && !recorder.storeError) {
+    // Nothing is concluded: resume finishes the sweep (its checkpoints and trial models are still needed).
+    recorder.store(() => writer.update({ status: 'interrupted', endedAt: new Date().toISOString() }));
+    if (!recorder.storeError) return 'interrupted';
+  }
   if (!recorder.storeError) {
     removeSweepScratch(dir, 'checkpoints');
-    const status = statusOf(recorder, cancelled);
+    const status = statusOf(recorder, how === 'cancelled');
     // From the store, not this run's summaries: a resumed sweep's best may be a trial an earlier run completed.
     const stored = loadSweep(dir).trials;
     // The same summaries chooseBestModel ranks: the best model always belongs to this configuration.

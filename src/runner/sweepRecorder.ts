@@ -10,9 +10,9 @@ import { removeCheckpoint } from '../store/checkpoints';
 import { StoreWriteError, type SweepWriter, type TrialWriter } from '../store/writer';
 
 /**
- * Resume: the epochs an interrupted trial had stored, by trial id and epoch number. The trial is trained again from
- * its seed (training is deterministic for a seed and backend) and these epochs are not written again: the file keeps
- * them byte for byte and continues after them.
+ * The epochs the store holds, by trial id and epoch number: an interrupted trial's (resume) and each epoch as it is
+ * written. A trial trained again from its seed (resume, or a queue job re-run after its worker died; training is
+ * deterministic for a seed and backend) does not write these again: the file keeps them byte for byte.
  */
 export type StoredEpochs = Map<string, Map<number, EpochMetrics>>;
 
@@ -87,9 +87,10 @@ export class SweepRecorder {
     this.emit(event);
   }
 
+  /** A job re-run after its worker died starts again in the file its first attempt opened. */
   trialStarted(event: EventOf<'trialStarted'>): void {
     const trial = this.plan(event.trialId);
-    this.store(() => this.trialWriters.set(trial.id, this.writer.openTrial(trial, event.parameterCount)));
+    if (!this.trialWriters.has(trial.id)) this.store(() => this.trialWriters.set(trial.id, this.writer.openTrial(trial, event.parameterCount, event.where)));
     this.emit(event);
   }
 
@@ -105,7 +106,24 @@ export class SweepRecorder {
       }
       return false;
     }
-    this.store(() => this.trialWriters.get(trialId)?.epoch(metrics));
+    // Epochs are stored in order: one that skips ahead (a stale attempt's report, flushed late by a worker that lost
+    // Redis) is left out; the attempt that counts reports it again in order, or its job's result does.
+    const last = Math.max(0, ...(this.options.storedEpochs.get(trialId)?.keys() ?? []));
+    if (metrics.epoch !== last + 1) {
+      this.log('info', `trial ${trialId}: epoch ${metrics.epoch} arrived before epoch ${last + 1}; left out`);
+      return false;
+    }
+    const trialWriter = this.trialWriters.get(trialId);
+    if (!trialWriter) {
+      // Its file could not be opened (the store failed), or an executor reported an epoch before the trial's start.
+      if (!this.failure) this.log('warn', `trial ${trialId}: epoch ${metrics.epoch} came before the trial started; not stored`);
+      return false;
+    }
+    this.store(() => trialWriter.epoch(metrics));
+    // Stored now: the same epoch reported again (a job re-run on another worker) is compared with it, not written twice.
+    let trialEpochs = this.options.storedEpochs.get(trialId);
+    if (!trialEpochs) this.options.storedEpochs.set(trialId, (trialEpochs = new Map()));
+    trialEpochs.set(metrics.epoch, metrics);
     this.emit(event);
     return true;
   }

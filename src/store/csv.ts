@@ -2,7 +2,7 @@
  * A sweep as CSV: one row per trial and epoch, the columns a spreadsheet user expects; then, on each row of a trial,
  * its selected epoch (sweep.select by the objective) and the test figures scored at it.
  */
-import { searchesInputRate } from '../core/dropoutConfig';
+import { configEntries, searchedNames } from '../core/dropoutConfig';
 import { selectedOf, selectionSettingsOf } from '../core/selection';
 import type { EpochMetrics } from '../core/trial';
 import type { SweepRecord } from '../core/records';
@@ -23,17 +23,25 @@ function cell(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** An `input_rate` column (drop probability on the features) only for sweeps that searched it: others keep their columns. */
+/**
+ * One column per searched dimension, in configEntries order: `input_rate` only for sweeps that searched it, `rate`
+ * (with `keep`) for the shorthand's rates, then each named hyperparameter; a shorthand sweep keeps its columns.
+ */
 export function sweepToCsv(record: SweepRecord): string {
-  const withInput = record.trials.some((trial) => searchesInputRate(trial.plan));
-  const header = ['sweep', 'trial', ...(withInput ? ['input_rate'] : []), 'rate', 'keep', 'seed', 'status', ...metricColumns, ...trialColumns];
+  const searched = searchedNames(record.trials.map((trial) => trial.plan));
+  const configColumns = searched.flatMap((name) => (name === 'rate' ? ['rate', 'keep'] : [name]));
+  const header = ['sweep', 'trial', ...configColumns, 'seed', 'status', ...metricColumns, ...trialColumns];
   const selection = selectionSettingsOf(record.manifest.spec ?? {});
   const rows = record.trials.flatMap((trial) => {
     const selected = selectedOf(trial, selection);
     const trialCells = [selected?.epoch, selected?.test?.loss, selected?.test?.acc];
+    const values = new Map(configEntries(trial.plan));
+    const configCells = searched.flatMap((name) => {
+      const value = values.get(name);
+      return name === 'rate' ? [value, typeof value === 'number' ? Number((1 - value).toFixed(12)) : undefined] : [value];
+    });
     return trial.epochs.map((epoch) => [
-      record.manifest.id, trial.plan.id, ...(withInput ? [trial.plan.inputRate] : []), trial.plan.rate, Number((1 - trial.plan.rate).toFixed(12)),
-      trial.plan.seed, trial.status,
+      record.manifest.id, trial.plan.id, ...configCells, trial.plan.seed, trial.status,
       ...metricColumns.map((column) => epoch[column]), ...trialCells,
     ]);
   });

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Where a spec's runs go unless told otherwise: next to the spec, in `.dropout/runs`. */
@@ -21,14 +22,25 @@ export function sweepDir(runsRoot: string, experiment: string, sweepId: string):
   return path.join(runsRoot, experimentSlug(experiment), sweepId);
 }
 
+/** The runs folder a sweep folder of `sweepDir(runsRoot, …)` lies in. */
+export const runsRootOfSweep = (dir: string): string => path.dirname(path.dirname(dir));
+
+/** Decoded image folders shared by the sweeps of a runs folder (store/datasetCache.ts); not a sweep, so not listed. */
+export const datasetCacheDir = (runsRoot: string): string => path.join(runsRoot, '.cache', 'datasets');
+
 export function trialFile(dir: string, trialId: string): string {
   return path.join(dir, 'trials', `${trialId}.jsonl`);
 }
 
 export const manifestFile = (dir: string): string => path.join(dir, 'sweep.json');
 
-export function specHash(text: string): string {
+export function specHash(text: string | Buffer): string {
   return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** The sha256 of a file's bytes (a builder module's, recorded in the manifest). */
+export function fileHash(file: string): string {
+  return specHash(fs.readFileSync(file));
 }
 
 /** A paused Hyperband trial: `.json` (epoch, RNG states, tensor layout) and `.bin` (the tensor values). */

@@ -12,6 +12,10 @@ export interface NewSweep {
   /** The spec file's text (its hash tells which sweeps ran the same spec), and the spec resolved from it. */
   specText: string;
   spec: ExperimentSpec;
+  /** model.module: its path as the spec names it and its content hash at discovery. */
+  module?: SweepManifest['module'];
+  /** The queue the trials run through, as it may be shown (no password). */
+  executor?: string;
   trials: TrialPlan[];
   workers: number;
   versions: Record<string, string>;
@@ -27,7 +31,8 @@ export function newManifest(sweep: NewSweep): SweepManifest {
   const { spec } = sweep;
   return {
     format: storeFormat, id: sweep.id, experiment: spec.name, specPath: sweep.specPath, specHash: specHash(sweep.specText),
-    spec, trials: sweep.trials, workers: sweep.workers, ...(sweep.backend ? { backend: sweep.backend } : {}), versions: sweep.versions,
+    spec, ...(sweep.module ? { module: sweep.module } : {}), ...(sweep.executor ? { executor: sweep.executor } : {}),
+    trials: sweep.trials, workers: sweep.workers, ...(sweep.backend ? { backend: sweep.backend } : {}), versions: sweep.versions,
     runnerPid: sweep.runnerPid ?? process.pid, status: 'running', startedAt: (sweep.startedAt ?? new Date()).toISOString(),
     strategy: spec.sweep.strategy, ...(spec.sweep.strategy === 'hyperband' ? { rungs: [] } : {}),
   };

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isEpochMetrics, isTrialSummary } from '../protocol/guards';
-import { type EpochMetrics, type SweepStatus, type TrialPlan, type TrialState, type TrialSummary } from '../core/trial';
+import { isEpochMetrics, isTrialPlacement, isTrialSummary } from '../protocol/guards';
+import { type EpochMetrics, type SweepStatus, type TrialPlacement, type TrialPlan, type TrialState, type TrialSummary } from '../core/trial';
 import { type SweepListItem } from '../core/records';
 import { manifestFile, trialFile } from './layout';
 import type { SweepManifest, SweepRecord, TrialRecord } from '../core/records';
@@ -37,6 +37,7 @@ function readTrial(dir: string, plan: TrialPlan, sweepStatus: SweepStatus, warni
   const epochs: EpochMetrics[] = [];
   let summary: TrialSummary | undefined;
   let parameterCount: number | undefined;
+  let where: TrialPlacement | undefined;
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
@@ -48,8 +49,11 @@ function readTrial(dir: string, plan: TrialPlan, sweepStatus: SweepStatus, warni
       warnings.push(`${file}:${index + 1}: unreadable line skipped`);
       return;
     }
-    const record = value as { kind?: unknown; parameterCount?: unknown };
-    if (record.kind === 'header') parameterCount = typeof record.parameterCount === 'number' ? record.parameterCount : undefined;
+    const record = value as { kind?: unknown; parameterCount?: unknown; where?: unknown };
+    if (record.kind === 'header') {
+      parameterCount = typeof record.parameterCount === 'number' ? record.parameterCount : undefined;
+      if (isTrialPlacement(record.where)) where = record.where;
+    }
     else if (record.kind === 'epoch' && isEpochMetrics(value)) epochs.push(nullAsNaN(withoutKind(value)));
     else if (record.kind === 'summary' && isTrialSummary(value)) summary = withoutKind(value);
     else warnings.push(`${file}:${index + 1}: unexpected line skipped`);
@@ -57,7 +61,7 @@ function readTrial(dir: string, plan: TrialPlan, sweepStatus: SweepStatus, warni
   let status: TrialState;
   if (summary) status = summary.status;
   else status = sweepStatus === 'running' ? 'running' : 'interrupted';
-  return { plan, status, parameterCount, epochs, summary };
+  return { plan, status, parameterCount, ...(where ? { where } : {}), epochs, summary };
 }
 
 /** JSON writes a diverged (NaN or infinite) metric as null; it reads back as NaN so no average takes it for 0. */

@@ -17,6 +17,7 @@ export function toSnapshot(record: SweepRecord): SweepSnapshot {
     startedAt: manifest.startedAt,
     endedAt: manifest.endedAt,
     backend: manifest.backend?.name,
+    ...(manifest.executor ? { executor: manifest.executor } : {}),
     epochs: maxTrialEpochs(manifest.spec),
     task: taskOf(manifest.spec.dataset),
     mcSamples: manifest.spec.evaluation.mcSamples,
@@ -26,7 +27,11 @@ export function toSnapshot(record: SweepRecord): SweepSnapshot {
     dataset: datasetOf(manifest.spec.dataset),
     ...(manifest.spec.sweep.strategy === 'hyperband' && manifest.spec.sweep.maxEpochs !== undefined
       ? { hyperband: { maxEpochs: manifest.spec.sweep.maxEpochs, factor: manifest.spec.sweep.factor, rungs: manifest.rungs ?? [] } } : {}),
-    trials: record.trials.map((trial) => ({ plan: trial.plan, state: trial.status, epochs: trial.epochs, summary: trial.summary })),
+    ...(manifest.spec.model.layers ? { layers: manifest.spec.model.layers } : {}),
+    ...(manifest.spec.sweep.space ? { space: manifest.spec.sweep.space } : {}),
+    trials: record.trials.map((trial) => ({
+      plan: trial.plan, state: trial.status, epochs: trial.epochs, summary: trial.summary, ...(trial.where ? { where: trial.where } : {}),
+    })),
   };
 }
 

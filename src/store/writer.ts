@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochMetrics, TrialPlan, TrialSummary } from '../core/trial';
+import type { EpochMetrics, TrialPlacement, TrialPlan, TrialSummary } from '../core/trial';
 import { manifestFile, newSweepId, sweepDir, trialFile } from './layout';
 import type { SweepManifest, TrialLine } from '../core/records';
 
@@ -103,8 +103,9 @@ export class SweepWriter {
     writing(this.dir, () => this.files.appendFileSync(trialFile(this.dir, trial.id), line));
   }
 
-  openTrial(trial: TrialPlan, parameterCount?: number): TrialWriter {
-    return new TrialWriter(this.dir, trialFile(this.dir, trial.id), { kind: 'header', trial, parameterCount, startedAt: new Date().toISOString() }, this.files);
+  openTrial(trial: TrialPlan, parameterCount?: number, where?: TrialPlacement): TrialWriter {
+    const header: TrialLine = { kind: 'header', trial, parameterCount, startedAt: new Date().toISOString(), ...(where ? { where } : {}) };
+    return new TrialWriter(this.dir, trialFile(this.dir, trial.id), header, this.files);
   }
 
   /**

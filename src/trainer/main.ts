@@ -11,12 +11,15 @@ import type { ExperimentSpec } from '../core/spec';
 import { decodeCheckpoint, encodeCheckpoint } from '../engine/train/checkpoint';
 import { trainTrial, type PausedTrial, type TrainedModel } from '../engine/train/loop';
 import { trialModelArtifacts } from '../engine/model/export';
+import { ownModelOf } from '../engine/model/modelFile';
 import { readCheckpointFiles, writeCheckpointFiles } from '../store/checkpoints';
+import { imageCache } from '../store/datasetCache';
 import { writeModelFiles } from '../store/modelFiles';
 import { assertNever } from '../core/assertNever';
 import { backendChoices, type BackendChoice } from '../core/backend';
 import { isTrainerCommand, type TrainerCommand, type TrainerEvent } from '../protocol/trainer';
 import { errorMessage } from '../core/errors';
+import { discoverModule, moduleProblemOf, moduleTrialModel } from './moduleBuild';
 
 /** Resolves once the event is handed to the IPC channel, so exiting right after it does not lose it. */
 function send(event: TrainerEvent): Promise<void> {
@@ -26,15 +29,25 @@ function send(event: TrainerEvent): Promise<void> {
 /** A trainer may run several trials of one sweep; trials with the same seed share their data split. */
 const datasetCache = new Map<string, Dataset>();
 
-function datasetFor(spec: ExperimentSpec, specDir: string, seed: number): Dataset {
+/** An image folder is read from the runs folder's decoded copy (`dataCacheDir`), so no trial decodes it again. */
+function datasetFor(spec: ExperimentSpec, specDir: string, seed: number, dataCacheDir: string | undefined): Dataset {
   const key = JSON.stringify([spec.dataset, specDir, seed]);
   let dataset = datasetCache.get(key);
   if (!dataset) {
-    dataset = loadDataset(spec.dataset, { seed, files: workspaceFiles(specDir) });
+    dataset = loadDataset(spec.dataset, { seed, files: workspaceFiles(specDir, dataCacheDir ? imageCache(dataCacheDir) : undefined) });
     datasetCache.clear(); // keep one: a sweep's next trial usually needs a different seed's split
     datasetCache.set(key, dataset);
   }
   return dataset;
+}
+
+/** The model a model.from spec trains, read once per process (every trial of a sweep trains the same file). */
+const ownModelCache = new Map<string, ReturnType<typeof ownModelOf>>();
+
+function ownModelFor(spec: ExperimentSpec, specDir: string): ReturnType<typeof ownModelOf> {
+  const key = JSON.stringify([spec.model, specDir]);
+  if (!ownModelCache.has(key)) ownModelCache.set(key, ownModelOf(spec, workspaceFiles(specDir)));
+  return ownModelCache.get(key);
 }
 
 let cancelled = false;
@@ -43,14 +56,20 @@ let queue: Promise<void> = Promise.resolve();
 type TrainCommand = Extract<TrainerCommand, { type: 'run' | 'resume' }>;
 
 async function runTrial(command: TrainCommand): Promise<void> {
-  const { trial, spec, specDir, untilEpoch, checkpointDir, modelDir } = command;
+  const { trial, spec, specDir, untilEpoch, checkpointDir, modelDir, dataCacheDir } = command;
   cancelled = false;
   const started = Date.now();
   try {
-    const dataset = datasetFor(spec, path.resolve(specDir), trial.seed);
+    const dataset = datasetFor(spec, path.resolve(specDir), trial.seed, dataCacheDir);
     // A checkpoint is read from disk even when this process wrote it: one path, whichever trainer resumes.
     const resumeFrom = command.type === 'resume' ? decodeCheckpoint(readCheckpointFiles(command.checkpointDir, trial.id)) : undefined;
-    const input = { spec, dataset, rate: trial.rate, inputRate: trial.inputRate, seed: trial.seed, untilEpoch, resumeFrom };
+    // A builder module is built again for every trial (and every resumed rung): its values shape the model. A
+    // model.from file is read once per process.
+    if (spec.model.module) await send({ type: 'building', trialId: trial.id });
+    const own = spec.model.module
+      ? { ownModel: await moduleTrialModel(spec, specDir, trial.hp ?? {}, () => dataset) }
+      : ownModelFor(spec, path.resolve(specDir));
+    const input = { spec, dataset, rate: trial.rate, inputRate: trial.inputRate, hp: trial.hp, seed: trial.seed, untilEpoch, resumeFrom, ...own };
     const summary = await trainTrial(input, {
       ...(checkpointDir ? { onPause: (state: PausedTrial) => writeCheckpointFiles(checkpointDir, trial.id, encodeCheckpoint(state)) } : {}),
       ...(modelDir ? { onModel: async (model: TrainedModel) => writeModelFiles(modelDir, await trialModelArtifacts(model, { spec, dataset, trial })) } : {}),
@@ -70,6 +89,16 @@ async function runTrial(command: TrainCommand): Promise<void> {
   }
 }
 
+async function discover(command: Extract<TrainerCommand, { type: 'discover' }>): Promise<void> {
+  const { spec, specDir, dataCacheDir } = command;
+  try {
+    const discovery = await discoverModule(spec, specDir, () => datasetFor(spec, path.resolve(specDir), spec.training.seed, dataCacheDir));
+    await send({ type: 'discovered', discovery });
+  } catch (error) {
+    await send({ type: 'discoveryFailed', problem: moduleProblemOf(error) });
+  }
+}
+
 function handle(command: TrainerCommand): void {
   switch (command.type) {
     case 'run':
@@ -78,6 +107,9 @@ function handle(command: TrainerCommand): void {
       return;
     case 'cancel':
       cancelled = true;
+      return;
+    case 'discover':
+      queue = queue.then(() => discover(command));
       return;
     default:
       assertNever(command, 'trainer command');

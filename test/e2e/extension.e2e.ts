@@ -5,25 +5,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { listSweeps, loadSweep } from '../../src/store/reader';
 import { screenshot, screenshotOnFailure } from './browser';
 import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from '../../scripts/e2e/codeServer';
-import { poll, PollAbort, pollWhileProgressing } from '../../scripts/e2e/wait';
+import { poll, pollWhileProgressing } from '../../scripts/e2e/wait';
 import {
-  chooseFolderInDialog, clickCodeLens, closeWorkbench, copyToTemp, focusTextEditor, notifications, openFile, openWorkbench,
-  runCommand, waitForProblem, waitForWorkbench, webviewFrame,
+  abortUnlessRunningOrCompleted, chartSeries, experimentPanel, ownPoints, runFromPalette, sweepStatus, SWEEP_MAX_MS, SWEEP_STALL_MS, untilSweepCompleted,
+} from './panel';
+import {
+  chooseFolderInDialog, clickCodeLens, closeWorkbench, copyToTemp, focusTextEditor, type FrameRef, notifications, openFile, openWorkbench, runCommand,
+  switchTheme, waitForProblem, waitForWorkbench, webviewFrame,
 } from './workbench';
-
-/** One entry of a chart's `data-series` attribute (webview/charts/chartCard.ts). */
-interface SeriesSummary {
-  label: string;
-  rate: number | null;
-  kind: string;
-  points: number;
-  x?: number[];
-  overlay?: boolean;
-}
 
 const brokenSpec = '{\n  "name": "broken",\n  "dataset": { "type": "moon" },\n  "model": { "hidden": [] },\n  "sweep": { "rates": [0, 1.5] }\n}\n';
 
@@ -40,90 +33,21 @@ let server: CodeServer | undefined;
 let page: Page;
 
 const runsRoot = () => path.join(workspace, '.dropout', 'runs');
-
-/**
- * A webview's content frame, found afresh on every call: VS Code may replace a webview's iframe (while it loads,
- * when it moves), which detaches a Frame held from before.
- */
-type FrameRef = () => Promise<Frame>;
-const panelFrame = (experiment: string): FrameRef => () => webviewFrame(page, `Dropout Lab: ${experiment}`, 30_000);
-
-async function series(frame: FrameRef, chart: 'loss' | 'accuracy' | 'rates' | 'mc'): Promise<SeriesSummary[]> {
-  const raw = await (await frame()).locator(`[data-chart="${chart}"]`).first().getAttribute('data-series', { timeout: 10_000 });
-  return JSON.parse(raw ?? '[]') as SeriesSummary[];
-}
-
-async function sweepStatus(frame: FrameRef): Promise<string> {
-  return (await (await frame()).locator('.status-badge').first().getAttribute('data-status', { timeout: 10_000 })) ?? '';
-}
+const panelFrame = (experiment: string): FrameRef => experimentPanel(page, experiment);
 
 /** Waits until the panel shows its sweep with `status`. */
 async function untilStatus(panel: FrameRef, status: string, what: string, timeoutMs: number, intervalMs?: number): Promise<void> {
   await poll(what, async () => ((await sweepStatus(panel)) === status ? true : undefined), timeoutMs, intervalMs);
 }
 
-/**
- * Training time depends on the machine (2 cores shared with other work: the 9-rate sweep took 2 min in one run
- * and over 4 in the next). So a sweep may take as long as it keeps training, and fails the test when its loss
- * chart gains no point for SWEEP_STALL_MS (trainer start-up included), or after SWEEP_MAX_MS in all.
- */
-const SWEEP_STALL_MS = 90_000;
-const SWEEP_MAX_MS = 15 * 60_000;
-
-/** Points on a loss chart, its own sweep's curves only (no overlays): how far training has got. */
-function ownPoints(loss: SeriesSummary[]): number {
-  return loss.filter((s) => !s.overlay).reduce((sum, s) => sum + s.points, 0);
-}
-
-/** Throws PollAbort when a sweep ended other than `completed` (no use waiting for it). */
-function abortUnlessRunningOrCompleted(status: string): void {
-  if (status && status !== 'running' && status !== 'completed') throw new PollAbort(`the sweep ended '${status}'`);
-}
-
-/** Waits until the panel shows its sweep completed, for as long as training progresses. */
-async function untilCompleted(panel: FrameRef): Promise<void> {
-  await pollWhileProgressing('the sweep to complete', async () => {
-    const status = await sweepStatus(panel);
-    abortUnlessRunningOrCompleted(status);
-    return status === 'completed';
-  }, async () => ownPoints(await series(panel, 'loss')), { stallMs: SWEEP_STALL_MS, maxMs: SWEEP_MAX_MS });
-}
-
-/** Opens a spec, runs it from the command palette and waits for its panel. */
-async function runFromPalette(file: string, experiment: string): Promise<FrameRef> {
-  await focusEditor();
-  await openFile(page, file);
-  await runCommand(page, 'Dropout Lab: Run Dropout Experiment');
-  await webviewFrame(page, `Dropout Lab: ${experiment}`, 60_000);
-  return panelFrame(experiment);
-}
-
 /** Keyboard shortcuts typed while a webview has focus never reach the workbench: give it back first. */
 const focusEditor = (): Promise<void> => focusTextEditor(page);
-
-/**
- * Waits until the panel's body carries VS Code's theme class (`vscode-light`, …) and the charts have redrawn in
- * it: the class change schedules a redraw on the next animation frame (webview/charts/theme.ts: watchTheme), so
- * two frames after the class is seen the charts show the theme's colours.
- */
-async function untilRedrawnInTheme(panel: FrameRef, themeClass: string): Promise<void> {
-  // Page code as strings: this project's Node typings have no DOM.
-  const hasTheme = `document.body.classList.contains(${JSON.stringify(themeClass)})`;
-  await poll(`the panel to take the theme ${themeClass}`, async () => (await (await panel()).evaluate<boolean>(hasTheme)) || undefined, 20_000);
-  await (await panel()).evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
-}
 
 /** Best effort, after a failed test: stops the experiment's sweep if the store still says it runs. */
 async function stopIfStillRunning(experiment: string): Promise<void> {
   if (!listSweeps(runsRoot()).some((s) => s.experiment === experiment && s.status === 'running')) return;
   await focusEditor().then(() => runCommand(page, 'Dropout Lab: Stop Experiment'))
     .catch((error: Error) => console.log(`could not stop ${experiment}: ${error.message}`));
-}
-
-function setTheme(theme: string): void {
-  const file = path.join(server!.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
 }
 
 before(async () => {
@@ -168,7 +92,7 @@ describe('Dropout Lab in VS Code', () => {
       await pollWhileProgressing('the sweep to complete', async () => {
         const status = await sweepStatus(panel);
         abortUnlessRunningOrCompleted(status);
-        const loss = await series(panel, 'loss');
+        const loss = await chartSeries(panel, 'loss');
         points = ownPoints(loss);
         if (status === 'running') {
           liveSamples++;
@@ -182,38 +106,36 @@ describe('Dropout Lab in VS Code', () => {
       assert.ok(grew.length >= 2, `rates whose curve was seen growing: ${grew}; ${JSON.stringify([...seen].map(([r, c]) => [r, [...c]]))}`);
 
       // Complete: 9 rates × (train + val) curves of 150 epochs; the rate chart has every rate.
-      const loss = (await series(panel, 'loss')).filter((s) => !s.overlay);
+      const loss = (await chartSeries(panel, 'loss')).filter((s) => !s.overlay);
       assert.equal(loss.length, 18, JSON.stringify(loss.map((s) => s.label)));
       assert.ok(loss.every((s) => s.points === 150), JSON.stringify(loss.map((s) => s.points)));
-      const rates = (await series(panel, 'rates')).filter((s) => !s.overlay && s.x);
+      const rates = (await chartSeries(panel, 'rates')).filter((s) => !s.overlay && s.x);
       assert.ok(rates.length >= 1);
       for (const s of rates) assert.deepEqual(s.x, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], s.label);
-      assert.ok((await series(panel, 'mc')).some((s) => s.x?.length === 9), 'deterministic vs MC per rate');
+      assert.ok((await chartSeries(panel, 'mc')).some((s) => s.x?.length === 9), 'deterministic vs MC per rate');
 
       // The extension wrote the same store the CLI reads.
       const [stored] = listSweeps(runsRoot()).filter((s) => s.experiment === 'moons');
       assert.equal(stored.status, 'completed');
       assert.equal(loadSweep(stored.dir).trials.filter((t) => t.epochs.length === 150).length, 9);
 
+      // code-server starts in the light theme here (Chromium's colour scheme): dark first, then back to light.
+      await switchTheme(page, 'dark', panel);
       await screenshot(page, 'panel-dark');
-      setTheme('Default Light Modern');
-      await poll('the light theme', async () => ((await page.locator('.monaco-workbench').getAttribute('class'))?.includes('vs ')
-        || (await page.locator('.monaco-workbench.vs').count()) > 0 ? true : undefined), 20_000);
-      await untilRedrawnInTheme(panel, 'vscode-light');
+      await switchTheme(page, 'light', panel);
       await screenshot(page, 'panel-light');
-      setTheme('Default Dark Modern');
     });
   });
 
   test('after a window reload the panel is restored with the same data', async () => {
     await screenshotOnFailure(page, 'reload', async () => {
-      const before = await series(panelFrame('moons'), 'rates');
+      const before = await chartSeries(panelFrame('moons'), 'rates');
       await page.reload();
       await waitForWorkbench(page);
       await webviewFrame(page, 'Dropout Lab: moons', 60_000);
       const panel = panelFrame('moons');
       const after = await poll('restored chart data', async () => {
-        const data = await series(panel, 'rates');
+        const data = await chartSeries(panel, 'rates');
         return data.length > 0 ? data : undefined;
       }, 60_000);
       assert.deepEqual(after, before);
@@ -238,8 +160,8 @@ describe('Dropout Lab in VS Code', () => {
   test('Run from the command palette, then Stop: trainers end within 2 s and the history keeps the sweep', async () => {
     try {
       await screenshotOnFailure(page, 'palette-stop', async () => {
-        const panel = await runFromPalette('slow.dropout.json', 'slow');
-        await poll('epochs on the loss chart', async () => ((await series(panel, 'loss')).some((s) => s.points >= 3) ? true : undefined), 90_000);
+        const panel = await runFromPalette(page, 'slow.dropout.json', 'slow');
+        await poll('epochs on the loss chart', async () => ((await chartSeries(panel, 'loss')).some((s) => s.points >= 3) ? true : undefined), 90_000);
         assert.equal(await sweepStatus(panel), 'running');
         await focusEditor();
         await openFile(page, 'slow.dropout.json');
@@ -295,8 +217,8 @@ describe('Dropout Lab in VS Code', () => {
 
   test('names from a spec are shown as text, never inserted as HTML', async () => {
     await screenshotOnFailure(page, 'hostile-name', async () => {
-      const panel = await runFromPalette('xss.dropout.json', 'xss');
-      await untilCompleted(panel);
+      const panel = await runFromPalette(page, 'xss.dropout.json', 'xss');
+      await untilSweepCompleted(panel);
       const frame = await panel();
       assert.equal(await frame.locator('.experiment-name').first().textContent(), hostileName);
       assert.equal(await frame.locator('img, b').count(), 0, 'no element was created from the name');
@@ -325,7 +247,7 @@ describe('Dropout Lab in VS Code', () => {
       await clickCodeLens(page, 'Run experiment (2 rates × 1 seed)', 60_000);
       await webviewFrame(page, 'Dropout Lab: export', 60_000);
       const panel = panelFrame('export');
-      await untilCompleted(panel);
+      await untilSweepCompleted(panel);
       const target = path.join(workspace, 'exported-model');
       fs.mkdirSync(target, { recursive: true });
       await (await panel()).locator('vscode-button', { hasText: 'Export Best Model' }).click();

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { screenshot, screenshotOnFailure } from './browser';
 import { checkPrerequisites, ensureVsix, repoRoot, type CodeServer } from '../../scripts/e2e/codeServer';
-import { poll } from '../../scripts/e2e/wait';
+import { shownVerdict } from './panel';
 import { clickCodeLens, closeWorkbench, codeLens, copyToTemp, openFile, openWorkbench, webviewFrame } from './workbench';
 
 /** Small and quick (2 rates × 3 paired seeds × 8 epochs), so the verdict has paired comparisons to report. */
@@ -59,11 +59,7 @@ describe('one verdict: CLI, CodeLens, panel, side view', () => {
       await codeLens(page, title).first().waitFor({ state: 'visible', timeout: 60_000 });
       await clickCodeLens(page, title);
       const panel = await webviewFrame(page, 'Dropout Lab: verdict', 60_000);
-      const shown = await poll('the panel\'s verdict', async () => {
-        const element = panel.locator('#verdict');
-        if ((await element.count()) === 0 || (await element.getAttribute('hidden')) !== null) return undefined;
-        return { text: (await element.textContent())?.trim(), className: await element.getAttribute('class') };
-      }, 60_000);
+      const shown = await shownVerdict(panel);
       assert.equal(shown.text, verdict.text);
       assert.equal(shown.className, verdict.distinguishable ? 'verdict distinguishable' : 'verdict no-clear-winner');
       // Both curves on the rate chart: the objective at the selected epoch and at the final epoch.
@@ -78,12 +74,8 @@ describe('one verdict: CLI, CodeLens, panel, side view', () => {
     await screenshotOnFailure(page, 'verdict-side', async () => {
       await page.locator('.activitybar .action-item a[aria-label^="Dropout Lab"]').click();
       const side = await webviewFrame(page, 'Dropout Lab sweeps', 60_000);
-      const shown = await poll('the side view\'s verdict', async () => {
-        const element = side.locator('#verdict');
-        if ((await element.count()) === 0 || (await element.getAttribute('hidden')) !== null) return undefined;
-        return { text: (await element.textContent())?.trim(), title: await element.getAttribute('title') };
-      }, 60_000);
-      assert.deepEqual(shown, { text: verdict.lens, title: verdict.text });
+      const shown = await shownVerdict(side);
+      assert.deepEqual({ text: shown.text, title: shown.title }, { text: verdict.lens, title: verdict.text });
       await screenshot(page, 'verdict-side');
     });
   });

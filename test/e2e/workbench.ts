@@ -1,5 +1,6 @@
 // VS Code's UI in the browser: the workbench, quick inputs (command palette, Quick Open, dialogs), editors, the
-// Problems panel, CodeLens, webviews and notifications, and a workbench per test file on a copy of a folder.
+// Problems panel, CodeLens, webviews and notifications, the colour theme, and a workbench per test file on a copy of
+// a folder.
 // Values that VS Code fills in late (a dialog's default path) are waited for, typed text is read back before it is
 // used, and list rows are found by their text, not their index (lists re-render as results arrive).
 import * as fs from 'node:fs';
@@ -98,6 +99,12 @@ export async function chooseFolderInDialog(page: Page, folder: string, options: 
   }
 }
 
+/** The open quick input's row whose label is exactly `label` (white space as VS Code renders it). */
+function quickInputRow(page: Page, label: string): Locator {
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[\\s\\u00a0]+')}\\s*$`);
+  return page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}
+
 /** Picks the row whose label is exactly `label` (or starts with it) in the open quick input, after typing `query`. */
 async function pickQuickInputRow(page: Page, query: string, matches: (label: string) => boolean, what: string, timeoutMs: number): Promise<void> {
   await fillQuickInput(page, query);
@@ -110,8 +117,7 @@ async function pickQuickInputRow(page: Page, query: string, matches: (label: str
       150,
     );
     // Located by its text when clicked, not by its index: the list re-renders while results arrive.
-    const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[\\s\\u00a0]+')}\\s*$`);
-    await rows.filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click({ timeout: 10_000 });
+    await quickInputRow(page, label).click({ timeout: 10_000 });
     try {
       await quickInput(page).waitFor({ state: 'hidden', timeout: 5_000 });
       return;
@@ -145,6 +151,8 @@ export function activeTab(page: Page, label: string): Locator {
     .filter({ has: page.locator('.label-name', { hasText: label }) });
 }
 
+const visibleTextEditor = '.part.editor .editor-group-container .monaco-editor .editor-scrollable >> visible=true';
+
 /**
  * Gives the keyboard back to the workbench (keys typed while a webview has focus never reach it) by clicking into
  * the first visible text editor, 40 px above its bottom edge: below the text of a short file, away from CodeLens
@@ -152,9 +160,14 @@ export function activeTab(page: Page, label: string): Locator {
  * element wider than its group, and its centre lies under the next group or a sash.
  */
 export async function focusTextEditor(page: Page): Promise<void> {
-  const editor = page.locator('.part.editor .editor-group-container .monaco-editor .editor-scrollable').filter({ visible: true }).first();
+  const editor = page.locator(visibleTextEditor).first();
   const box = await poll('a visible text editor', async () => (await editor.boundingBox({ timeout: 2_000 })) ?? undefined, 10_000);
   await editor.click({ position: { x: Math.min(40, box.width / 2), y: Math.max(box.height - 40, box.height / 2) }, timeout: 10_000 });
+}
+
+/** Keys typed while a webview has focus never reach the workbench: gives them back to a text editor, when one is open. */
+export async function giveKeysToWorkbench(page: Page): Promise<void> {
+  if ((await page.locator(visibleTextEditor).count()) > 0) await focusTextEditor(page);
 }
 
 /** The visible text of the active text editor (only the rendered lines: Monaco virtualizes). */
@@ -272,6 +285,43 @@ export async function closeWorkbench(workbench: Partial<Workbench>, workspace: s
   if (workbench.server) await workbench.server.stop();
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
 }
+
+/** VS Code's two default themes: their labels in the theme picker, and the class they put on the workbench and on webviews. */
+const themes = {
+  light: { label: 'Light Modern', workbenchClass: 'vs', webviewClass: 'vscode-light' },
+  dark: { label: 'Dark Modern', workbenchClass: 'vs-dark', webviewClass: 'vscode-dark' },
+} as const;
+
+/**
+ * Switches VS Code's colour theme as a user does, with "Preferences: Color Theme" (code-server here does not pick
+ * up an edit of settings.json on disk), and waits until the workbench shows it and, given a webview, until that
+ * webview's body carries the theme's class and its charts have redrawn in it: the class change schedules a redraw
+ * on the next animation frame (webview/charts/theme.ts: watchTheme), so two frames after the class is seen the
+ * charts show the theme's colours.
+ */
+export async function switchTheme(page: Page, theme: keyof typeof themes, webview?: FrameRef): Promise<void> {
+  const { label, workbenchClass, webviewClass } = themes[theme];
+  await giveKeysToWorkbench(page);
+  await openQuickInput(page, 'F1', '>');
+  await fillQuickInput(page, '>Preferences: Color Theme');
+  await quickInputRow(page, 'Preferences: Color Theme').click({ timeout: 20_000 });
+  // The theme picker takes the palette's place in the same widget: picked from once it lists the themes.
+  await quickInputRow(page, themes.light.label).waitFor({ state: 'visible', timeout: 20_000 });
+  await pickQuickInputRow(page, label, (text) => text === label, `the theme ${label} in the picker`, 20_000);
+  await poll(`the workbench to take the theme ${label}`, async () => ((await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '')
+    .split(/\s+/).includes(workbenchClass), 20_000);
+  if (!webview) return;
+  // Page code as strings: this project's Node typings have no DOM.
+  const hasTheme = `document.body.classList.contains(${JSON.stringify(webviewClass)})`;
+  await poll(`the webview to take the theme ${webviewClass}`, async () => (await (await webview()).evaluate<boolean>(hasTheme)) || undefined, 20_000);
+  await (await webview()).evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+}
+
+/**
+ * A webview's content frame, found afresh on every call: VS Code may replace a webview's iframe (while it loads,
+ * when it moves), which detaches a Frame held from before.
+ */
+export type FrameRef = () => Promise<Frame>;
 
 /** Notification toasts currently shown (their message text). */
 export async function notifications(page: Page): Promise<string[]> {

@@ -26,7 +26,7 @@ test('examples/moons.dropout.json: rate 0 overfits, dropout narrows the gap, and
   // Overfitting: rate 0 ends far above its own best validation loss.
   assert.ok(none.finalValLoss.mean > 2 * none.bestValLoss.mean, `rate 0: final ${none.finalValLoss.mean}, best ${none.bestValLoss.mean}`);
   // Dropout narrows the gap: every rate ≥ 0.3 has a smaller gap than rate 0, and the largest rate the smallest of all.
-  for (const rate of summary.rates.filter((r) => r.rate >= 0.3)) assert.ok(rate.gap.mean < none.gap.mean, `rate ${rate.rate}`);
+  for (const rate of summary.rates.filter((r) => r.rate! >= 0.3)) assert.ok(rate.gap.mean < none.gap.mean, `rate ${rate.rate}`);
   assert.equal(Math.min(...summary.rates.map((r) => r.gap.mean)), byRate.get(0.8)!.gap.mean);
 
   // The test split: 240 samples, validationFraction 0.5, testFraction 0.2 (the default) → 120 validation, 48 test.

@@ -55,7 +55,8 @@ export function writeHistory(runsRoot: string, options: HistoryOptions): Generat
       const epochs = last ? Math.ceil(options.epochs / 2) : options.epochs;
       let final: EpochMetrics | undefined;
       for (let epoch = 1; epoch <= epochs; epoch++) {
-        final = { epoch, loss: 1 / epoch + trial.rate, train_loss: 0.9 / epoch, val_loss: 1 / epoch + trial.rate / 2, acc: 0.5, val_acc: 0.5, durationMs: 3 };
+        const rate = trial.rate ?? 0;
+        final = { epoch, loss: 1 / epoch + rate, train_loss: 0.9 / epoch, val_loss: 1 / epoch + rate / 2, acc: 0.5, val_acc: 0.5, durationMs: 3 };
         file.epoch(final);
       }
       if (last) file.close();

@@ -1,7 +1,7 @@
 /** Helpers for the model-export tests: engine predictions from given weights, and loading a saved model folder. */
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { createMlp, disposeMlp, forward, type MlpConfig } from '../../src/engine/model/mlp';
+import { createNetwork, featureCountOf, type NetworkConfig } from '../../src/engine/model/network';
 import type { SavedTensor } from '../../src/engine/train/loop';
 import { modelFiles } from '../../src/store/layout';
 
@@ -9,16 +9,17 @@ import { modelFiles } from '../../src/store/layout';
  * The engine's deterministic predictions (its inference rule for config.style) with `weights`: softmax
  * probabilities for classification (`classification` true), the raw output otherwise. Rows of `x` flattened.
  */
-export function enginePredictions(config: MlpConfig, weights: SavedTensor[], x: Float32Array, classification: boolean): Float32Array {
-  const mlp = createMlp(config, 0);
+export function enginePredictions(config: NetworkConfig, weights: SavedTensor[], x: Float32Array, classification: boolean): Float32Array {
+  const network = createNetwork(config, 0);
+  const featureCount = featureCountOf(config);
   try {
-    mlp.variables.forEach((variable, i) => tf.tidy(() => variable.assign(tf.tensor(weights[i]!.values, weights[i]!.shape, 'float32'))));
+    network.weights.forEach((variable, i) => tf.tidy(() => variable.assign(tf.tensor(weights[i]!.values, weights[i]!.shape, 'float32'))));
     return tf.tidy(() => {
-      const output = forward(mlp, tf.tensor2d(x, [x.length / config.featureCount, config.featureCount]), { kind: 'deterministic' });
+      const output = network.forward(tf.tensor2d(x, [x.length / featureCount, featureCount]), { kind: 'deterministic' });
       return (classification ? tf.softmax(output) : output).dataSync() as Float32Array;
     });
   } finally {
-    disposeMlp(mlp);
+    network.dispose();
   }
 }
 

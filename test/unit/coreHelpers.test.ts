@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { errorMessage } from '../../src/core/errors';
-import { progressOf, progressText, ProgressTally } from '../../src/core/progress';
+import { progressOf, progressText, ProgressTally, queueText } from '../../src/core/progress';
 import { editDistance, stripBom } from '../../src/core/text';
 
 describe('text', () => {
@@ -38,6 +38,11 @@ describe('sweep progress', () => {
     assert.deepEqual(progress, { epochsDone: 15, epochsPlanned: 50, trialsDone: 1, trialsTotal: 3, fraction: 0.3 });
     assert.equal(progressText(progress), 'epoch 15/50 · trial 1/3');
     assert.equal(progressOf([], 0, 20).fraction, 0);
+  });
+
+  test("a queue executor's state reads as the status bar says it: workers (singular for one), queued, running", () => {
+    assert.equal(queueText({ workers: 3, waiting: 12, active: 6 }), '3 workers, 12 queued, 6 running');
+    assert.equal(queueText({ workers: 1, waiting: 0, active: 1 }), '1 worker, 0 queued, 1 running');
   });
 
   test('counted from events: a promoted Hyperband trial goes on from its epochs; an epoch before trialStarted still counts', () => {

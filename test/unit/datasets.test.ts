@@ -22,6 +22,7 @@ import {
 } from '../../src/engine/datasets';
 import type { CirclesDataset, CsvDataset, MoonsDataset, SpiralsDataset } from '../../src/core/spec';
 import { tempDir } from '../support/specs';
+import { datasetErrorOf } from '../support/datasetErrors';
 
 const moons = (overrides: Partial<MoonsDataset> = {}): MoonsDataset => ({
   type: 'moons', samples: 400, noise: 0.1, validationFraction: 0.25, ...overrides,
@@ -218,9 +219,10 @@ describe('mnist', () => {
     for (const count of realCounts) assert.ok(count / total > 0.08 && count / total < 0.12);
   });
 
-  test('sizes exact, 784 features, 10 classes; same seed identical, another seed different', () => {
+  test('sizes exact, 784 features as 28×28×1 images, 10 classes; same seed identical, another seed different', () => {
     const dataset = loadMnist(spec, 1, workspaceFiles(os.tmpdir()));
     assert.equal(dataset.featureCount, 784);
+    assert.deepEqual(dataset.imageShape, [28, 28, 1]);
     assert.equal(dataset.classCount, 10);
     assert.equal(dataset.train.count, 3000);
     assert.equal(dataset.train.x.length, 3000 * 784);
@@ -292,15 +294,7 @@ describe('csv', () => {
   const csv = (file: string, overrides: Partial<CsvDataset> = {}): CsvDataset => ({
     type: 'csv', path: file, target: 'label', task: 'classification', validationFraction: 0.25, ...overrides,
   });
-  const errorOf = (run: () => unknown): DatasetError => {
-    try {
-      run();
-    } catch (error) {
-      assert.ok(error instanceof DatasetError, `expected a DatasetError, got ${String(error)}`);
-      return error;
-    }
-    assert.fail('expected a DatasetError');
-  };
+  const errorOf = datasetErrorOf;
 
   test('numeric target: classes in numeric order, shuffled split of exact sizes, deterministic', () => {
     // 10 before 2 numerically (but not as strings); class index must follow the numbers.

@@ -114,6 +114,9 @@ describe('protocol guards', () => {
     assert.equal(isToSideViewMessage({ type: 'sweepLoaded', sweep: { dir: 'x', trials: [] } }), false, 'only the panel loads stored sweeps');
     assert.ok(isTrainerCommand({ type: 'cancel' }));
     assert.equal(isTrainerCommand({ type: 'run', trial: { id: 'a', rate: 0.5, seed: 1 }, spec: {}, specDir: '/' }), false, 'trial without repeat');
+    const run = { type: 'run', trial: { id: 'a', rate: 0.5, seed: 1, repeat: 0 }, spec: {}, specDir: '/' };
+    assert.ok(isTrainerCommand(run) && isTrainerCommand({ ...run, dataCacheDir: '/runs/.cache/datasets' }));
+    assert.equal(isTrainerCommand({ ...run, dataCacheDir: 3 }), false, 'a cache folder that is not a path');
     assert.ok(isTrainerEvent({ type: 'epoch', trialId: 'a', metrics: { epoch: 1, loss: 0.5, train_loss: 0.4, val_loss: null, durationMs: 3 } }),
       'a diverged loss arrives as null');
     assert.equal(isTrainerEvent({ type: 'epoch', trialId: 'a', metrics: { epoch: 1, loss: 'x', train_loss: 0.4, val_loss: 1, durationMs: 3 } }), false);

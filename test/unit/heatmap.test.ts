@@ -45,11 +45,12 @@ describe('heatmap model', () => {
   test('rows are input rates, columns hidden rates; each cell holds its pair\'s mean objective over seeds', () => {
     const heatmap = heatmapOf(grid(), summarizeSweep(grid()))!;
     assert.equal(heatmap.objective, 'val_loss');
-    assert.deepEqual(heatmap.inputRates, [0, 0.2]);
-    assert.deepEqual(heatmap.rates, [0, 0.5, 0.8]);
+    assert.deepEqual([heatmap.rows.name, heatmap.columns.name], ['input_rate', 'rate']);
+    assert.deepEqual(heatmap.rows.values, [0, 0.2]);
+    assert.deepEqual(heatmap.columns.values, [0, 0.5, 0.8]);
     const values = heatmap.cells.map((row) => row.map((cell) => cell.value === undefined ? undefined : Number(cell.value.toFixed(10))));
     assert.deepEqual(values, [[0.6, 0.32, 0.44], [0.51, 0.33, undefined]]);
-    assert.deepEqual(heatmap.cells.map((row) => row.map((cell) => [cell.inputRate, cell.rate, cell.seeds])),
+    assert.deepEqual(heatmap.cells.map((row) => row.map((cell) => [cell.row, cell.column, cell.trials])),
       [[[0, 0, 2], [0, 0.5, 2], [0, 0.8, 1]], [[0.2, 0, 2], [0.2, 0.5, 2], [0.2, 0.8, 0]]]);
     assert.equal(heatmap.cells[1]![2]!.text, '–');
     assert.equal(heatmap.cells[1]![2]!.label, 'input rate 0.2 (keep 0.8), rate 0.8 (keep 0.2): no epochs yet');
@@ -58,7 +59,7 @@ describe('heatmap model', () => {
   test('val_loss: the best cell has the lowest value, the brightest colour, and says so', () => {
     const heatmap = heatmapOf(grid(), summarizeSweep(grid()))!;
     const best = heatmap.best!;
-    assert.deepEqual([best.inputRate, best.rate], [0, 0.5]);
+    assert.deepEqual([best.row, best.column], [0, 0.5]);
     assert.equal(heatmap.cells.flat().filter((cell) => cell.isBest).length, 1);
     assert.ok(heatmap.cells[0]![1]!.isBest);
     assert.deepEqual(heatmap.range, { low: 0.32, high: 0.6 });
@@ -66,13 +67,13 @@ describe('heatmap model', () => {
     assert.equal(heatmap.cells[0]![0]!.goodness, 0, 'the worst cell');
     assert.ok(Math.abs(heatmap.cells[1]![0]!.goodness! - (0.6 - 0.51) / (0.6 - 0.32)) < 1e-12);
     // std of (0.30, 0.34) = 0.0283
-    assert.equal(best.label, 'input rate 0 (keep 1), rate 0.5 (keep 0.5): best val_loss 0.3200 ± 0.0283 over 2 seeds, the best of the sweep');
-    assert.equal(heatmap.cells[0]![2]!.label, 'input rate 0 (keep 1), rate 0.8 (keep 0.2): best val_loss 0.4400 (1 seed)');
+    assert.equal(best.label, 'input rate 0 (keep 1), rate 0.5 (keep 0.5): val_loss 0.3200 ± 0.0283 over 2 seeds, the best of the sweep');
+    assert.equal(heatmap.cells[0]![2]!.label, 'input rate 0 (keep 1), rate 0.8 (keep 0.2): val_loss 0.4400 (1 seed)');
   });
 
   test('val_acc: the best cell has the highest mean best accuracy, shown as a percentage', () => {
     const heatmap = heatmapOf(grid('val_acc'), summarizeSweep(grid('val_acc')))!;
-    assert.deepEqual([heatmap.best?.inputRate, heatmap.best?.rate], [0, 0.8]);
+    assert.deepEqual([heatmap.best?.row, heatmap.best?.column], [0, 0.8]);
     assert.equal(heatmap.best?.text, '91.0%');
     assert.equal(heatmap.cells[0]![0]!.text, '78.0%', 'mean of the best accuracies 0.80 and 0.76');
     assert.equal(heatmap.cells[0]![0]!.goodness, 0);

@@ -68,3 +68,51 @@ describe('plan: per-layer rates', () => {
     assert.deepEqual(planHyperband(spec).trials, trials);
   });
 });
+
+describe('plan: named spaces', () => {
+  const conv = { type: 'float', min: 0, max: 0.5, step: 0.25, sampling: 'linear', default: 0 } as const;
+  const lrGrid = { type: 'choice', values: [0.001, 0.01], default: 0.001 } as const;
+  const lrRange = { type: 'float', min: 0.0001, max: 0.01, sampling: 'log', default: 0.0001 } as const;
+  const withSpace = (sweep: Record<string, unknown>, space: Record<string, unknown>): ExperimentSpec => {
+    const spec = specOf(sweep);
+    return { ...spec, sweep: { ...spec.sweep, rates: [], space: space as never } };
+  };
+
+  test('grid: the cross product of the space × seeds, configuration-major, ids name every hyperparameter', () => {
+    const trials = planTrials(withSpace({ rates: [0], repeats: 2 }, { conv_rate: conv, lr: lrGrid }));
+    assert.equal(trials.length, 12);
+    assert.deepEqual(trials.slice(0, 3).map((t) => t.id), ['conv_rate-0_lr-0.001_seed-3', 'conv_rate-0_lr-0.001_seed-4', 'conv_rate-0_lr-0.01_seed-3']);
+    assert.deepEqual(trials[0], { id: 'conv_rate-0_lr-0.001_seed-3', hp: { conv_rate: 0, lr: 0.001 }, seed: 3, repeat: 0 });
+    assert.ok(trials.every((trial) => !('rate' in trial)));
+    assert.throws(() => planTrials(withSpace({ rates: [0] }, { conv_rate: conv }), [0]), /sweep\.space cannot be narrowed to some rates/);
+  });
+
+  test('random: the configurations drawn at parse time, each with its seeds', () => {
+    const drawnConfigs = [{ hp: { conv_rate: 0.25, lr: 0.0031 } }, { hp: { conv_rate: 0.5, lr: 0.0002 } }];
+    const spec = withSpace({ rates: [0, 0.5], strategy: 'random', samples: 2, repeats: 2 }, { conv_rate: conv, lr: lrRange });
+    const trials = planTrials({ ...spec, sweep: { ...spec.sweep, drawnConfigs } });
+    assert.deepEqual(trials.map((t) => t.id), [
+      'conv_rate-0.25_lr-0.0031_seed-3', 'conv_rate-0.25_lr-0.0031_seed-4', 'conv_rate-0.5_lr-0.0002_seed-3', 'conv_rate-0.5_lr-0.0002_seed-4',
+    ]);
+  });
+
+  test('hyperband over a continuous space: each bracket draws distinct configurations, reproducibly', () => {
+    const spec = withSpace({ rates: [0], strategy: 'hyperband', maxEpochs: 9, factor: 3, seed: 5 }, { conv_rate: conv, lr: lrRange });
+    const { trials, brackets } = planHyperband(spec);
+    assert.deepEqual(brackets.map((b) => b.trialIds.length), [9, 5, 3]);
+    assert.equal(trials.length, 17);
+    assert.equal(new Set(trials.map(configKey)).size, 17, 'no configuration drawn twice');
+    assert.match(trials[0]!.id, /^i0-b2-000_conv_rate-0(\.25|\.5)?_lr-0\.\d+_seed-3$/);
+    assert.ok(trials.every((t) => t.hp!.lr! as number >= 0.0001 && t.hp!.lr! as number <= 0.01 && [0, 0.25, 0.5].includes(t.hp!.conv_rate as number)));
+    assert.deepEqual(planHyperband(spec).trials, trials);
+    assert.notDeepEqual(planHyperband({ ...spec, sweep: { ...spec.sweep, seed: 6 } }).trials, trials);
+  });
+
+  test('hyperband over a finite space: the first bracket trains each configuration once while they last', () => {
+    const spec = withSpace({ rates: [0], strategy: 'hyperband', maxEpochs: 9, factor: 3 }, { conv_rate: conv, lr: lrGrid });
+    const first = planHyperband(spec).trials.filter((t) => t.hyperband?.bracket === 2);
+    assert.equal(first.length, 9);
+    assert.equal(new Set(first.slice(0, 6).map(configKey)).size, 6, 'the 6 configurations before any comes back');
+    assert.equal(first.filter((t) => t.seed === 4).length, 3, 'the 3 that come back train with the next seed');
+  });
+});

@@ -34,4 +34,23 @@ describe('CLI progress', () => {
     reporter.handle({ type: 'log', level: 'warn', message: 'slow' });
     assert.deepEqual(lines, ['warn: slow']);
   });
+
+  test('the trial counter never passes the total: a Hyperband trial ends each round it plays, and its stop is told again', () => {
+    const { lines, reporter } = captured();
+    const plan = (id: string) => ({ id, seed: 1, repeat: 0, rate: 0.5 });
+    reporter.handle({ type: 'sweepStarted', sweepId: 's', dir: '/d', experiment: 'x', trials: [plan('a'), plan('b')], epochs: 2, workers: 1 });
+    const ended = (trialId: string, stoppedByStrategy?: boolean) => reporter.handle({
+      type: 'trialEnded', trialId,
+      summary: { status: 'completed', epochs: 1, stoppedEarly: false, durationMs: 0, ...(stoppedByStrategy ? { stoppedByStrategy } : {}) },
+    });
+    for (const id of ['a', 'b']) reporter.handle({ type: 'trialStarted', trialId: id, worker: 0, pid: 1, parameterCount: 1 });
+    ended('a');
+    ended('b');
+    ended('b', true); // the round stops b: told again
+    reporter.handle({ type: 'trialStarted', trialId: 'a', worker: 0, pid: 1, parameterCount: 1 }); // promoted
+    ended('a');
+    const counters = lines.filter((line) => line.startsWith('[')).map((line) => line.slice(0, line.indexOf(']') + 1));
+    assert.deepEqual(counters, ['[1/2]', '[2/2]', '[2/2]', '[2/2]']);
+    assert.match(lines.find((line) => line.includes('stopped by its round'))!, /^\[2\/2\] rate 0\.5 seed 1: completed, 1 epochs, stopped by its round/);
+  });
 });

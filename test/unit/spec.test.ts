@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_NESTING, parseSpec } from '../../src/engine/spec/parse';
 import { problemAt } from '../../src/engine/spec/positions';
-import { DATASET_TYPES, MAX_RATES, SPEC_SHAPES, type Field, type Shape } from '../../src/engine/spec/rules';
+import { DATASET_TYPES, LAYER_TYPES, MAX_RATES, SPEC_SHAPES, type Field, type Shape } from '../../src/engine/spec/rules';
 import { specJsonSchemaText } from '../../src/engine/spec/jsonSchema';
 import { expandRateRange, formatProblem } from '../../src/engine/spec/format';
-import type { ExperimentSpec, SpecProblem } from '../../src/core/spec';
+import type { ExperimentSpec, LayerType, SpecProblem } from '../../src/core/spec';
+import { expectProblem, expectSpec, lineCol, show, type Expectation } from '../support/specExpect';
 import { createRng } from '../../src/engine/random';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -35,63 +36,6 @@ function doc(edit: (s: Json) => void = () => {}): string {
   const s = minimal();
   edit(s);
   return JSON.stringify(s, null, 2);
-}
-
-/** 1-based line and column of an offset, the way an editor shows it (a leading BOM takes no column). */
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const lineStart = before.lastIndexOf('\n') + 1;
-  const bom = line === 1 && text.startsWith('\uFEFF') && offset > 0 ? 1 : 0;
-  return { line, column: offset - lineStart - bom + 1 };
-}
-
-/** Offset of `target` inside the first occurrence of `context` (target defaults to the whole context). */
-function offsetOf(text: string, context: string, target = context): number {
-  const start = text.indexOf(context);
-  assert.ok(start >= 0, `${JSON.stringify(context)} is not in the text`);
-  const inner = context.indexOf(target);
-  assert.ok(inner >= 0, `${JSON.stringify(target)} is not in ${JSON.stringify(context)}`);
-  return start + inner;
-}
-
-const show = (problems: SpecProblem[]): string => problems.map((p) => formatProblem('spec', p)).join('\n');
-
-interface Expectation {
-  path: string;
-  message: string | RegExp;
-  /** [context, target]: the problem must start at target, found inside the first occurrence of context. */
-  at: [string, string?];
-  severity?: SpecProblem['severity'];
-}
-
-/** Asserts a problem with this path and message exists, at the right offset, length, line and column. */
-function expectProblem(text: string, e: Expectation): SpecProblem {
-  const result = parseSpec(text);
-  const matches = (p: SpecProblem) =>
-    p.path === e.path && (typeof e.message === 'string' ? p.message === e.message : e.message.test(p.message));
-  const problem = result.problems.find(matches);
-  assert.ok(problem, `expected ${e.path}: ${e.message}\nin:\n${text}\ngot:\n${show(result.problems)}`);
-  assert.equal(problem.severity, e.severity ?? 'error');
-  const [context, target = context] = e.at;
-  const offset = offsetOf(text, context, target);
-  assert.equal(problem.offset, offset, `offset of ${e.path}`);
-  if (target === '[') {
-    // An array: the span is the whole node.
-    assert.doesNotThrow(() => JSON.parse(text.slice(offset, offset + problem.length)), `span of ${e.path}`);
-    assert.equal(text[offset + problem.length - 1], ']');
-  } else {
-    assert.equal(problem.length, target.length, `length of ${e.path}`);
-  }
-  assert.deepEqual({ line: problem.line, column: problem.column }, lineCol(text, offset));
-  if ((e.severity ?? 'error') === 'error') assert.equal(result.spec, undefined);
-  return problem;
-}
-
-function expectSpec(text: string): ExperimentSpec {
-  const result = parseSpec(text);
-  assert.ok(result.spec, `expected a spec, got:\n${show(result.problems)}`);
-  return result.spec;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -238,7 +182,7 @@ describe('parseSpec: wrong types and out-of-range values', () => {
     ['number given null', (s) => { s.dataset.noise = null; },
       { path: 'dataset.noise', message: 'expected a number ≥ 0 and ≤ 10, found null', at: ['null'] }],
     ['number given a boolean', (s) => { s.training = { learningRate: true }; },
-      { path: 'training.learningRate', message: 'expected a number > 0 and ≤ 10, found true', at: ['true'] }],
+      { path: 'training.learningRate', message: 'expected a number > 0 and ≤ 10 or {"hp": "name"}, found true', at: ['true'] }],
     ['exclusive maximum', (s) => { s.dataset.validationFraction = 1; },
       { path: 'dataset.validationFraction', message: 'must be < 1, found 1', at: ['"validationFraction": 1', '1'] }],
     ['samples too few', (s) => { s.dataset.samples = 5; },
@@ -324,12 +268,12 @@ describe('parseSpec: unknown keys and values', () => {
   test('an unknown dataset type gets "did you mean" and the allowed types', () => {
     expectProblem(doc((s) => { s.dataset.type = 'moon'; }), {
       path: 'dataset.type',
-      message: 'unknown dataset type "moon" — did you mean "moons"? (allowed: "moons", "circles", "spirals", "mnist", "csv")',
+      message: 'unknown dataset type "moon" — did you mean "moons"? (allowed: "moons", "circles", "spirals", "mnist", "csv", "images")',
       at: ['"moon"'],
     });
     expectProblem(doc((s) => { s.dataset.type = 'imagenet'; }), {
       path: 'dataset.type',
-      message: 'unknown dataset type "imagenet" (allowed: "moons", "circles", "spirals", "mnist", "csv")',
+      message: 'unknown dataset type "imagenet" (allowed: "moons", "circles", "spirals", "mnist", "csv", "images")',
       at: ['"imagenet"'],
     });
   });
@@ -508,7 +452,7 @@ describe('parseSpec: datasets', () => {
     const text = dataset({ samples: 100, colour: 'red' });
     expectProblem(text, {
       path: 'dataset.type',
-      message: 'missing required property "type": expected one of "moons", "circles", "spirals", "mnist", "csv"',
+      message: 'missing required property "type": expected one of "moons", "circles", "spirals", "mnist", "csv", "images"',
       at: ['"dataset"'],
     });
     expectProblem(text, { path: 'dataset.colour', message: /^unknown property "colour"/, at: ['"colour"'] });
@@ -524,7 +468,7 @@ describe('parseSpec: missing required fields', () => {
 
   test('a missing nested field points at the key of its object', () => {
     expectProblem(doc((s) => { s.model = {}; }),
-      { path: 'model.hidden', message: /^missing required property "hidden": expected an array of 1 to 32 layers/, at: ['"model"'] });
+      { path: 'model.hidden', message: /^missing required property "hidden", "layers", "module" or "from": the units of each hidden layer/, at: ['"model"'] });
     expectProblem(doc((s) => { s.sweep = { repeats: 2 }; }),
       { path: 'sweep.rates', message: /^missing required property "rates"/, at: ['"sweep"'] });
     expectProblem(doc((s) => { s.training = { earlyStopping: {} }; }),
@@ -591,6 +535,14 @@ describe('problemAt', () => {
     assert.deepEqual(at([]), ['', 1, 1]);
     assert.equal(problemAt(text, [], 'm').length, 1, 'the root brace, not the whole document');
   });
+
+  test('numbers index a layer list; a defaulted option of a layer is put on its type', () => {
+    const text = '{\n  "model": { "layers": [\n    { "type": "flatten" },\n    { "type": "conv2d", "filters": 8, "kernelSize": 3 }\n  ] }\n}';
+    const at = (path: Array<string | number>) => { const p = problemAt(text, path, 'm'); return [p.path, p.line, p.column]; };
+    assert.deepEqual(at(['model', 'layers', 1, 'kernelSize']), ['model.layers[1].kernelSize', 4, 53]);
+    assert.deepEqual(at(['model', 'layers', 1, 'strides']), ['model.layers[1].strides', 4, 15], 'defaulted: the layer\'s type');
+    assert.deepEqual(at(['model', 'layers', 0]), ['model.layers[0]', 3, 5]);
+  });
 });
 
 describe('formatProblem', () => {
@@ -638,6 +590,9 @@ describe('schemas/dropout.schema.json is generated from the rule table, for comp
     assert.match(schema.$comment, /^Generated from the rule table .* do not edit/);
   });
 
+  const branch = (node: Json, type: string): Json => resolve(node.allOf.find((b: Json) => b.if.properties.type.const === type).then);
+  const layer = (type: string): Json => branch(schema.properties.model.properties.layers.items, type);
+  const hp = (type: string): Json => branch(schema.properties.sweep.properties.space.additionalProperties, type);
   const levels: Record<keyof typeof SPEC_SHAPES, Json> = {
     root: schema,
     moons: datasetBranch('moons'),
@@ -645,11 +600,20 @@ describe('schemas/dropout.schema.json is generated from the rule table, for comp
     spirals: datasetBranch('spirals'),
     mnist: datasetBranch('mnist'),
     csv: datasetBranch('csv'),
+    images: datasetBranch('images'),
+    imageAugment: datasetBranch('images').properties.augment,
     model: schema.properties.model,
+    ...Object.fromEntries(LAYER_TYPES.map((type) => [type, layer(type)])) as Record<LayerType, Json>,
     training: schema.properties.training,
     earlyStopping: schema.properties.training.properties.earlyStopping,
     sweep: schema.properties.sweep,
     rateRange: schema.properties.sweep.properties.rates,
+    hpRef: schema.properties.training.properties.learningRate,
+    hpFloat: hp('float'),
+    hpInt: hp('int'),
+    hpChoice: hp('choice'),
+    hpBoolean: hp('boolean'),
+    hpFixed: hp('fixed'),
     evaluation: schema.properties.evaluation,
   };
 
@@ -666,12 +630,13 @@ describe('schemas/dropout.schema.json is generated from the rule table, for comp
         const property = node.properties[key];
         const path = `${level}.${key}`;
         if ('default' in f) assert.deepEqual(property.default, f.default, `${path}: default`);
-        if (f.kind === 'enum' && !(key === 'type' && level !== 'root')) assert.deepEqual(offered(property), [...f.values], `${path}: values offered`);
+        if (f.kind === 'enum' && key !== 'type') assert.deepEqual(offered(property), [...f.values], `${path}: values offered`);
+        if ('searchable' in f && f.searchable) assert.ok(property.properties.hp.description, `${path}: {"hp": name} described`);
         if (f.kind === 'object') assert.ok(property.properties, `${path}: properties`);
         if (f.kind === 'list' || f.kind === 'rates') assert.ok(property.items, `${path}: items`);
         // Completion inserts a value with the property: a default, an example, a snippet, or {} / [] from properties / items.
         const template = property.default !== undefined || property.examples || property.defaultSnippets || property.properties || property.items;
-        assert.ok(template || property.doNotSuggest || (key === 'type' && level !== 'root'), `${path}: nothing to insert as its value`);
+        assert.ok(template || property.doNotSuggest || key === 'type', `${path}: nothing to insert as its value`);
       }
     });
   }
@@ -692,12 +657,18 @@ describe('schemas/dropout.schema.json is generated from the rule table, for comp
       'deprecationMessage', 'errorMessage', 'unevaluatedProperties', 'unevaluatedItems'];
     const found: string[] = [];
     const walk = (node: Json, path: string): void => {
-      for (const k of VALIDATING) if (node[k] !== undefined) found.push(`${path}/${k}`);
+      for (const k of VALIDATING) if (node[k] !== undefined && k !== 'additionalProperties') found.push(`${path}/${k}`);
       for (const [key, value] of Object.entries<Json>(node.properties ?? {})) walk(value, `${path}/properties/${key}`);
       for (const [key, value] of Object.entries<Json>(node.definitions ?? {})) walk(value, `${path}/definitions/${key}`);
       if (node.items) walk(node.items, `${path}/items`);
+      // additionalProperties as a schema without validating keywords reports nothing (false would).
+      if (node.additionalProperties !== undefined) {
+        const entry = node.additionalProperties;
+        if (typeof entry === 'object') walk({ ...entry, additionalProperties: undefined }, `${path}/additionalProperties`);
+        else found.push(`${path}/additionalProperties`);
+      }
       // An if-clause only selects its branch: the service reports nothing from it.
-      node.allOf?.forEach((b: Json, i: number) => b.then && walk(b.then, `${path}/allOf/${i}/then`));
+      node.allOf?.forEach((b: Json, i: number) => b.then && walk(resolve(b.then), `${path}/allOf/${i}/then`));
     };
     walk(schema, '#');
     assert.deepEqual(found, []);
@@ -905,10 +876,10 @@ describe('parseSpec: per-layer rates (sweep.inputRates)', () => {
     const pairs = first.drawnConfigs!;
     assert.equal(pairs.length, 5);
     assert.equal(new Set(pairs.map((p) => `${p.inputRate}/${p.rate}`)).size, 5);
-    assert.ok(pairs.every((p) => [0, 0.1, 0.2].includes(p.inputRate!) && [0, 0.2, 0.4, 0.6].includes(p.rate)));
+    assert.ok(pairs.every((p) => [0, 0.1, 0.2].includes(p.inputRate!) && [0, 0.2, 0.4, 0.6].includes(p.rate!)));
     // Input-major ascending; rates and inputRates are the distinct values of the pairs.
-    assert.deepEqual(pairs, [...pairs].sort((a, b) => a.inputRate! - b.inputRate! || a.rate - b.rate));
-    assert.deepEqual(first.rates, [...new Set(pairs.map((p) => p.rate))].sort((a, b) => a - b));
+    assert.deepEqual(pairs, [...pairs].sort((a, b) => a.inputRate! - b.inputRate! || a.rate! - b.rate!));
+    assert.deepEqual(first.rates, [...new Set(pairs.map((p) => p.rate))].sort((a, b) => a! - b!));
     assert.deepEqual(first.inputRates, [...new Set(pairs.map((p) => p.inputRate))].sort((a, b) => a! - b!));
     assert.deepEqual(draw(7).drawnConfigs, pairs);
     assert.ok([8, 9, 10, 11].some((seed) => JSON.stringify(draw(seed).drawnConfigs) !== JSON.stringify(pairs)), 'another seed draws other pairs');
@@ -927,8 +898,8 @@ describe('parseSpec: per-layer rates (sweep.inputRates)', () => {
     const sweep = expectSpec(layersDoc({ rates: { min: 0, max: 0.8 }, inputRates: { min: 0, max: 0.3 }, strategy: 'random', samples: 6, seed: 2 })).sweep;
     assert.equal(sweep.drawnConfigs!.length, 6);
     for (const { inputRate, rate } of sweep.drawnConfigs!) {
-      assert.ok(inputRate! >= 0 && inputRate! <= 0.3 && rate >= 0 && rate <= 0.8, `${inputRate}, ${rate}`);
-      assert.equal(Number(rate.toFixed(4)), rate);
+      assert.ok(inputRate! >= 0 && inputRate! <= 0.3 && rate! >= 0 && rate! <= 0.8, `${inputRate}, ${rate}`);
+      assert.equal(Number(rate!.toFixed(4)), rate);
     }
   });
 

@@ -19,6 +19,22 @@ const validTexts = [
   JSON.stringify(tinySpec({ sweep: { rates: { min: 0, max: 0.5, step: 0.25 }, strategy: 'random', samples: 2 } })),
   JSON.stringify(tinySpec({ sweep: { rates: [0, 0.5], strategy: 'hyperband', maxEpochs: 3 } }), null, 1),
   JSON.stringify(tinySpec({ dataset: { type: 'csv', path: 'data.csv', target: 'label' } }), null, 2),
+  JSON.stringify(tinySpec({
+    model: { layers: [{ type: 'dense', units: { hp: 'units' }, activation: 'relu' }, { type: 'dropout', rate: { hp: 'drop' } }, { type: 'dropout' }] },
+    training: { epochs: 4, learningRate: { hp: 'lr' } },
+    sweep: {
+      rates: [0, 0.5],
+      space: {
+        units: { type: 'int', min: 8, max: 32, step: 8 },
+        drop: { type: 'float', min: 0, max: 0.5, step: 0.25 },
+        lr: { type: 'choice', values: [0.01, 0.001], default: 0.01 },
+      },
+    },
+  }), null, 2),
+  JSON.stringify(tinySpec({
+    dataset: { type: 'images', path: 'images', size: [8, 8], channels: 1, augment: { flip: true, shift: 0.1 } },
+    model: { layers: [{ type: 'conv2d', filters: 4, kernelSize: [3, 3] }, { type: 'maxPooling2d' }, { type: 'spatialDropout2d' }, { type: 'flatten' }] },
+  }), null, 2),
 ];
 
 type Mutation =

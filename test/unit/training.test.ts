@@ -250,7 +250,7 @@ describe('trainTrial', () => {
 
     // A cancel in the middle of epoch 4 discards that epoch too. 60 training rows (120 samples − 36 validation − 24
     // test) in batches of 32 are 2 batches, so 3 polls per epoch: call 11 is the poll before epoch 4's second batch.
-    const batches = Math.ceil(dataset.train.count / spec.training.batchSize);
+    const batches = Math.ceil(dataset.train.count / (spec.training.batchSize as number));
     assert.equal(batches, 2);
     const mid = await run(spec, dataset, 0.3, 1, ({ calls }) => calls >= 3 * (batches + 1) + 2);
     assert.equal(mid.summary.status, 'cancelled');

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatNumber, isBaseline, sweepVerdict, type Verdict, type VerdictConfiguration } from '../../src/core/verdict';
+import { configKey, configLabel } from '../../src/core/dropoutConfig';
+import type { HpAssignment } from '../../src/core/hyperparameters';
+import { dropoutRateNames, type LayerSpec } from '../../src/core/spec';
 
 /** Values for seeds 1, 2, 3, … */
 const seeds = (values: number[]): Record<string, number> => Object.fromEntries(values.map((value, i) => [String(i + 1), value]));
@@ -77,6 +80,12 @@ describe('sweepVerdict', () => {
     assert.equal(verdict.text, 'rate 0.2 had the lowest val_loss (one seed: not tested; set sweep.repeats ≥ 3 to tell rates apart); test loss 0.251');
     assert.equal(verdict.best, 'rate-0.2');
     assert.equal(verdict.distinguishable, false);
+    // Hyperband (unpaired) refuses repeats: its advice is a grid over the leaders instead.
+    const hyperband = sweepVerdict({
+      objective: 'val_loss', paired: false, configurations: [config(0, [0.2491], { loss: [0.262] }), config(0.2, [0.2440], { loss: [0.251] })],
+    });
+    assert.equal(hyperband.text, 'rate 0.2 had the lowest val_loss (one seed: not tested; Hyperband trains each configuration once: '
+      + 're-run the leading rates as a grid with sweep.repeats ≥ 3 to tell them apart); test loss 0.251');
     assert.equal(verdict.lens, 'not tested (1 seed)');
     assert.equal(verdict.evidence, 'none');
     assert.deepEqual(verdict.comparisons.map((comparison) => comparison.outcome), ['not tested', 'not tested']);
@@ -241,6 +250,53 @@ describe('sweepVerdict', () => {
     assert.equal(isBaseline({ rate: 0, inputRate: 0 }), true);
     assert.equal(isBaseline({ rate: 0, inputRate: 0.2 }), false);
     assert.equal(isBaseline({ rate: 0.1 }), false);
+  });
+
+  test('with a space, the baseline has every drop rate at 0: the shorthand rates and the hyperparameters layers drop by', () => {
+    const dropouts = ['conv_rate', 'dense_rate'];
+    assert.equal(isBaseline({ hp: { conv_rate: 0, dense_rate: 0, lr: 0.01 } }, dropouts), true);
+    assert.equal(isBaseline({ hp: { conv_rate: 0, dense_rate: 0.25, lr: 0.01 } }, dropouts), false);
+    assert.equal(isBaseline({ rate: 0.3, hp: { conv_rate: 0, dense_rate: 0 } }, dropouts), false, 'the shorthand rate counts too');
+    assert.equal(isBaseline({ rate: 0, hp: { conv_rate: 0 } }, ['conv_rate']), true);
+    assert.equal(isBaseline({ hp: { lr: 0.01 } }, dropouts), false, 'a space without drop rates has no baseline');
+    assert.equal(isBaseline({ hp: { conv_rate: 0 } }), false, 'without the layer list a name is not known to be a rate');
+  });
+
+  test('dropoutRateNames: the hp names of dropout-kind layers\' rates, in layer order, once each', () => {
+    const layers: LayerSpec[] = [
+      { type: 'conv2d', filters: { hp: 'filters' }, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu', useBias: true },
+      { type: 'spatialDropout2d', rate: { hp: 'conv_rate' } },
+      { type: 'dense', units: 16, activation: 'relu', useBias: true },
+      { type: 'dropout', rate: { hp: 'dense_rate' } },
+      { type: 'gaussianDropout', rate: 0.1 },
+      { type: 'dropout' },
+      { type: 'dropout', rate: { hp: 'conv_rate' } },
+    ];
+    assert.deepEqual(dropoutRateNames({ layers }), ['conv_rate', 'dense_rate']);
+    assert.deepEqual(dropoutRateNames(undefined), []);
+    assert.deepEqual(dropoutRateNames({ dropoutHps: ['dropout_1', 'head', 'dropout_1'] }), ['dropout_1', 'head']);
+  });
+
+  test('a space: labels name every hyperparameter; of several no-dropout configurations the best-ranked is the baseline', () => {
+    const point = (hp: HpAssignment, values: number[]): VerdictConfiguration =>
+      ({ key: configKey({ hp }), label: configLabel({ hp }), hp, values: seeds(values) });
+    const verdict = sweepVerdict({
+      objective: 'val_loss', paired: true, dropoutRates: ['conv_rate', 'dense_rate'],
+      configurations: [
+        point({ conv_rate: 0, dense_rate: 0, lr: 0.01 }, rate0),
+        point({ conv_rate: 0, dense_rate: 0, lr: 0.001 }, rate02),
+        point({ conv_rate: 0.2, dense_rate: 0.25, lr: 0.001 }, rate05),
+      ],
+    });
+    assert.equal(verdict.best, 'conv_rate-0.2_dense_rate-0.25_lr-0.001');
+    assert.equal(verdict.baseline, 'conv_rate-0_dense_rate-0_lr-0.001', 'the better of the two without dropout');
+    assert.equal(verdict.comparisons.filter((comparison) => comparison.baseline).length, 1);
+    assert.equal(verdict.distinguishable, true);
+    assert.match(verdict.text, /^conv_rate 0\.2, dense_rate 0\.25, lr 0\.001 is best: val_loss 0\.3\d\d ± 0\.0\d\d over 5 seeds .*; better than conv_rate 0, dense_rate 0, lr 0\.001 in 5 of 5 seeds/);
+    assert.equal(verdict.summaries[0]!.hp?.lr, 0.001, 'the summaries carry hp');
+    const oneSeed = sweepVerdict({ objective: 'val_loss', paired: true, configurations: [point({ lr: 0.01 }, [0.3]), point({ lr: 0.1 }, [0.2])] });
+    assert.match(oneSeed.text, /^lr 0\.1 had the lowest val_loss \(one seed: not tested; set sweep\.repeats ≥ 3 to tell configurations apart\)/);
+    assert.equal(oneSeed.baseline, undefined);
   });
 
   test('numbers: three decimals with a true minus; tiny magnitudes keep two significant digits', () => {

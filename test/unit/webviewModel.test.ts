@@ -402,13 +402,15 @@ describe('webview model: colours and labels', () => {
 
 describe('webview model: saved UI state and the sweeps drawn', () => {
   test('restoring a saved state keeps what is valid and defaults the rest', () => {
-    assert.deepEqual(restoreUiState(undefined), { version: 1, smoothing: 0.6, logScale: false, sort: { column: 'rate', direction: 'asc' }, overlays: [] });
+    assert.deepEqual(restoreUiState(undefined), {
+      version: 1, smoothing: 0.6, logScale: false, sort: { column: 'rate', direction: 'asc' }, filter: '', heatmap: {}, overlays: [],
+    });
     const restored = restoreUiState({
       smoothing: 4, logScale: true, sort: { column: 'gap', direction: 'desc' }, overlays: ['a', 3, 'a', 'b', ''],
       specPath: '/x.dropout.json', experiment: 'moons',
     });
     assert.deepEqual(restored, {
-      version: 1, smoothing: 0.99, logScale: true, sort: { column: 'gap', direction: 'desc' }, overlays: ['a', 'b'],
+      version: 1, smoothing: 0.99, logScale: true, sort: { column: 'gap', direction: 'desc' }, filter: '', heatmap: {}, overlays: ['a', 'b'],
       specPath: '/x.dropout.json', experiment: 'moons',
     });
     assert.deepEqual(restoreUiState({ sort: { column: 'nope', direction: 'asc' } }).sort, { column: 'rate', direction: 'asc' });

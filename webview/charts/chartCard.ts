@@ -8,7 +8,7 @@ import { el, summaryTable } from '../dom';
 import type { Point } from '../model/series';
 import { Chart } from './setup';
 
-export type ChartKind = 'loss' | 'accuracy' | 'rates' | 'mc';
+export type ChartKind = 'loss' | 'accuracy' | 'rates' | 'mc' | 'hyperparameter';
 
 /** One entry of `data-series`. */
 export interface SeriesSummary {
@@ -42,6 +42,8 @@ export type LineChart = Chart<'line', Point[]>;
 
 export interface ChartCardOptions {
   kind: ChartKind;
+  /** One of several cards of a kind (a hyperparameter's name): set as `data-hp`, and part of the title's id. */
+  name?: string;
   title: string;
   subtitle: string;
   /** Omit for no "Save PNG" button (the side view). */
@@ -55,20 +57,19 @@ export class ChartCard {
   private readonly canvas: HTMLCanvasElement;
   private readonly legend: HTMLElement;
   private readonly note: HTMLElement;
+  private readonly subtitle: HTMLElement;
   private table: HTMLElement;
   /** Painted under the chart so a saved PNG has the panel's background instead of transparency. */
   background = 'transparent';
 
   constructor(options: ChartCardOptions) {
-    const titleId = `chart-${options.kind}-title`;
+    const titleId = options.name === undefined ? `chart-${options.kind}-title` : `chart-${options.kind}-${options.name.replace(/[^\w-]/g, '_')}-title`;
     this.canvas = el('canvas', { attrs: { role: 'img', 'aria-label': options.title } });
     this.legend = el('div', { class: 'chart-legend', attrs: { 'aria-hidden': 'true' } });
     this.note = el('p', { class: 'chart-note', attrs: { hidden: true } });
     this.table = summaryTable(options.title, [], []);
-    const heading = el('div', { class: 'chart-card-heading' }, [
-      el('h2', { text: options.title, attrs: { id: titleId } }),
-      el('p', { class: 'chart-card-subtitle', text: options.subtitle }),
-    ]);
+    this.subtitle = el('p', { class: 'chart-card-subtitle', text: options.subtitle });
+    const heading = el('div', { class: 'chart-card-heading' }, [el('h2', { text: options.title, attrs: { id: titleId } }), this.subtitle]);
     const header = el('header', { class: 'chart-card-header' }, [heading]);
     if (options.onSavePng) {
       const onSave = options.onSavePng;
@@ -76,7 +77,8 @@ export class ChartCard {
       save.addEventListener('click', () => onSave(this.chart.toBase64Image('image/png', 1)));
       header.append(save);
     }
-    this.element = el('section', { class: 'chart-card', attrs: { 'data-chart': options.kind, 'data-series': '[]', 'aria-labelledby': titleId } }, [
+    const attrs = { 'data-chart': options.kind, 'data-hp': options.name, 'data-series': '[]', 'aria-labelledby': titleId };
+    this.element = el('section', { class: 'chart-card', attrs }, [
       header, el('div', { class: 'chart-canvas-box' }, [this.canvas]), this.note, this.legend, this.table,
     ]);
     const background: Plugin<'line'> = {
@@ -103,6 +105,10 @@ export class ChartCard {
     const next = summaryTable(table.caption, table.columns, table.rows);
     this.table.replaceWith(next);
     this.table = next;
+  }
+
+  setSubtitle(text: string): void {
+    if (this.subtitle.textContent !== text) this.subtitle.textContent = text;
   }
 
   setLegend(entries: LegendEntry[]): void {

@@ -5,7 +5,7 @@
 import type { ChartDataset } from 'chart.js';
 import type { EpochMetrics } from '../../src/core/trial';
 import type { SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
-import { toCss, type Rgb } from '../model/colours';
+import { colourOf, toCss, type Rgb, type TrialColours } from '../model/colours';
 import { configRateLabel, formatMetric, formatPercent } from '../model/format';
 import { appendEpoch, curveKey, orderedTrials, trialCurve, type Curve, type CurveKind, type CurveOptions, type Point } from '../model/series';
 import { ChartCard, type LegendEntry, type SeriesSummary } from './chartCard';
@@ -57,7 +57,7 @@ export class CurveChart {
   }
 
   /** Rebuilds every dataset from the sweeps: after a sweep is added or removed, a setting or the theme changed. */
-  rebuild(drawn: readonly DrawnSweep[], options: CurveOptions, theme: ChartTheme, colours: ReadonlyMap<number, Rgb>): void {
+  rebuild(drawn: readonly DrawnSweep[], options: CurveOptions, theme: ChartTheme, colours: TrialColours): void {
     this.options = options;
     this.entries.clear();
     const datasets: LineDataset[] = [];
@@ -68,7 +68,7 @@ export class CurveChart {
         for (const kind of this.settings.curveKinds) {
           const curve = trialCurve(sweep, trial, kind, options);
           const label = `${prefix ? `${prefix} · ` : ''}${configRateLabel(trial.plan)} · seed ${trial.plan.seed} · ${kindNames[kind]}`;
-          const dataset = this.dataset(curve, label, overlay, theme, colours.get(trial.plan.rate) ?? theme.neutral);
+          const dataset = this.dataset(curve, label, overlay, theme, colourOf(colours, trial.plan) ?? theme.neutral);
           datasets.push(dataset);
           this.entries.set(curve.key, { curve, dataset, label, overlay });
         }
@@ -96,7 +96,7 @@ export class CurveChart {
     this.card.redraw();
     const entries = [...this.entries.values()];
     const series: SeriesSummary[] = entries.map(({ curve, label, overlay }) => ({
-      label, rate: curve.rate, seed: curve.seed, kind: curve.kind, points: curve.points.length, ...(overlay ? { overlay } : {}),
+      label, rate: curve.rate ?? null, seed: curve.seed, kind: curve.kind, points: curve.points.length, ...(overlay ? { overlay } : {}),
     }));
     const format = this.isAccuracy ? formatPercent : (value: number | undefined) => formatMetric(value);
     const rows = entries.map(({ curve, label }) => {

@@ -8,7 +8,7 @@ import type { MeanStd } from '../../src/core/statistics';
 import type { SweepObjective } from '../../src/core/spec';
 import type { RateSummary } from '../../src/core/summary';
 import { searchesInputRate } from '../../src/core/dropoutConfig';
-import { mixColours, toCss, type Rgb } from '../model/colours';
+import { colourOf, mixColours, toCss, type Rgb, type TrialColours } from '../model/colours';
 import { formatMetric, formatRate, keepOf, rateLabel } from '../model/format';
 import { byInputRate, compareRates, emptyComparisonNote, inferenceInputRate, inferenceRuleChart, type McComparison, type RateComparison } from '../model/rates';
 import type { Point } from '../model/series';
@@ -86,7 +86,7 @@ export class RateChart extends AcrossRateChart {
       theme, onSavePng);
   }
 
-  update(drawn: readonly SummarizedSweep[], theme: ChartTheme, colours: ReadonlyMap<number, Rgb>): void {
+  update(drawn: readonly SummarizedSweep[], theme: ChartTheme, colours: TrialColours): void {
     this.texts.clear();
     const datasets: LineDataset[] = [];
     const series: SeriesSummary[] = [];
@@ -99,9 +99,9 @@ export class RateChart extends AcrossRateChart {
     for (const { sweep, summaries, overlay, prefix } of drawn) {
       const rows = compareRates(summaries);
       // The axis spans every planned rate from the first epoch on, so it does not shift as trials start.
-      sweep.trials.forEach((trial) => allRates.add(trial.plan.rate));
+      sweep.trials.forEach((trial) => trial.plan.rate !== undefined && allRates.add(trial.plan.rate));
       const labelPrefix = prefix ? `${prefix} · ` : '';
-      const pointColours = rows.map((row) => toCss(colours.get(row.rate) ?? theme.neutral));
+      const pointColours = rows.map((row) => toCss(colourOf(colours, row) ?? theme.neutral));
       const add = (dataset: LineDataset, kind: string, text?: PointText): void => {
         datasets.push(dataset);
         if (text) this.texts.set(dataset, text);
@@ -317,7 +317,8 @@ export class McChart extends AcrossRateChart {
       make(names.uncertainty, 'final_mc_entropy', theme.neutral, [2, 3], 'triangle', model.uncertainty, (row) => row.entropy, 'y1'),
     ] : [];
     this.card.element.hidden = primary !== undefined && !enabled;
-    const plannedRates = [...new Set(primary?.sweep.trials.map((trial) => trial.plan.rate) ?? [])].sort((a, b) => a - b);
+    const plannedRates = [...new Set(primary?.sweep.trials.flatMap((trial) => (trial.plan.rate === undefined ? [] : [trial.plan.rate])) ?? [])]
+      .sort((a, b) => a - b);
     const drawn = enabled ? series : [];
     this.show(drawn.map((entry) => entry.dataset), theme, plannedRates, 'Final val_loss', enabled && names ? names.uncertainty : undefined);
     this.card.describe(

@@ -5,6 +5,9 @@
  * shorter hue arc, so yellow → purple passes through orange and magenta instead of a muddy RGB grey: rates read as
  * an ordered scale, low rates at one end, high at the other.
  */
+import type { DropoutConfig } from '../../src/core/dropoutConfig';
+import { colourDimension, colourValueOf, dimensionsOf, type AxisKind, type Dimension } from './dimensions';
+
 export interface Rgb {
   /** 0 … 255 each. */
   r: number;
@@ -91,10 +94,34 @@ export function mixColours(from: Rgb, to: Rgb, t: number): Rgb {
   return fromOklch({ l: a.l + (b.l - a.l) * t, c: a.c + (b.c - a.c) * t, h: hueA + dh * t });
 }
 
-/** One colour per distinct rate, placed on the scale by value: the lowest rate gets `from`, the highest `to`. */
-export function rateColours(rates: Iterable<number>, from: Rgb, to: Rgb): Map<number, Rgb> {
+/**
+ * One colour per distinct value, placed on the scale by value (by its logarithm on a log axis): the lowest gets
+ * `from`, the highest `to`.
+ */
+export function rateColours(rates: Iterable<number>, from: Rgb, to: Rgb, kind: AxisKind = 'linear'): Map<number, Rgb> {
   const distinct = [...new Set(rates)].sort((a, b) => a - b);
-  const low = distinct[0] ?? 0;
-  const span = (distinct[distinct.length - 1] ?? 0) - low;
-  return new Map(distinct.map((rate) => [rate, mixColours(from, to, span > 0 ? (rate - low) / span : 0)]));
+  const position = kind === 'log' ? Math.log10 : (value: number) => value;
+  const low = position(distinct[0] ?? 1);
+  const span = position(distinct[distinct.length - 1] ?? 1) - low;
+  return new Map(distinct.map((rate) => [rate, mixColours(from, to, span > 0 ? (position(rate) - low) / span : 0)]));
+}
+
+/** The colours of a view's trials: by the values of one dimension (the hidden rate, or a hyperparameter; see colourDimension). */
+export interface TrialColours {
+  dimension?: Dimension;
+  byValue: ReadonlyMap<number, Rgb>;
+}
+
+export const noColours: TrialColours = { byValue: new Map() };
+
+export function trialColours(configs: readonly DropoutConfig[], from: Rgb, to: Rgb): TrialColours {
+  const dimension = colourDimension(dimensionsOf(configs));
+  if (!dimension) return noColours;
+  return { dimension, byValue: rateColours(dimension.values as number[], from, to, dimension.kind) };
+}
+
+/** A configuration's colour; undefined when the view colours by a dimension it does not search. */
+export function colourOf(colours: TrialColours, config: DropoutConfig): Rgb | undefined {
+  const value = colourValueOf(config, colours.dimension);
+  return value === undefined ? undefined : colours.byValue.get(value);
 }

@@ -1,5 +1,6 @@
 /** Text formatting shared by every view. Pure: no DOM. */
-import type { DropoutConfig } from '../../src/core/dropoutConfig';
+import { configEntries, type DropoutConfig } from '../../src/core/dropoutConfig';
+import { formatHpValue, type HpValue } from '../../src/core/hyperparameters';
 import type { BestOfSweep } from '../../src/core/records';
 
 /** Keep probability of a drop rate, rounded to hide floating-point noise (1 − 0.7 = 0.30000000000000004). */
@@ -22,9 +23,24 @@ export function rateLabel(rate: number): string {
   return `rate ${formatRate(rate)} (keep ${formatRate(keepOf(rate))})`;
 }
 
-/** A trial's configuration: `rate 0.3 (keep 0.7)`, after `input rate 0.1 (keep 0.9) · ` when the input rate is searched. */
-export function configRateLabel({ rate, inputRate }: DropoutConfig): string {
-  return inputRate === undefined ? rateLabel(rate) : `input ${rateLabel(inputRate)} · ${rateLabel(rate)}`;
+/** A searched value as a tick, a heading or a cell shows it: rates and numbers as short as they can be, true/false, strings. */
+export function formatValue(value: HpValue): string {
+  return typeof value === 'number' ? formatRate(value) : formatHpValue(value);
+}
+
+/** One searched dimension's value in a sentence: `rate 0.3 (keep 0.7)`, `input rate 0.1 (keep 0.9)`, `lr 0.001`. */
+export function valueLabel(name: string, value: HpValue): string {
+  if (typeof value === 'number' && name === 'rate') return rateLabel(value);
+  if (typeof value === 'number' && name === 'input_rate') return `input ${rateLabel(value)}`;
+  return `${name} ${formatValue(value)}`;
+}
+
+/**
+ * A trial's configuration: `rate 0.3 (keep 0.7)`, after `input rate 0.1 (keep 0.9) · ` when the input rate is
+ * searched; a space's names after them: `conv_rate 0.2 · dense_rate 0.25 · lr 0.001`.
+ */
+export function configRateLabel(config: DropoutConfig): string {
+  return configEntries(config).map(([name, value]) => valueLabel(name, value)).join(' · ');
 }
 
 /** A metric with 4 significant decimals, or an en dash when it is missing or not finite (diverged training). */

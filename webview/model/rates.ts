@@ -11,6 +11,7 @@ import { verdictSpecOf } from './verdict';
 
 /** One configuration's comparison; `inputRate` is set when the sweep searched it too. */
 export interface RateComparison extends DropoutConfig {
+  rate: number;
   keep: number;
   /** Trials of this rate with at least one epoch. */
   seeds: number;
@@ -83,9 +84,15 @@ function objectiveUnder(summary: RateSummary, objective: SweepObjective, rule: S
   return objective === 'val_acc' ? summary.bestValAcc : summary.bestValLoss;
 }
 
+/** The summaries of configurations that have a hidden rate: what the across-rate charts draw (shorthand sweeps). */
+export function withRate(summaries: readonly RateSummary[]): (RateSummary & { rate: number })[] {
+  return summaries.filter((summary): summary is RateSummary & { rate: number } => summary.rate !== undefined);
+}
+
 export function compareRates(summaries: readonly RateSummary[]): RateComparison[] {
-  return summaries.map((summary) => ({
+  return withRate(summaries).map((summary) => ({
     ...configOf(summary),
+    rate: summary.rate,
     keep: keepOf(summary.rate),
     seeds: summary.seeds,
     bestValLoss: summary.bestValLoss,
@@ -108,7 +115,7 @@ export function compareRates(summaries: readonly RateSummary[]): RateComparison[
 export function compareMonteCarlo(sweep: SweepSnapshot, summaries: readonly RateSummary[]): McComparison[] {
   if (!(sweep.mcSamples > 0)) return [];
   const inputRate = inferenceInputRate(sweep, summaries);
-  return summaries.filter((summary) => summary.inputRate === inputRate).flatMap((summary) => summary.mcValLoss
+  return withRate(summaries).filter((summary) => summary.inputRate === inputRate).flatMap((summary) => summary.mcValLoss
     ? [{
       rate: summary.rate, keep: keepOf(summary.rate), seeds: summary.seeds, deterministic: summary.finalValLoss, monteCarlo: summary.mcValLoss,
       ...(summary.mcEntropy ? { entropy: summary.mcEntropy } : {}),

@@ -6,15 +6,18 @@ import { assertNever } from '../../src/core/assertNever';
 import type { Rung } from '../../src/core/trial';
 import type { SweepSnapshot, TrialSnapshot } from '../../src/protocol/webview';
 import { objectiveDirection } from '../../src/core/objective';
-import { keepOf } from './format';
+import { configRateLabel, keepOf } from './format';
 
 /** completed: trained in a bracket's last round (nobody is promoted or stopped there); unranked: failed, cancelled or never run. */
 export type RungOutcome = 'promoted' | 'stopped' | 'completed' | 'unranked';
 
 export interface RungTrialRow {
   trialId: string;
+  /** NaN when the sweep searches only a space: `config` names the configuration then. */
   rate: number;
   keep: number;
+  /** The configuration in words: `rate 0.3 (keep 0.7)`, `conv_rate 0.2 · lr 0.001`. */
+  config: string;
   seed: number;
   /** Epochs the trial had trained when the round was decided (the round's target unless it stopped early or failed). */
   epochs: number;
@@ -52,7 +55,7 @@ function roundRow(rung: Rung, trialId: string, trial: TrialSnapshot | undefined,
   const values = reached.map((metrics) => metrics[objective]).filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
   const rate = trial?.plan.rate ?? NaN;
   return {
-    trialId, rate, keep: keepOf(rate), seed: trial?.plan.seed ?? NaN,
+    trialId, rate, keep: keepOf(rate), config: trial ? configRateLabel(trial.plan) : '', seed: trial?.plan.seed ?? NaN,
     epochs: reached.length ? reached[reached.length - 1]!.epoch : 0,
     ...(values.length ? { score: objectiveDirection(objective) === 'min' ? Math.min(...values) : Math.max(...values) } : {}),
     outcome: outcomeOf(rung, trialId),

@@ -28,7 +28,8 @@ export interface Curve {
   key: string;
   sweepDir: string;
   trialId: string;
-  rate: number;
+  /** The trial's hidden rate; absent when its sweep searches only named hyperparameters. */
+  rate?: number;
   seed: number;
   kind: CurveKind;
   /** x = epoch (1-based), y = smoothed value. Charts draw this very array, so appending is all an update takes. */
@@ -80,7 +81,7 @@ export function trialCurve(sweep: SweepSnapshot, trial: TrialSnapshot, kind: Cur
     key: curveKey(sweep.dir, trial.plan.id, kind),
     sweepDir: sweep.dir,
     trialId: trial.plan.id,
-    rate: trial.plan.rate,
+    ...(trial.plan.rate !== undefined ? { rate: trial.plan.rate } : {}),
     seed: trial.plan.seed,
     kind,
     points: [],

@@ -7,7 +7,8 @@
  */
 import { assertNever } from '../../src/core/assertNever';
 import { isSweepEvent, type SweepEvent } from '../../src/protocol/sweepEvents';
-import { type EpochMetrics, type TrialState } from '../../src/core/trial';
+import { isTrialPlacement } from '../../src/protocol/guards';
+import { type EpochMetrics, type TrialPlacement, type TrialState } from '../../src/core/trial';
 import { type SweepSnapshot, type TrialSnapshot } from '../../src/protocol/webview';
 import { comparedTrials } from '../../src/core/summary';
 import type { TrialRecord } from '../../src/core/records';
@@ -41,7 +42,12 @@ export function applySweepEvent(sweep: SweepSnapshot, event: SweepEvent, now: Da
       return { kind: 'sweep' };
     case 'trialStarted': {
       const trial = findTrial(sweep, event.trialId);
-      if (!trial || trial.state === 'running') return undefined;
+      if (!trial) return undefined;
+      // A queue executor's trial taken up again by another worker (its first one died) starts while it runs.
+      const { where } = event;
+      const moved = isTrialPlacement(where) && !samePlacement(trial.where, where);
+      if (moved) trial.where = { host: where.host, slot: where.slot, attempt: where.attempt };
+      if (trial.state === 'running' && !moved) return undefined;
       trial.state = 'running';
       return { kind: 'trial', trial };
     }
@@ -73,9 +79,19 @@ export function applySweepEvent(sweep: SweepSnapshot, event: SweepEvent, now: Da
       sweep.status = event.status;
       sweep.endedAt ??= now.toISOString();
       return { kind: 'sweep' };
+    case 'queue': {
+      const { workers, waiting, active } = event;
+      if (sweep.queue && sweep.queue.workers === workers && sweep.queue.waiting === waiting && sweep.queue.active === active) return undefined;
+      sweep.queue = { workers, waiting, active };
+      return { kind: 'sweep' };
+    }
     default:
       return assertNever(event, 'sweep event');
   }
+}
+
+function samePlacement(a: TrialPlacement | undefined, b: TrialPlacement): boolean {
+  return a !== undefined && a.host === b.host && a.slot === b.slot && a.attempt === b.attempt;
 }
 
 /** Applies a batch, skipping what is not a valid SweepEvent. */

@@ -9,13 +9,14 @@ import type { SweepSnapshot } from '../../src/protocol/webview';
 import { toTrialRecord } from './sweeps';
 
 /** What of the spec the verdict and the summaries read, from the snapshot (the same fields the stored spec has). */
-export function verdictSpecOf(sweep: Pick<SweepSnapshot, 'strategy' | 'objective' | 'select' | 'hyperband' | 'dataset'>): VerdictSpec {
+export function verdictSpecOf(sweep: Pick<SweepSnapshot, 'strategy' | 'objective' | 'select' | 'hyperband' | 'dataset' | 'layers'>): VerdictSpec {
   return {
     sweep: {
       strategy: sweep.strategy, objective: sweep.objective, select: sweep.select,
       ...(sweep.hyperband ? { maxEpochs: sweep.hyperband.maxEpochs } : {}),
     },
     dataset: sweep.dataset,
+    ...(sweep.layers ? { model: { layers: sweep.layers } } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import type { SweepSnapshot } from '../../src/protocol/webview';
 import { el } from '../dom';
 import { formatDuration, formatStartTime } from '../model/format';
 import { progressText } from '../../src/core/progress';
-import { estimateRemainingMs, sweepProgress } from '../model/progress';
+import { estimateRemainingMs, queueLine, sweepProgress } from '../model/progress';
 import { verdictDisplay } from '../model/verdict';
 import { stateLabel } from './statusText';
 
@@ -26,6 +26,8 @@ export class Header {
   private readonly meta = el('span', { class: 'header-meta' });
   private readonly progressBar = el('vscode-progress-bar', { attrs: { 'aria-label': 'Sweep progress' } });
   private readonly progressText = el('span', { class: 'progress-text', attrs: { role: 'status', 'aria-live': 'off' } });
+  /** A queue executor's depth while the sweep runs (model/progress.ts: queueLine). */
+  private readonly queue = el('span', { class: 'queue-depth muted', attrs: { hidden: true, title: 'Workers of the Redis queue, and its jobs' } });
   private readonly runStop = el('vscode-button', { class: 'run-stop', text: 'Run' });
   private readonly exportButton = el('vscode-button', { text: 'Export CSV', attrs: { secondary: true, disabled: true } });
   private readonly modelButton = el('vscode-button', {
@@ -56,7 +58,7 @@ export class Header {
       this.modelButton.addEventListener('click', () => this.sweep && actions.exportModel(this.sweep.dir));
       top.append(el('div', { class: 'header-actions' }, [this.runStop, this.exportButton, this.modelButton]));
     }
-    const progress = el('div', { class: 'header-progress' }, [this.progressBar, this.progressText]);
+    const progress = el('div', { class: 'header-progress' }, [this.progressBar, this.progressText, this.queue]);
     this.element = el('header', { class: compact ? 'view-header compact' : 'view-header' }, [top, this.verdict, progress]);
   }
 
@@ -70,7 +72,8 @@ export class Header {
     this.status.textContent = sweep ? stateLabel(sweep.status) : '';
     this.status.dataset.status = sweep?.status ?? '';
     this.meta.textContent = sweep
-      ? [sweep.backend && `backend ${sweep.backend}`, `started ${formatStartTime(sweep.startedAt)}`].filter(Boolean).join(' · ')
+      ? [sweep.backend && `backend ${sweep.backend}`, sweep.executor && `workers of ${sweep.executor}`, `started ${formatStartTime(sweep.startedAt)}`]
+        .filter(Boolean).join(' · ')
       : '';
     this.exportButton.toggleAttribute('disabled', !sweep);
     // The best model is published when a sweep ends.
@@ -79,6 +82,9 @@ export class Header {
     this.renderVerdict(sweep);
 
     this.progressBar.hidden = !sweep;
+    const queue = sweep && queueLine(sweep);
+    this.queue.hidden = !queue;
+    this.queue.textContent = queue ?? '';
     if (!sweep) {
       this.progressText.textContent = this.compact ? 'No sweep yet.' : 'No sweep yet. Run the experiment to watch its dropout sweep live.';
       return;

@@ -1,16 +1,21 @@
 /**
- * The experiment panel of one spec: its sweep's loss and accuracy curves, the per-rate, Monte Carlo and heatmap
- * charts, the trial and Hyperband tables, with Run/Stop, exports, smoothing, log scale and stored sweeps overlaid.
+ * The experiment panel of one spec: its sweep's loss and accuracy curves; for a sweep of rates the per-rate and
+ * Monte Carlo charts, for a sweep of a space the objective by each hyperparameter and (past two dimensions) the
+ * parallel coordinates; the heatmap over any two dimensions; the trial and Hyperband tables; with Run/Stop,
+ * exports, smoothing, log scale and stored sweeps overlaid.
  * It applies ToPanelMessages and posts FromPanelMessages; what changed is redrawn by part (viewParts.ts).
  */
 import { assertNever } from '../../src/core/assertNever';
 import type { FromPanelMessage, ToPanelMessage } from '../../src/protocol/panelView';
 import type { LiveMessage, SweepSnapshot } from '../../src/protocol/webview';
 import { CurveChart } from '../charts/curveChart';
+import { HyperparameterCharts } from '../charts/hyperparameterCharts';
 import { McChart, RateChart } from '../charts/rateCharts';
 import { readTheme, type ChartTheme } from '../charts/theme';
-import type { Rgb } from '../model/colours';
+import { noColours, type TrialColours } from '../model/colours';
+import { dimensionsOf, searchesSpace } from '../model/dimensions';
 import { heatmapOf } from '../model/heatmap';
+import { parallelCoordinatesOf } from '../model/parallelCoordinates';
 import { clampSmoothing } from '../model/series';
 import { toggleSort } from '../model/table';
 import type { UiState } from '../model/uiState';
@@ -18,6 +23,7 @@ import { applyLiveMessage, drawableOverlays, fromShow, overlayChoices, primaryOf
 import { Controls } from './controls';
 import { Header } from './header';
 import { HeatmapCard } from './heatmapCard';
+import { ParallelCoordinatesCard } from './parallelCoordinatesCard';
 import { RateScale } from './rateScale';
 import { RungTable } from './rungTable';
 import { TrialTable } from './trialTable';
@@ -28,7 +34,7 @@ import {
 export class PanelView {
   private data: ViewData = { sweeps: new Map(), history: [] };
   private theme: ChartTheme = readTheme();
-  private colours: Map<number, Rgb> = new Map();
+  private colours: TrialColours = noColours;
   private readonly scheduler = redrawScheduler((dirty) => this.redraw(dirty));
   private readonly header: Header;
   private readonly controls: Controls;
@@ -37,7 +43,9 @@ export class PanelView {
   private readonly accuracy: CurveChart;
   private readonly rates: RateChart;
   private readonly mc: McChart;
-  private readonly heatmap = new HeatmapCard();
+  private readonly heatmap: HeatmapCard;
+  private readonly hyperparameters: HyperparameterCharts;
+  private readonly parallel = new ParallelCoordinatesCard();
   private readonly grid: ChartGrid;
   private readonly table: TrialTable;
   private readonly rungs = new RungTable();
@@ -63,15 +71,31 @@ export class PanelView {
       { kind: 'accuracy', title: 'Validation accuracy', subtitle: 'val_acc per trial', curveKinds: ['val_acc'], onSavePng: save('accuracy') }, this.theme);
     this.rates = new RateChart(this.theme, save('rates'));
     this.mc = new McChart(this.theme, save('mc'));
+    this.heatmap = new HeatmapCard((pick) => {
+      this.ui.heatmap = pick;
+      this.persist();
+      this.scheduler.mark('rates');
+    });
+    this.hyperparameters = new HyperparameterCharts((name, dataUrl) => this.savePng(`hp-${name}`, dataUrl));
     this.grid = new ChartGrid(
-      [this.loss.card.element, this.accuracy.card.element, this.rates.card.element, this.heatmap.element, this.mc.card.element],
+      [
+        this.loss.card.element, this.accuracy.card.element, this.rates.card.element, this.hyperparameters.element, this.parallel.element,
+        this.heatmap.element, this.mc.card.element,
+      ],
       'No sweep of this experiment yet. Run it to watch the loss of every dropout rate live.',
     );
-    this.table = new TrialTable(ui.sort, (column) => {
-      this.ui.sort = toggleSort(this.ui.sort, column);
-      this.table.setSort(this.ui.sort);
-      this.persist();
-      this.scheduler.mark('table');
+    this.table = new TrialTable(ui.sort, ui.filter, {
+      sort: (column) => {
+        this.ui.sort = toggleSort(this.ui.sort, column);
+        this.table.setSort(this.ui.sort);
+        this.persist();
+        this.scheduler.mark('table');
+      },
+      filter: (query) => {
+        this.ui.filter = query;
+        this.persist();
+        this.scheduler.mark('table');
+      },
     }, () => this.colours);
     root.classList.add('view-panel');
     root.replaceChildren(
@@ -162,12 +186,23 @@ export class PanelView {
     }
     if (isDirty(dirty, 'rates')) {
       const summarized = summarizedSweeps(primary, overlays);
+      const shown = summarized[0]?.overlay === false ? summarized[0] : undefined;
+      const plans = primary?.trials.map((trial) => trial.plan) ?? [];
+      const dimensions = dimensionsOf(plans);
+      // A space's configurations share rates: the per-rate charts would mix them, the per-hyperparameter ones do not.
+      const space = searchesSpace(plans);
       this.rates.update(summarized, this.theme, this.colours);
-      this.mc.update(summarized[0]?.overlay === false ? summarized[0] : undefined, this.theme);
-      this.heatmap.update(primary && heatmapOf(primary, summarized[0]!.summaries));
+      this.mc.update(shown, this.theme);
+      if (space) this.rates.card.element.hidden = this.mc.card.element.hidden = true;
+      else this.rates.card.element.hidden = false;
+      this.hyperparameters.update(shown, space, this.theme);
+      // Past two dimensions that vary (a `fixed` entry does not), one heatmap no longer shows every configuration.
+      const varying = dimensions.filter((dimension) => dimension.values.length > 1).length;
+      this.parallel.update(shown && parallelCoordinatesOf(shown.sweep, shown.summaries), varying > 2, this.theme);
+      this.heatmap.update(shown && heatmapOf(shown.sweep, shown.summaries, this.ui.heatmap), dimensions);
     }
     if (isDirty(dirty, 'table')) {
-      this.table.update(primary);
+      this.table.update(primary, this.ui.filter);
       this.rungs.update(primary);
     }
     if (isDirty(dirty, 'header')) {

@@ -36,29 +36,34 @@ export class RungTable {
     this.element.dataset.rungs = JSON.stringify(brackets.map((bracket) => ({
       iteration: bracket.iteration, bracket: bracket.bracket,
       rounds: bracket.rounds.map((round) => ({
-        round: round.round, epochs: round.epochs, rows: round.rows.map((row) => ({ rate: row.rate, seed: row.seed, epochs: row.epochs, outcome: row.outcome })),
+        round: round.round, epochs: round.epochs,
+        rows: round.rows.map((row) => ({ rate: row.rate, config: row.config, seed: row.seed, epochs: row.epochs, outcome: row.outcome })),
       })),
     })));
-    this.groups.replaceChildren(...brackets.map((bracket) => this.bracketGroup(bracket, sweep.objective)));
+    const byRate = sweep.trials.every((trial) => trial.plan.rate !== undefined && trial.plan.hp === undefined);
+    this.groups.replaceChildren(...brackets.map((bracket) => this.bracketGroup(bracket, sweep.objective, byRate)));
   }
 
-  private bracketGroup(bracket: BracketView, objective: string): HTMLElement {
+  /** `byRate`: a sweep of rates shows the rate and keep p; a space sweep the configuration in words. */
+  private bracketGroup(bracket: BracketView, objective: string, byRate: boolean): HTMLElement {
     const id = `${bracket.iteration}/${bracket.bracket}`;
     const trials = bracket.rounds[0]?.rows.length ?? 0;
     const summary = el('summary', {
       text: `Iteration ${bracket.iteration}, bracket ${bracket.bracket}: ${trials} trial${trials === 1 ? '' : 's'}, `
         + `${bracket.rounds.length} round${bracket.rounds.length === 1 ? '' : 's'} decided`,
     });
-    const head = el('tr', {}, ['Round', 'Rate', 'Keep p', 'Seed', 'Epochs', `Best ${objective}`, 'Outcome'].map((title, index) => el('th', {
-      text: title, class: index > 0 && index < 6 ? 'numeric' : undefined, attrs: { scope: 'col' },
+    const configHeads = byRate ? ['Rate', 'Keep p'] : ['Configuration'];
+    const head = el('tr', {}, ['Round', ...configHeads, 'Seed', 'Epochs', `Best ${objective}`, 'Outcome'].map((title, index, all) => el('th', {
+      text: title, class: (byRate ? index > 0 : index > 1) && index < all.length - 1 ? 'numeric' : undefined, attrs: { scope: 'col' },
     })));
     const body = bracket.rounds.flatMap((round) => round.rows.map((row, index) => el('tr', { attrs: { 'data-trial': row.trialId } }, [
       el('th', {
         text: index === 0 ? `${round.round} → epoch ${round.epochs}` : '',
         attrs: { scope: 'row', title: `round ${round.round}: ${round.promoted} promoted, ${round.stopped} stopped` },
       }),
-      el('td', { class: 'numeric', text: formatRate(row.rate) }),
-      el('td', { class: 'numeric', text: formatRate(row.keep) }),
+      ...(byRate
+        ? [el('td', { class: 'numeric', text: formatRate(row.rate) }), el('td', { class: 'numeric', text: formatRate(row.keep) })]
+        : [el('td', { text: row.config })]),
       el('td', { class: 'numeric', text: String(row.seed) }),
       el('td', { class: 'numeric', text: String(row.epochs) }),
       el('td', { class: 'numeric', text: formatMetric(row.score) }),

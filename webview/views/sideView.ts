@@ -6,9 +6,14 @@
 import { assertNever } from '../../src/core/assertNever';
 import type { FromSideViewMessage, ToSideViewMessage } from '../../src/protocol/sideView';
 import { CurveChart } from '../charts/curveChart';
-import { RateChart } from '../charts/rateCharts';
+import { RateChart, type SummarizedSweep } from '../charts/rateCharts';
 import { readTheme, type ChartTheme } from '../charts/theme';
-import type { Rgb } from '../model/colours';
+import { noColours, type TrialColours } from '../model/colours';
+import { bestRate } from '../../src/core/summary';
+import { el } from '../dom';
+import { searchesSpace } from '../model/dimensions';
+import { configRateLabel, formatMetric } from '../model/format';
+import { formatObjective } from '../model/heatmap';
 import { defaultUiState } from '../model/uiState';
 import { applyLiveMessage, fromShow, primaryOf, type RedrawPart, type ViewData } from '../model/viewData';
 import { Header } from './header';
@@ -24,7 +29,7 @@ const curveOptions = { smoothing: defaultUiState.smoothing, logScale: defaultUiS
 export class SideView {
   private data: ViewData = { sweeps: new Map(), history: [] };
   private theme: ChartTheme = readTheme();
-  private colours: Map<number, Rgb> = new Map();
+  private colours: TrialColours = noColours;
   private readonly scheduler = redrawScheduler((dirty) => this.redraw(dirty));
   private readonly header = new Header(true);
   private readonly rateScale = new RateScale();
@@ -32,11 +37,13 @@ export class SideView {
   private readonly rates: RateChart;
   private readonly grid: ChartGrid;
   private readonly history: HistoryList;
+  /** A space sweep's best configuration so far, in place of the per-rate chart (its configurations share rates). */
+  private readonly best = el('p', { class: 'side-best', attrs: { 'data-best': '', hidden: true } });
 
   constructor(root: HTMLElement, host: ViewHost<FromSideViewMessage>) {
     this.loss = new CurveChart({ kind: 'loss', title: 'Validation loss', subtitle: 'val_loss per trial', curveKinds: ['val_loss'] }, this.theme);
     this.rates = new RateChart(this.theme);
-    this.grid = new ChartGrid([this.loss.card.element, this.rates.card.element], 'No sweep to show yet.');
+    this.grid = new ChartGrid([this.loss.card.element, this.best, this.rates.card.element], 'No sweep to show yet.');
     this.history = new HistoryList((dir) => host.post({ type: 'openSweep', dir }), (dir) => host.post({ type: 'resumeSweep', dir }));
     root.classList.add('view-side');
     root.replaceChildren(this.header.element, this.grid.empty, this.rateScale.element, this.grid.element, this.history.element);
@@ -63,6 +70,20 @@ export class SideView {
     }
   }
 
+  private showBest(shown: SummarizedSweep | undefined): void {
+    const best = shown && bestRate(shown.summaries, shown.sweep.objective);
+    this.best.hidden = !best;
+    if (!shown || !best) return;
+    const { mean, std, n } = best.selected;
+    const spread = n > 1 ? ` ± ${formatMetric(std)} over ${n} seeds` : ' (1 seed)';
+    this.best.dataset.best = configRateLabel(best);
+    this.best.replaceChildren(
+      el('span', { class: 'side-best-title', text: 'Best configuration so far' }),
+      el('span', { class: 'side-best-config', text: configRateLabel(best) }),
+      el('span', { class: 'muted', text: `${shown.sweep.objective} ${formatObjective(shown.sweep.objective, mean)}${spread}` }),
+    );
+  }
+
   private redraw(dirty: ReadonlySet<RedrawPart>): void {
     const primary = primaryOf(this.data);
     if (dirty.has('rebuild')) {
@@ -72,7 +93,14 @@ export class SideView {
       this.grid.show(primary !== undefined);
     }
     if (isDirty(dirty, 'curves')) this.loss.refresh();
-    if (isDirty(dirty, 'rates')) this.rates.update(summarizedSweeps(primary, []), this.theme, this.colours);
+    if (isDirty(dirty, 'rates')) {
+      // A space sweep's configurations share rates: the verdict above names its best configuration instead.
+      const space = searchesSpace(primary?.trials.map((trial) => trial.plan) ?? []);
+      this.rates.card.element.hidden = space;
+      const summarized = summarizedSweeps(primary, []);
+      if (!space) this.rates.update(summarized, this.theme, this.colours);
+      this.showBest(space ? summarized[0] : undefined);
+    }
     if (isDirty(dirty, 'header')) {
       this.header.update(primary?.experiment, primary, Date.now());
       this.history.update(this.data.history, this.data.primaryDir);

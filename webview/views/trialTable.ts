@@ -1,11 +1,22 @@
-/** The trials table: sortable by any column from the keyboard (headers are buttons), the best trial marked. */
+/**
+ * The trials table: a column per searched dimension (input rate, rate, each hyperparameter of the space), then the
+ * trial's figures; sortable by any column from the keyboard (headers are buttons), filtered by a text query
+ * (model/tableFilter.ts), the best trial marked.
+ */
 import type { SweepSnapshot } from '../../src/protocol/webview';
 import { el } from '../dom';
-import { toCss, type Rgb } from '../model/colours';
-import { searchesInputRate } from '../../src/core/dropoutConfig';
-import { configRateLabel, formatMetric, formatPercent, formatRate } from '../model/format';
-import { bestMeaning, sortRows, trialRows, type SortColumn, type TableSort, type TrialRow } from '../model/table';
+import { colourOf, toCss, type TrialColours } from '../model/colours';
+import { dimensionsOf, type Dimension } from '../model/dimensions';
+import { configRateLabel, formatMetric, formatPercent, formatRate, formatValue } from '../model/format';
+import { bestMeaning, cellValue, dimensionColumn, sortRows, trialRows, type SortColumn, type TableSort, type TrialRow } from '../model/table';
+import { filterRows } from '../model/tableFilter';
 import { stateLabel } from './statusText';
+
+/** What the table reports back: a header was clicked (or pressed), the filter query changed. */
+export interface TrialTableActions {
+  sort(column: SortColumn): void;
+  filter(query: string): void;
+}
 
 interface Column {
   id: SortColumn;
@@ -27,19 +38,27 @@ export class TrialTable {
   private bestText = '';
   private readonly columns: Column[];
   private headerKey = '';
+  private readonly filterInput = el('input', {
+    class: 'table-filter', attrs: { type: 'search', id: 'trials-filter', spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'trials-filter-help' },
+  });
+  private readonly filterStatus = el('span', { class: 'table-filter-status muted', attrs: { id: 'trials-filter-help', 'aria-live': 'polite' } });
 
-  constructor(private sort: TableSort, private readonly onSort: (column: SortColumn) => void, private colours: () => ReadonlyMap<number, Rgb>) {
+  constructor(private sort: TableSort, filter: string, private readonly actions: TrialTableActions, private colours: () => TrialColours) {
     this.columns = [
       {
-        id: 'inputRate', title: 'Input rate', description: 'dropout rate on the input features (drop probability)', numeric: true,
-        cell: (row) => formatRate(row.inputRate ?? 0), shown: (sweep) => sweep.trials.some((trial) => searchesInputRate(trial.plan)),
+        id: 'keep', title: 'Keep p', description: 'keep probability p = 1 − rate', numeric: true,
+        cell: (row) => (row.keep === undefined ? '–' : formatRate(row.keep)),
+        shown: (sweep) => sweep.trials.some((trial) => trial.plan.rate !== undefined),
       },
-      { id: 'rate', title: 'Rate', description: 'dropout rate (drop probability)', numeric: true, cell: (row) => this.rateCell(row) },
-      { id: 'keep', title: 'Keep p', description: 'keep probability p = 1 − rate', numeric: true, cell: (row) => formatRate(row.keep) },
       { id: 'seed', title: 'Seed', description: 'random seed of the trial', numeric: true, cell: (row) => String(row.seed) },
       {
         id: 'state', title: 'State', description: 'trial state', numeric: false,
         cell: (row) => el('span', { class: 'state', text: stateLabel(row.state), attrs: { 'data-state': row.state } }),
+      },
+      {
+        id: 'worker', title: 'Worker', description: 'the dropout-lab worker (host/slot) the trial runs on, and its attempt after the first',
+        numeric: false, cell: (row) => el('span', { class: 'worker', text: row.worker ?? '–' }),
+        shown: (sweep) => sweep.trials.some((trial) => trial.where !== undefined),
       },
       {
         id: 'epochs', title: 'Epochs', description: 'epochs trained', numeric: true,
@@ -82,10 +101,28 @@ export class TrialTable {
       },
     ];
     this.table.append(this.caption, this.head, this.body);
+    this.filterInput.value = filter;
+    this.filterInput.addEventListener('input', () => actions.filter(this.filterInput.value));
     this.element = el('section', { class: 'trials', attrs: { 'aria-labelledby': 'trials-title' } }, [
-      el('h2', { text: 'Trials', attrs: { id: 'trials-title' } }),
+      el('div', { class: 'trials-header' }, [
+        el('h2', { text: 'Trials', attrs: { id: 'trials-title' } }),
+        el('label', { class: 'visually-hidden', text: 'Filter the trials', attrs: { for: 'trials-filter' } }),
+        this.filterInput, this.filterStatus,
+      ]),
       el('div', { class: 'table-scroll' }, [this.table]),
     ]);
+  }
+
+  /** One column per searched dimension, in configEntries order; the colour dimension's cells carry their swatch. */
+  private dimensionColumns(dimensions: readonly Dimension[]): Column[] {
+    return dimensions.map((dimension, index) => ({
+      id: dimensionColumn(dimension.name),
+      title: dimension.name === 'input_rate' ? 'Input rate' : dimension.name === 'rate' ? 'Rate' : dimension.name,
+      description: dimension.name === 'input_rate' ? 'dropout rate on the input features (drop probability)'
+        : dimension.name === 'rate' ? 'dropout rate (drop probability)' : `the hyperparameter ${dimension.name} of the search space`,
+      numeric: dimension.kind !== 'categorical',
+      cell: (row) => this.dimensionCell(row, dimension, index === 0),
+    }));
   }
 
   setSort(sort: TableSort): void {
@@ -93,14 +130,27 @@ export class TrialTable {
     this.headerKey = '';
   }
 
-  update(sweep: SweepSnapshot | undefined): void {
+  update(sweep: SweepSnapshot | undefined, query: string): void {
     this.element.hidden = !sweep;
     if (!sweep) return;
-    const columns = this.columns.filter((column) => column.shown?.(sweep) ?? true);
+    const dimensions = dimensionsOf(sweep.trials.map((trial) => trial.plan));
+    const columns = [...this.dimensionColumns(dimensions), ...this.columns.filter((column) => column.shown?.(sweep) ?? true)];
     this.bestText = `${bestMeaning(sweep)} of the sweep`;
     this.caption.textContent = `Trials of the sweep; the best trial has the ${this.bestText}`;
     this.renderHead(columns);
-    const rows = sortRows(trialRows(sweep), this.sort);
+    const example = dimensions[dimensions.length - 1];
+    this.filterInput.placeholder = example
+      ? `Filter, e.g. ${example.name}${example.kind === 'categorical' ? '=' : '>='}`
+        + `${formatValue(example.values[Math.floor(example.values.length / 2)]!)} state=completed`
+      : 'Filter';
+    const all = trialRows(sweep);
+    const filtered = filterRows(all, query, dimensions.map((dimension) => dimension.name));
+    this.filterStatus.textContent = [
+      query.trim() ? `${filtered.rows.length} of ${all.length} trials` : '',
+      filtered.unknown.length ? `not a column: ${filtered.unknown.join(' ')} (columns: ${dimensions.map((dimension) => dimension.name).join(', ')}, `
+        + 'seed, state, worker, epochs, val_loss, train_loss, gap, test_loss, test_acc, val_acc)' : '',
+    ].filter(Boolean).join(' · ');
+    const rows = sortRows(filtered.rows, this.sort);
     this.body.replaceChildren(...rows.map((row) => {
       const tr = el('tr', {
         class: row.isBest ? 'is-best' : undefined, attrs: { 'data-trial': row.trialId, title: `${configRateLabel(row)} · seed ${row.seed}` },
@@ -128,7 +178,7 @@ export class TrialTable {
         column.title,
         el('span', { class: 'sort-indicator', text: active ? (ascending ? '▲' : '▼') : '', attrs: { 'aria-hidden': 'true' } }),
       ]);
-      button.addEventListener('click', () => this.onSort(column.id));
+      button.addEventListener('click', () => this.actions.sort(column.id));
       if (column.id === focused) queueMicrotask(() => button.focus());
       return el('th', {
         class: column.numeric ? 'numeric' : undefined,
@@ -138,12 +188,20 @@ export class TrialTable {
     this.head.replaceChildren(el('tr', {}, cells));
   }
 
-  private rateCell(row: TrialRow): Node {
-    const swatch = el('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } });
-    const colour = this.colours().get(row.rate);
-    if (colour) swatch.style.backgroundColor = toCss(colour);
-    const cell = el('span', { class: 'rate-cell' }, [swatch, formatRate(row.rate)]);
-    if (row.isBest) cell.append(el('span', { class: 'best-mark', text: 'best', attrs: { title: this.bestText } }));
+  private dimensionCell(row: TrialRow, dimension: Dimension, first: boolean): Node | string {
+    const value = cellValue(row, dimensionColumn(dimension.name));
+    const text = value === undefined ? '–' : formatValue(value);
+    const colours = this.colours();
+    if (!first && colours.dimension?.name !== dimension.name) return text;
+    const cell = el('span', { class: 'rate-cell' });
+    if (colours.dimension?.name === dimension.name) {
+      const swatch = el('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } });
+      const colour = colourOf(colours, row);
+      if (colour) swatch.style.backgroundColor = toCss(colour);
+      cell.append(swatch);
+    }
+    cell.append(text);
+    if (first && row.isBest) cell.append(el('span', { class: 'best-mark', text: 'best', attrs: { title: this.bestText } }));
     return cell;
   }
 }

@@ -7,7 +7,7 @@ import type { CurveChart, DrawnSweep } from '../charts/curveChart';
 import type { SummarizedSweep } from '../charts/rateCharts';
 import { readTheme, watchTheme, type ChartTheme } from '../charts/theme';
 import { el } from '../dom';
-import { rateColours, type Rgb } from '../model/colours';
+import { trialColours, type TrialColours } from '../model/colours';
 import { formatStartTime } from '../model/format';
 import { summarizeSweep } from '../model/rates';
 import type { LiveUpdate, RedrawPart } from '../model/viewData';
@@ -64,9 +64,12 @@ export function summarizedSweeps(primary: SweepSnapshot | undefined, overlays: r
   return drawnSweeps(primary, overlays).map((drawn) => ({ ...drawn, summaries: summarizeSweep(drawn.sweep) }));
 }
 
-/** One colour per rate drawn, low to high on the theme's scale: every chart and the rate scale use these. */
-export function coloursOf(drawn: readonly DrawnSweep[], theme: ChartTheme): Map<number, Rgb> {
-  return rateColours(drawn.flatMap(({ sweep }) => sweep.trials.map((trial) => trial.plan.rate)), theme.rateLow, theme.rateHigh);
+/**
+ * One colour per rate drawn (or per value of the hyperparameter a space sweep is coloured by), low to high on the
+ * theme's scale: every chart and the colour key use these.
+ */
+export function coloursOf(drawn: readonly DrawnSweep[], theme: ChartTheme): TrialColours {
+  return trialColours(drawn.flatMap(({ sweep }) => sweep.trials.map((trial) => trial.plan)), theme.rateLow, theme.rateHigh);
 }
 
 /** The grid of chart cards, shown when there is a sweep, and the sentence shown instead when there is none. */

@@ -8,7 +8,8 @@ import { gatherRows } from './split';
 import { DatasetError, type DataFiles, type Dataset } from './types';
 import { errorMessage } from '../../core/errors';
 
-export const MNIST_PIXELS = 28 * 28;
+export const MNIST_SIDE = 28;
+export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
 export const MNIST_CLASSES = 10;
 
 interface MnistDigits {
@@ -81,6 +82,8 @@ export function loadMnist(spec: MnistDataset, seed: number, files: DataFiles): D
     description: `mnist (${trainSamples} train, ${validationSamples} validation, ${testSamples} test)`,
     task: 'classification',
     featureCount: MNIST_PIXELS,
+    // The package's digits are row-major 28×28 grey levels: read as images by a model that starts with a conv layer.
+    imageShape: [MNIST_SIDE, MNIST_SIDE, 1],
     classCount: MNIST_CLASSES,
     train: rows(0, trainSamples),
     validation: rows(trainSamples, validationSamples),

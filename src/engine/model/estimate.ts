@@ -7,10 +7,13 @@ import { splitCounts } from '../datasets/split';
 import { MNIST_CLASSES, MNIST_PIXELS } from '../datasets/mnist';
 import type { Dataset } from '../datasets/types';
 import type { ExperimentSpec, OptimizerName } from '../../core/spec';
+import { largestValue, layerListVariants, variantSizes, type LayerListProblem } from './layerListCheck';
 
 /** The sizes the estimate needs from the data. */
 export interface DatasetShape {
   featureCount: number;
+  /** Image data: one sample's [height, width, channels] (what a layer list starting with a spatial layer reads). */
+  imageShape?: [number, number, number];
   /** Units of the output layer: the class count, 1 for regression. */
   outputUnits: number;
   trainRows: number;
@@ -31,15 +34,25 @@ const OPTIMIZER_SLOTS: Record<OptimizerName, number> = { adam: 2, rmsprop: 2, sg
 /** Per unit and sample of a training step: the dropout mask, the masked input, the layer's output and its gradient. */
 const TRAINING_COPIES = 4;
 /**
- * Per unit, sample and pass when a split is scored: mask, masked input, output. The loop frees them per chunk of
- * 2048 rows; the estimate counts the whole split, an upper bound that stays right if chunking changes.
+ * Per unit, sample and pass when a split is scored: mask, masked input, output. The loop scores a split in chunks
+ * (evaluationChunkRows) and frees each pass; the estimate keeps a chunk's passes, an upper bound.
  */
 const EVALUATION_COPIES = 3;
+/** Activation values one scoring chunk may hold per copy (64 MiB of float32): wide convnets get smaller chunks. */
+const EVALUATION_CHUNK_VALUES = 2 ** 24;
+
+/**
+ * Rows scored per forward pass for a model of `units` activation values per sample: 2048, fewer when that would hold
+ * more than EVALUATION_CHUNK_VALUES (a convnet's feature maps). The scoring (train/scoring.ts) and this estimate share it.
+ */
+export function evaluationChunkRows(units: number): number {
+  return Math.max(1, Math.min(2048, Math.floor(EVALUATION_CHUNK_VALUES / units)));
+}
 /** The rows of the data: host arrays, device tensors, and each epoch's shuffled copy of the training split. */
 const DATA_COPIES = 3;
 
 export interface ResourceEstimate {
-  /** Weights and biases of every dense layer. */
+  /** Every weight, bias and state value (batch-norm moving statistics); for a searched structure, the largest. */
   parameters: number;
   /** Bytes at the peak of a trial, by what holds them. */
   bytes: {
@@ -55,7 +68,10 @@ export interface ResourceEstimate {
   };
 }
 
-/** The shape of the data a spec generates; undefined for `csv`, whose shape is known only once the file is read. */
+/**
+ * The shape of the data a spec generates; undefined for `csv` and `images`, whose shapes are known only once the
+ * files are read.
+ */
 export function specDatasetShape(spec: ExperimentSpec): DatasetShape | undefined {
   const { dataset } = spec;
   switch (dataset.type) {
@@ -69,11 +85,13 @@ export function specDatasetShape(spec: ExperimentSpec): DatasetShape | undefined
     case 'mnist': {
       const testRows = dataset.testSamples ?? 0;
       return {
-        featureCount: MNIST_PIXELS, outputUnits: MNIST_CLASSES, trainRows: dataset.trainSamples, validationRows: dataset.validationSamples,
+        featureCount: MNIST_PIXELS, imageShape: [28, 28, 1], outputUnits: MNIST_CLASSES,
+        trainRows: dataset.trainSamples, validationRows: dataset.validationSamples,
         ...(testRows > 0 ? { testRows } : {}),
       };
     }
     case 'csv':
+    case 'images':
       return undefined;
   }
 }
@@ -81,6 +99,7 @@ export function specDatasetShape(spec: ExperimentSpec): DatasetShape | undefined
 export function loadedDatasetShape(dataset: Dataset): DatasetShape {
   return {
     featureCount: dataset.featureCount,
+    ...(dataset.imageShape ? { imageShape: dataset.imageShape } : {}),
     outputUnits: dataset.task === 'classification' ? dataset.classCount : 1,
     trainRows: dataset.train.count,
     validationRows: dataset.validation.count,
@@ -99,19 +118,37 @@ function layersText(sizes: readonly number[]): string {
   return runs.map(({ size, times }) => (times > 1 ? `${size} × ${times}` : String(size))).join(' → ');
 }
 
-/** Layer widths from input to output. */
+/** Layer widths from input to output (the MLP of model.hidden). */
 function layerSizes(spec: ExperimentSpec, shape: DatasetShape): number[] {
   return [shape.featureCount, ...spec.model.hidden, shape.outputUnits];
 }
 
+/** Parameters and units summed over the layers, for the largest structure the model can take. */
+function modelSize(spec: ExperimentSpec, shape: DatasetShape): { parameters: number; units: number } {
+  if (!spec.model.layers?.length) {
+    const sizes = layerSizes(spec, shape);
+    let parameters = 0;
+    for (let i = 0; i + 1 < sizes.length; i++) parameters += sizes[i]! * sizes[i + 1]! + sizes[i + 1]!;
+    return { parameters, units: sizes.reduce((sum, size) => sum + size, 0) };
+  }
+  const result = layerListVariants(spec, shape.featureCount, shape.imageShape);
+  if ('problem' in result) throw new Error(`${result.problem.message} (check the shapes first: checkShapes)`);
+  const sizes = result.variants.map((variant) => variantSizes(variant, shape.outputUnits));
+  return { parameters: Math.max(...sizes.map((size) => size.parameters)), units: Math.max(...sizes.map((size) => size.units)) };
+}
+
+/** The largest batch a trial trains on (training.batchSize, or the largest value of its hyperparameter). */
+function largestBatch(spec: ExperimentSpec, shape: DatasetShape): number {
+  return Math.min(largestValue(spec.training.batchSize, spec.sweep.space), shape.trainRows);
+}
+
+/** For a spec whose shapes fit (see checkShapes). */
 export function estimateResources(spec: ExperimentSpec, shape: DatasetShape): ResourceEstimate {
-  const sizes = layerSizes(spec, shape);
-  let parameters = 0;
-  for (let i = 0; i + 1 < sizes.length; i++) parameters += sizes[i]! * sizes[i + 1]! + sizes[i + 1]!;
-  const units = sizes.reduce((sum, size) => sum + size, 0);
-  const batch = Math.min(spec.training.batchSize, shape.trainRows);
+  const { parameters, units } = modelSize(spec, shape);
+  const batch = largestBatch(spec, shape);
   const passes = Math.max(1, spec.evaluation.mcSamples);
-  const scoredRows = Math.max(shape.trainRows, shape.validationRows * passes, (shape.testRows ?? 0) * passes);
+  const chunk = evaluationChunkRows(units);
+  const scoredRows = Math.max(Math.min(shape.trainRows, chunk), Math.min(shape.validationRows, chunk) * passes, Math.min(shape.testRows ?? 0, chunk) * passes);
   const bytes = {
     parameters: FLOAT_BYTES * parameters * (2 + OPTIMIZER_SLOTS[spec.training.optimizer]),
     training: FLOAT_BYTES * batch * units * TRAINING_COPIES,
@@ -121,6 +158,16 @@ export function estimateResources(spec: ExperimentSpec, shape: DatasetShape): Re
   };
   const total = bytes.parameters + bytes.training + bytes.evaluation + bytes.data + bytes.runtime;
   return { parameters, bytes: { ...bytes, total } };
+}
+
+/**
+ * The layer list against the data (image input for a spatial first layer, each layer's input fitting it) for every
+ * structure its hyperparameters give; [] for the MLP, whose dense layers read any vector.
+ */
+export function checkShapes(spec: ExperimentSpec, shape: DatasetShape): LayerListProblem[] {
+  if (!spec.model.layers?.length) return [];
+  const result = layerListVariants(spec, shape.featureCount, shape.imageShape);
+  return 'problem' in result ? [result.problem] : [];
 }
 
 /** The limits a trial must stay under; the CLI's flags and the extension's settings set them. */
@@ -137,16 +184,14 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1024 * MIB ? `${Number((bytes / (1024 * MIB)).toFixed(1))} GiB` : `${Math.ceil(bytes / MIB)} MiB`;
 }
 
-/** A limit the spec exceeds, at the spec field to change (as a path: `['training', 'batchSize']`). */
-export interface LimitProblem {
-  path: string[];
-  message: string;
-}
+/** A limit the spec exceeds, at the spec field to change (as a path: `['training', 'batchSize']`, `['model', 'layers', 2]`). */
+export type LimitProblem = LayerListProblem;
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /** The spec field that most drives the largest share of the memory. */
 function memoryField(spec: ExperimentSpec, shape: DatasetShape, estimate: ResourceEstimate): string[] {
+  const modelField = ['model', spec.model.layers?.length ? 'layers' : 'hidden'];
   const { parameters, training, evaluation, data } = estimate.bytes;
   const largest = Math.max(parameters, training, evaluation, data);
   if (largest === training) return ['training', 'batchSize'];
@@ -154,19 +199,24 @@ function memoryField(spec: ExperimentSpec, shape: DatasetShape, estimate: Resour
     return ['evaluation', 'mcSamples'];
   }
   if (largest === data) {
-    const field = { moons: 'samples', circles: 'samples', spirals: 'samples', mnist: 'trainSamples', csv: 'path' }[spec.dataset.type];
+    const field = { moons: 'samples', circles: 'samples', spirals: 'samples', mnist: 'trainSamples', csv: 'path', images: 'path' }[spec.dataset.type];
     return ['dataset', field];
   }
-  return ['model', 'hidden'];
+  return modelField;
 }
 
+/** The shape problems (checkShapes) if any; otherwise the limits the spec's estimate exceeds. */
 export function checkLimits(spec: ExperimentSpec, shape: DatasetShape, limits: ResourceLimits): LimitProblem[] {
+  const shapeProblems = checkShapes(spec, shape);
+  if (shapeProblems.length > 0) return shapeProblems;
   const estimate = estimateResources(spec, shape);
   const problems: LimitProblem[] = [];
   if (estimate.parameters > limits.maxParameters) {
+    const layers = spec.model.layers?.length;
+    const described = layers ? `${layers} layers and the output layer` : `layers ${layersText(layerSizes(spec, shape))}`;
     problems.push({
-      path: ['model', 'hidden'],
-      message: `the model has ${count(estimate.parameters)} parameters (layers ${layersText(layerSizes(spec, shape))}), `
+      path: ['model', layers ? 'layers' : 'hidden'],
+      message: `the model has ${count(estimate.parameters)} parameters (${described}), `
         + `more than the limit of ${count(limits.maxParameters)}; `
         + 'use smaller layers or raise the limit (--max-parameters, setting dropoutLab.limits.maxParameters)',
     });
@@ -185,7 +235,7 @@ export function checkLimits(spec: ExperimentSpec, shape: DatasetShape, limits: R
     problems.push({
       path: field,
       message: `a trial needs about ${formatBytes(bytes.total)} (weights, gradients and ${spec.training.optimizer} slots ${formatBytes(bytes.parameters)}; `
-        + `a training step of ${Math.min(spec.training.batchSize, shape.trainRows)} rows ${formatBytes(bytes.training)}; `
+        + `a training step of ${largestBatch(spec, shape)} rows ${formatBytes(bytes.training)}; `
         + `scoring ${formatBytes(bytes.evaluation)}; `
         + `data ${formatBytes(bytes.data)}; runtime ${formatBytes(bytes.runtime)}), more than the limit of ${formatBytes(limitBytes)}; `
         + `lower ${field.join('.')} or raise the limit (--max-memory-mb, setting dropoutLab.limits.maxMemoryMB)`,

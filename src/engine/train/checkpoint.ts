@@ -80,6 +80,7 @@ export function decodeCheckpoint(files: CheckpointFiles): PausedTrial {
     && Array.isArray(document.optimizer) && document.optimizer.every(isTensorEntry)
     && typeof document.rng === 'object' && document.rng !== null && isRngState(document.rng.batches)
     && isStreams(document.rng.trainingMasks) && isStreams(document.rng.evaluationMasks)
+    && (document.rng.augment === undefined || isRngState(document.rng.augment))
     && Number.isInteger(document.epochsSinceBest) && typeof document.durationMs === 'number'
     && (document.bestModel === undefined || (Number.isInteger(document.bestModel.epoch) && typeof document.bestModel.metrics === 'object'
       && Array.isArray(document.bestModel.variables) && document.bestModel.variables.every(isTensorEntry)));

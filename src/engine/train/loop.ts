@@ -6,22 +6,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BestEpoch, EpochMetrics, SelectedEpoch, TrialSummary } from '../../core/trial';
 import type { Dataset } from '../datasets/types';
-import { createMlp, disposeMlp, forward, maskStreams, type DropoutMode, type Mlp, type MlpConfig } from '../model/mlp';
-import { createRng, deriveSeed, permutation, type RngState } from '../random';
+import { maskStreams, type DropoutMode } from '../model/dropout';
+import { createNetwork, networkConfig, type Network, type NetworkConfig } from '../model/network';
+import type { ImportedModel } from '../model/kerasTopology';
+import { createRng, deriveSeed, permutation, type Rng, type RngState } from '../random';
+import { augmentImages } from '../datasets/augment';
 import type { ExperimentSpec, OptimizerName } from '../../core/spec';
 import { correctCount, disposeTargets, lossSum, sliceTargets, type Targets } from './metrics';
 import { disposeSplit, scoreSplit, scoreTest, toDevice, type DeviceSplit } from './scoring';
 import { improves, objectiveValue } from '../../core/objective';
 import { selectRuleOf } from '../../core/selection';
 import { maxTrialEpochs } from '../sweep/plan';
+import { resolveSearchable, type HpAssignment } from '../../core/hyperparameters';
 
 export interface TrialInput {
   spec: ExperimentSpec;
   dataset: Dataset;
-  /** Drop probability of the hidden-layer dropout. */
-  rate: number;
+  /** Drop probability of the hidden-layer dropout (`sweep.rates`); absent when the sweep searches only a space. */
+  rate?: number;
   /** Drop probability on the input features; default model.inputDropout (a sweep searching it sets it per trial). */
   inputRate?: number;
+  /** The trial's value of each named hyperparameter (`sweep.space`), which `{ "hp": name }` fields resolve to. */
+  hp?: HpAssignment;
   seed: number;
   /** The last epoch to train (1-based, inclusive); default training.epochs. Hyperband sets it per rung. */
   untilEpoch?: number;
@@ -32,6 +38,13 @@ export interface TrialInput {
   maskSeed?: number;
   /** Continue a paused trial: its weights, optimizer slots, random streams and early-stopping state. */
   resumeFrom?: PausedTrial;
+  /** The user's own model (what a builder module returned for this trial, or model.from), trained instead of the spec's. */
+  ownModel?: ImportedModel;
+  /**
+   * Initial weights in network.weights order instead of the seeded initialisation (a pretrained model.from). A
+   * resumed trial starts from its checkpoint instead.
+   */
+  initialWeights?: SavedTensor[];
 }
 
 export interface TrialCallbacks {
@@ -61,10 +74,10 @@ export interface TrialCallbacks {
  * split is scored on these weights, once, when the trial finishes.
  */
 export interface TrainedModel {
-  config: MlpConfig;
+  config: NetworkConfig;
   epoch: number;
   metrics: EpochMetrics;
-  /** mlp.variables order: kernel and bias of each layer. */
+  /** network.weights order: the MLP's kernel and bias per layer; a layer list's trainable variables, then its state. */
   weights: SavedTensor[];
 }
 
@@ -82,11 +95,15 @@ export interface SavedTensor {
  */
 export interface PausedTrial {
   epoch: number;
-  /** mlp.variables in order: kernel and bias of each layer. */
+  /** network.weights in order (trainable variables, then state such as batch-norm moving statistics). */
   variables: SavedTensor[];
   /** tf.Optimizer.getWeights(): the iteration count, then the slots (Adam's m and v, RMSProp's accumulators). */
   optimizer: SavedTensor[];
-  rng: { batches: RngState; trainingMasks: Record<number, RngState>; evaluationMasks: Record<number, RngState> };
+  rng: {
+    batches: RngState; trainingMasks: Record<number, RngState>; evaluationMasks: Record<number, RngState>;
+    /** The image augmentation stream, when the dataset augments. */
+    augment?: RngState;
+  };
   /** Early stopping's state: its last improving epoch by val_loss (more than minDelta), and the epochs since. */
   best?: BestEpoch;
   epochsSinceBest: number;
@@ -109,45 +126,38 @@ function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimize
 }
 
 export async function trainTrial(input: TrialInput, callbacks: TrialCallbacks): Promise<TrialSummary> {
-  const { spec, dataset, rate, seed } = input;
-  const classification = dataset.task === 'classification';
-  const mlp = createMlp({
-    featureCount: dataset.featureCount,
-    hidden: spec.model.hidden,
-    outputUnits: classification ? dataset.classCount : 1,
-    activation: spec.model.activation,
-    style: spec.model.dropoutStyle,
-    inputRate: input.inputRate ?? spec.model.inputDropout,
-    hiddenRate: rate,
-  }, deriveSeed(seed, 'init'));
-  const disposables: { dispose(): void }[] = [{ dispose: () => disposeMlp(mlp) }];
+  const { spec, dataset, seed } = input;
+  const network = createNetwork(networkConfig(spec, dataset, input), deriveSeed(seed, 'init'));
+  const disposables: { dispose(): void }[] = [network];
   try {
-    const optimizer = createOptimizer(spec.training.optimizer, spec.training.learningRate);
+    const optimizer = createOptimizer(spec.training.optimizer, resolveSearchable(spec.training.learningRate, input.hp));
     disposables.push(optimizer);
-    if (input.resumeFrom) await restore(mlp, optimizer, input.resumeFrom);
+    if (input.resumeFrom) await restore(network, optimizer, input.resumeFrom);
+    else if (input.initialWeights) assignWeights(network, input.initialWeights, 'pretrained model');
     const train = toDevice(dataset.train, dataset);
     disposables.push({ dispose: () => disposeSplit(train) });
     const validation = toDevice(dataset.validation, dataset);
     disposables.push({ dispose: () => disposeSplit(validation) });
-    callbacks.onStart?.({ parameterCount: mlp.parameterCount });
-    return await fit(input, callbacks, { mlp, optimizer, train, validation });
+    callbacks.onStart?.({ parameterCount: network.parameterCount });
+    return await fit(input, callbacks, { network, optimizer, train, validation });
   } finally {
     for (const resource of disposables.reverse()) resource.dispose();
   }
 }
 
-/** Puts a paused trial's weights and optimizer slots back; checks the shapes so a wrong checkpoint fails loudly. */
-async function restore(mlp: Mlp, optimizer: tf.Optimizer, paused: PausedTrial): Promise<void> {
-  if (paused.variables.length !== mlp.variables.length) {
-    throw new Error(`the checkpoint has ${paused.variables.length} weight tensors, the model ${mlp.variables.length}`);
-  }
-  mlp.variables.forEach((variable, index) => {
-    const saved = paused.variables[index]!;
-    if (saved.shape.join() !== variable.shape.join()) {
-      throw new Error(`checkpoint weight ${index} has shape [${saved.shape}], the model [${variable.shape}]`);
-    }
-    tf.tidy(() => variable.assign(tf.tensor(saved.values, saved.shape, saved.dtype)));
+/** Sets every weight of the network from `saved` (network.weights order), checking count and shapes so a mismatch fails loudly. */
+function assignWeights(network: Network, saved: readonly SavedTensor[], what: string): void {
+  if (saved.length !== network.weights.length) throw new Error(`the ${what} has ${saved.length} weight tensors, the model ${network.weights.length}`);
+  network.weights.forEach((variable, index) => {
+    const weight = saved[index]!;
+    if (weight.shape.join() !== variable.shape.join()) throw new Error(`${what} weight ${index} has shape [${weight.shape}], the model [${variable.shape}]`);
+    tf.tidy(() => variable.assign(tf.tensor(weight.values, weight.shape, weight.dtype)));
   });
+}
+
+/** Puts a paused trial's weights and optimizer slots back; checks the shapes so a wrong checkpoint fails loudly. */
+async function restore(network: Network, optimizer: tf.Optimizer, paused: PausedTrial): Promise<void> {
+  assignWeights(network, paused.variables, 'checkpoint');
   const slots = paused.optimizer.map((saved) => ({ name: saved.name, tensor: tf.tensor(saved.values, saved.shape, saved.dtype) }));
   try {
     await optimizer.setWeights(slots);
@@ -175,9 +185,9 @@ interface BestSnapshot {
 }
 
 async function pause(
-  mlp: Mlp, optimizer: tf.Optimizer, state: Omit<PausedTrial, 'variables' | 'optimizer' | 'bestModel'>, snapshot?: BestSnapshot,
+  network: Network, optimizer: tf.Optimizer, state: Omit<PausedTrial, 'variables' | 'optimizer' | 'bestModel'>, snapshot?: BestSnapshot,
 ): Promise<PausedTrial> {
-  const variables = await saveWeights(mlp.variables);
+  const variables = await saveWeights(network.weights);
   const weights = await optimizer.getWeights();
   const slots = await Promise.all(weights.map((weight) => saveTensor(weight.name, weight.tensor)));
   // The first entry is a fresh scalar of the iteration count; the others are the optimizer's own variables.
@@ -187,7 +197,7 @@ async function pause(
 }
 
 interface FitState {
-  mlp: Mlp;
+  network: Network;
   optimizer: tf.Optimizer;
   train: DeviceSplit;
   validation: DeviceSplit;
@@ -203,7 +213,7 @@ async function fit(input: TrialInput, callbacks: TrialCallbacks, state: FitState
       get: () => snapshot,
       keep: (epoch, metrics) => {
         tf.dispose(snapshot?.weights);
-        snapshot = { epoch, metrics, weights: state.mlp.variables.map((variable) => tf.clone(variable)) };
+        snapshot = { epoch, metrics, weights: state.network.weights.map((variable) => tf.clone(variable)) };
       },
     });
   } finally {
@@ -212,7 +222,7 @@ async function fit(input: TrialInput, callbacks: TrialCallbacks, state: FitState
 }
 
 async function fitEpochs(
-  input: TrialInput, callbacks: TrialCallbacks, { mlp, optimizer, train, validation }: FitState,
+  input: TrialInput, callbacks: TrialCallbacks, { network, optimizer, train, validation }: FitState,
   bestSnapshot: { get(): BestSnapshot | undefined; keep(epoch: number, metrics: EpochMetrics): void },
 ): Promise<TrialSummary> {
   const { spec, dataset, seed, resumeFrom } = input;
@@ -223,10 +233,13 @@ async function fitEpochs(
   const batchOrder = createRng(deriveSeed(seed, 'batches'), resumeFrom?.rng.batches);
   const trainingStreams = maskStreams(deriveSeed(input.maskSeed ?? seed, 'train'), resumeFrom?.rng.trainingMasks);
   const evaluationStreams = maskStreams(deriveSeed(seed, 'mc'), resumeFrom?.rng.evaluationMasks);
+  // Its own stream: augmenting or not leaves the batch order and the masks of a seed unchanged.
+  const augmentation = augmentsImages(dataset) ? createRng(deriveSeed(seed, 'augment'), resumeFrom?.rng.augment) : undefined;
   const trainingMasks: DropoutMode = { kind: 'sampled', stream: trainingStreams };
   const evaluationMasks: DropoutMode = { kind: 'sampled', stream: evaluationStreams };
   const deterministic: DropoutMode = { kind: 'deterministic' };
-  const { batchSize, earlyStopping } = spec.training;
+  const { earlyStopping } = spec.training;
+  const batchSize = resolveSearchable(spec.training.batchSize, input.hp);
   const lastEpoch = input.untilEpoch ?? spec.training.epochs;
   const mcSamples = spec.evaluation.mcSamples;
 
@@ -241,8 +254,9 @@ async function fitEpochs(
   for (let epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
     const epochStarted = Date.now();
     // The epoch's batches come from one gather; each step then only slices.
-    const order = tf.tensor1d(Int32Array.from(permutation(train.count, batchOrder)), 'int32');
-    const epochX = tf.gather(train.x, order);
+    const permuted = Int32Array.from(permutation(train.count, batchOrder));
+    const order = tf.tensor1d(permuted, 'int32');
+    const epochX = augmentation ? augmentedEpoch(dataset, permuted, augmentation) : tf.gather(train.x, order);
     const epochTargets: Targets = tf.tidy(() => ({
       task: train.targets.task,
       values: tf.gather(train.targets.values, order),
@@ -259,10 +273,10 @@ async function fitEpochs(
       const cost = optimizer.minimize(() => {
         const x = tf.slice(epochX, [start, 0], [size, -1]);
         const targets = sliceTargets(epochTargets, start, size);
-        const outputs = forward(mlp, x, trainingMasks);
+        const outputs = network.forward(x, trainingMasks, true);
         if (classification) correct = tf.keep(correctCount(outputs, targets));
         return tf.div(lossSum(outputs, targets), size);
-      }, true, mlp.variables)!;
+      }, true, network.variables)!;
       const next = tf.tidy(() => tf.add(fitSums, tf.stack([tf.mul(cost, size), correct ?? tf.scalar(0)])) as tf.Tensor1D);
       tf.dispose([fitSums, cost, correct as tf.Tensor | undefined].filter((t): t is tf.Tensor => t !== undefined));
       fitSums = next;
@@ -277,9 +291,9 @@ async function fitEpochs(
 
     const scores = tf.tidy(() => tf.concat([
       fitSums,
-      scoreSplit(mlp, train, deterministic, 1),
-      scoreSplit(mlp, validation, deterministic, 1),
-      mcSamples > 0 ? scoreSplit(mlp, validation, evaluationMasks, mcSamples) : tf.zeros([3]),
+      scoreSplit(network, train, deterministic, 1),
+      scoreSplit(network, validation, deterministic, 1),
+      mcSamples > 0 ? scoreSplit(network, validation, evaluationMasks, mcSamples) : tf.zeros([3]),
     ]));
     fitSums.dispose();
     const values = await scores.data();
@@ -329,18 +343,21 @@ async function fitEpochs(
 
   const durationMs = (resumeFrom?.durationMs ?? 0) + Date.now() - started;
   if (status === 'completed' && final && callbacks.onPause) {
-    await callbacks.onPause(await pause(mlp, optimizer, {
+    await callbacks.onPause(await pause(network, optimizer, {
       epoch: final.epoch, best, epochsSinceBest, durationMs,
-      rng: { batches: batchOrder.state(), trainingMasks: trainingStreams.states(), evaluationMasks: evaluationStreams.states() },
+      rng: {
+        batches: batchOrder.state(), trainingMasks: trainingStreams.states(), evaluationMasks: evaluationStreams.states(),
+        ...(augmentation ? { augment: augmentation.state() } : {}),
+      },
     }, bestSnapshot.get()));
   }
   const kept = bestSnapshot.get();
   // Finished: trained to its full length or stopped early (not paused at a Hyperband rung, not cancelled or failed).
   const finished = status === 'completed' && final !== undefined && (stoppedEarly || final.epoch >= maxTrialEpochs(spec));
   const scoring = { dataset, mcSamples: spec.evaluation.mcSamples, seed: input.seed };
-  const test = finished && kept && dataset.test.count > 0 ? await scoreTest(scoring, mlp, kept.weights) : undefined;
+  const test = finished && kept && dataset.test.count > 0 ? await scoreTest(scoring, network, kept.weights) : undefined;
   if (status !== 'failed' && kept && callbacks.onModel) {
-    await callbacks.onModel({ config: mlp.config, epoch: kept.epoch, metrics: kept.metrics, weights: await saveWeights(kept.weights) });
+    await callbacks.onModel({ config: network.config, epoch: kept.epoch, metrics: kept.metrics, weights: await saveWeights(kept.weights) });
   }
   // A failed (diverged) trial counts nowhere, so it reports no selected epoch.
   const keptValue = status !== 'failed' && kept ? objectiveValue(kept.metrics, objective) : undefined;
@@ -359,4 +376,20 @@ async function fitEpochs(
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+function augmentsImages(dataset: Dataset): boolean {
+  return dataset.imageShape !== undefined && (dataset.augment?.flip === true || (dataset.augment?.shift ?? 0) > 0);
+}
+
+/**
+ * The epoch's training images in batch order, each flipped and shifted on the host from the augmentation stream and
+ * uploaded once (as the plain path gathers once): training batches only, never the splits that are scored.
+ */
+function augmentedEpoch(dataset: Dataset, order: Int32Array, rng: Rng): tf.Tensor2D {
+  const { featureCount, train } = dataset;
+  const ordered = new Float32Array(order.length * featureCount);
+  order.forEach((row, index) => ordered.set(train.x.subarray(row * featureCount, (row + 1) * featureCount), index * featureCount));
+  const augmented = augmentImages(ordered, order.length, dataset.imageShape!, dataset.augment!, rng);
+  return tf.tensor2d(augmented, [order.length, featureCount]);
 }

@@ -5,11 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TestMetrics } from '../../core/trial';
 import type { Dataset, Split } from '../datasets/types';
-import { forward, maskStreams, type DropoutMode, type Mlp } from '../model/mlp';
+import { maskStreams, type DropoutMode } from '../model/dropout';
+import type { Network } from '../model/network';
+import { evaluationChunkRows } from '../model/estimate';
 import { deriveSeed } from '../random';
 import { correctCount, disposeTargets, lossSum, makeTargets, monteCarloScores, sliceTargets, type Targets } from './metrics';
 
-const evaluationChunk = 2048;
 
 export interface DeviceSplit {
   count: number;
@@ -34,22 +35,23 @@ export function disposeSplit(split: DeviceSplit): void {
  * [lossSum, correct, uncertaintySum] over a whole split, evaluated in chunks, with T stochastic passes when mode is
  * sampled (uncertaintySum: see monteCarloScores; 0 for the deterministic rule).
  */
-export function scoreSplit(mlp: Mlp, split: DeviceSplit, mode: DropoutMode, passes: number): tf.Tensor1D {
+export function scoreSplit(network: Network, split: DeviceSplit, mode: DropoutMode, passes: number): tf.Tensor1D {
   let total: tf.Tensor1D = tf.zeros([3]);
-  for (let start = 0; start < split.count; start += evaluationChunk) {
-    // A tidy per chunk: a chunk's activations (× the MC passes) are freed before the next chunk is scored.
+  const chunk = evaluationChunkRows(network.activationsPerSample);
+  for (let start = 0; start < split.count; start += chunk) {
+    // A tidy per chunk, and one per Monte-Carlo pass: only a pass's outputs outlive its activations.
     const next = tf.tidy(() => {
-      const size = Math.min(evaluationChunk, split.count - start);
+      const size = Math.min(chunk, split.count - start);
       const x = tf.slice(split.x, [start, 0], [size, -1]);
       const targets = sliceTargets(split.targets, start, size);
       let loss: tf.Scalar;
       let correct: tf.Scalar | undefined;
       let uncertainty: tf.Scalar | undefined;
       if (mode.kind === 'sampled') {
-        const outputs = Array.from({ length: passes }, () => forward(mlp, x, mode));
+        const outputs = Array.from({ length: passes }, () => tf.tidy(() => network.forward(x, mode)));
         ({ lossSum: loss, correct, uncertaintySum: uncertainty } = monteCarloScores(outputs, targets));
       } else {
-        const outputs = forward(mlp, x, mode);
+        const outputs = network.forward(x, mode);
         loss = lossSum(outputs, targets);
         correct = targets.classes ? correctCount(outputs, targets) : undefined;
       }
@@ -67,15 +69,15 @@ export function scoreSplit(mlp: Mlp, split: DeviceSplit, mode: DropoutMode, pass
  * stream. Called only when the trial has finished, after every choice was made; nothing reads it back into one.
  */
 export async function scoreTest(
-  { dataset, mcSamples, seed }: { dataset: Dataset; mcSamples: number; seed: number }, mlp: Mlp, weights: tf.Tensor[],
+  { dataset, mcSamples, seed }: { dataset: Dataset; mcSamples: number; seed: number }, network: Network, weights: tf.Tensor[],
 ): Promise<TestMetrics> {
-  mlp.variables.forEach((variable, index) => variable.assign(weights[index]!));
+  network.weights.forEach((variable, index) => variable.assign(weights[index]!));
   const test = toDevice(dataset.test, dataset);
   try {
     const masks: DropoutMode = { kind: 'sampled', stream: maskStreams(deriveSeed(seed, 'mc-test')) };
     const scores = tf.tidy(() => tf.concat([
-      scoreSplit(mlp, test, { kind: 'deterministic' }, 1),
-      mcSamples > 0 ? scoreSplit(mlp, test, masks, mcSamples) : tf.zeros([3]),
+      scoreSplit(network, test, { kind: 'deterministic' }, 1),
+      mcSamples > 0 ? scoreSplit(network, test, masks, mcSamples) : tf.zeros([3]),
     ]));
     const [loss, correct, , mcLoss, mcCorrect] = await scores.data();
     scores.dispose();
