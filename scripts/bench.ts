@@ -4,12 +4,14 @@
  *   npm run bench [-- options]
  *     --json                 print one JSON object instead of the table
  *     --save-json FILE       also write that JSON object to FILE
- *     --backends wasm,cpu    backends to measure (default: wasm,cpu,tensorflow; unavailable ones are reported)
+ *     --backends wasm,cpu    backends to measure (default: wasm+blas,wasm,cpu,tensorflow; unavailable ones are reported;
+ *                            with wasm+blas and wasm, also their ratio paired run by run in one process)
  *     --models small,wide,mnist,cnn
  *     --cpu-models small     models measured on the cpu backend (default: small only; it runs 1 step/s on the wide ones)
  *     --reps N               interleaved repetitions per measurement (default 3; median and range reported)
  *     --epochs N             epochs per training run (default 3; the cpu backend runs 1)
  *     --sweep-epochs N       epochs per trial of the sweep measurement (default: the example's 150); --no-sweep skips it
+ *     --no-mnist-sweep       skip the whole MNIST sweep (3 rates × 3 seeds × 40 epochs) on wasm, wasm+blas and in PyTorch
  *     --no-queue             skip the queue measurement (local pool vs 2 workers through a real redis-server)
  *     --no-ui                skip the webview measurement (a live 50-trial × 500-epoch sweep in headless Chromium)
  *     --no-torch             skip the PyTorch reference; --no-extension skips the activation measurement
@@ -23,7 +25,8 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { childAb, childThroughput, measureAb, measureThroughput } from './bench/engine';
+import { childAb, childThroughput, measureAb, measureBlasRatio, measureThroughput } from './bench/engine';
+import { measureMnistSweep } from './bench/mnistSweep';
 import { measureExtension } from './bench/extension';
 import { parseOptions, type Options } from './bench/options';
 import { printAb, printTable, type Report } from './bench/report';
@@ -35,18 +38,27 @@ import { errorMessage } from '../src/core/errors';
 
 async function report(options: Options): Promise<Report> {
   const { json: _json, child: _child, ...asked } = options;
+  const progress = options.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const result: Report = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.versions.node, loadAverage: os.loadavg() },
     options: asked,
-    throughput: measureThroughput(options, options.json ? () => {} : (line) => process.stderr.write(`${line}\n`)),
+    throughput: measureThroughput(options, progress),
   };
+  if (options.backends.includes('wasm+blas') && options.backends.includes('wasm')) result.blasRatio = measureBlasRatio(options, progress);
   if (options.torch) result.torch = measureTorch(options);
   if (options.sweep) {
     try {
       result.sweep = await measureSweep(options);
     } catch (error) {
       result.sweep = { error: errorMessage(error) };
+    }
+  }
+  if (options.mnistSweep) {
+    try {
+      result.mnistSweep = await measureMnistSweep(progress);
+    } catch (error) {
+      result.mnistSweep = { error: errorMessage(error) };
     }
   }
   if (options.queue) {

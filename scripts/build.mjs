@@ -58,4 +58,6 @@ if (watch) {
 } else {
   await Promise.all(bundles.map((options) => esbuild.build({ ...common, ...options })));
   chmodSync('dist/cli.js', 0o755);
+  // The optional BLAS addon (dist/native): says why when it cannot be built, and never fails the build.
+  spawnSync(process.execPath, [fileURLToPath(new URL('./build-native.mjs', import.meta.url))], { stdio: 'inherit' });
 }

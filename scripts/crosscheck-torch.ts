@@ -8,15 +8,13 @@
 // torch and numpy (Debian: apt-get install python3-torch); without them it says so and exits 2.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { meanStd } from '../src/core/statistics';
 import { verdictOfSweep } from '../src/core/sweepVerdict';
-import { loadDataset } from '../src/engine/datasets';
 import { parseSpec } from '../src/engine/spec/parse';
 import { loadSweep } from '../src/store/reader';
-import { workspaceFiles } from '../src/workspace/dataFiles';
+import { findTorchPython, trainInTorch } from './crosscheck/torchMlp';
 
 const root = path.resolve(__dirname, '..');
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { sweep: { type: 'string' }, json: { type: 'boolean' } } });
@@ -24,43 +22,15 @@ const specPath = path.resolve(positionals[0] ?? path.join(root, 'examples/mnist-
 const specText = fs.readFileSync(specPath, 'utf8');
 const { spec, problems } = parseSpec(specText);
 if (!spec) throw new Error(`${specPath}: ${problems.map((problem) => problem.message).join('; ')}`);
-if (spec.sweep.strategy !== 'grid' || spec.sweep.inputRates) throw new Error('the cross-check takes a grid over hidden rates only');
 
-// pyenv shims may shadow the system interpreter that Debian's python3-torch installs into.
-const [pythonPath, python] = ['python3', '/usr/bin/python3']
-  .map((candidate) => [candidate, spawnSync(candidate, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' })] as const)
-  .find(([, probe]) => probe.status === 0) ?? [];
-if (!pythonPath || !python) {
-  console.error('cross-check skipped: python3 cannot import torch and numpy (Debian: apt-get install python3-torch)');
+const found = findTorchPython();
+if ('reason' in found) {
+  console.error(`cross-check skipped: ${found.reason}`);
   process.exit(2);
 }
-
-// 1. The engine's splits, one per seed, as raw float32 for Python.
 const seeds = Array.from({ length: spec.sweep.repeats }, (_, repeat) => spec.training.seed + repeat);
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dropout-crosscheck-'));
-let features = 0;
-let classes = 0;
-for (const seed of seeds) {
-  const dataset = loadDataset(spec.dataset, { seed, files: workspaceFiles(path.dirname(specPath)) });
-  features = dataset.featureCount;
-  classes = dataset.classCount;
-  const folder = path.join(dataDir, `seed-${seed}`);
-  fs.mkdirSync(folder);
-  for (const [name, split] of [['train', dataset.train], ['validation', dataset.validation]] as const) {
-    fs.writeFileSync(path.join(folder, `${name}.x.f32`), Buffer.from(split.x.buffer, split.x.byteOffset, split.x.byteLength));
-    fs.writeFileSync(path.join(folder, `${name}.y.f32`), Buffer.from(split.y.buffer, split.y.byteOffset, split.y.byteLength));
-  }
-}
-const { training, model } = spec;
-fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({
-  features, classes, hidden: model.hidden, inputRate: model.inputDropout, rates: spec.sweep.rates, seeds,
-  epochs: training.epochs, batchSize: training.batchSize, learningRate: training.learningRate,
-}));
-if (training.optimizer !== 'adam' || model.dropoutStyle !== 'inverted' || model.activation !== 'relu') {
-  throw new Error('the PyTorch side implements adam, inverted dropout and relu only');
-}
 
-// 2. The engine's results: a stored sweep, or a fresh run of the CLI.
+// 1. The engine's results: a stored sweep, or a fresh run of the CLI.
 let sweepDir = values.sweep;
 if (!sweepDir) {
   // Next to the spec, as `dropout-lab run` would: the sweep stays for `dropout-lab show` and the panel.
@@ -78,16 +48,11 @@ const bestValLoss = (losses: number[]) => Math.min(...losses.filter(Number.isFin
 const engine = record.trials.filter((trial) => trial.status === 'completed')
   .map((trial) => ({ rate: trial.plan.rate, seed: trial.plan.seed, best: bestValLoss(trial.epochs.map((epoch) => epoch.val_loss)) }));
 
-// 3. PyTorch on the same splits.
-const startedTorch = Date.now();
-const torchRun = spawnSync(pythonPath, [path.join(root, 'scripts/crosscheck/torch_mlp.py'), dataDir], { encoding: 'utf8', maxBuffer: 64 << 20 });
-if (torchRun.status !== 0) throw new Error(`torch_mlp.py failed (${torchRun.status}): ${torchRun.stderr}`);
-const torch = torchRun.stdout.trim().split('\n').map((line) => JSON.parse(line) as { rate: number; seed: number; best_val_loss: number })
-  .map((row) => ({ rate: row.rate, seed: row.seed, best: row.best_val_loss }));
-console.error(`torch ${python.stdout.trim()}: ${((Date.now() - startedTorch) / 1000).toFixed(0)} s`);
-fs.rmSync(dataDir, { recursive: true, force: true });
+// 2. PyTorch on the engine's splits.
+const { trials: torch, seconds } = trainInTorch(found.python, spec, specPath);
+console.error(`torch ${found.version}: ${seconds.toFixed(0)} s`);
 
-// 4. Side by side.
+// 3. Side by side.
 const rows = spec.sweep.rates.map((rate) => {
   const ours = meanStd(engine.filter((row) => row.rate === rate).map((row) => row.best));
   const theirs = meanStd(torch.filter((row) => row.rate === rate).map((row) => row.best));

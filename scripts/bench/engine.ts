@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Sequential } from '@tensorflow/tfjs';
 import type { BackendName } from '../../src/core/backend';
 import { initBackend } from '../../src/engine/backend';
+import { loadBlasAddon, registerBlasKernels, restoreStockKernels } from '../../src/engine/blasKernels';
 import { useDenseGradient } from '../../src/engine/model/dense';
+import { useFusedAdam } from '../../src/engine/train/fusedAdam';
 import { buildLayerListModel } from '../../src/engine/model/layerExport';
 import { createNetwork, isLayerList, networkConfig } from '../../src/engine/model/network';
 import { trainTrial } from '../../src/engine/train/loop';
@@ -170,7 +172,23 @@ const abVariants: Record<string, { name: string; apply(): void }[]> = {
     { name: 'autodiff fused.matMul', apply: () => useDenseGradient('autodiff') },
     { name: 'custom-gradient dense', apply: () => useDenseGradient('custom') },
   ],
+  // On wasm+blas: tfjs's Adam (~12 kernels a variable) against the one-pass update (1 kernel a variable).
+  adam: [
+    { name: 'tfjs Adam', apply: () => useFusedAdam(false) },
+    { name: 'one-pass Adam', apply: () => useFusedAdam(true) },
+  ],
+  // wasm+blas against stock wasm in one process, run by run: the kernels swapped in and out of the registry.
+  blas: [
+    { name: 'wasm', apply: () => restoreStockKernels() },
+    { name: 'wasm+blas', apply: () => registerBlasKernels(blasAddonOrThrow()) },
+  ],
 };
+
+function blasAddonOrThrow() {
+  const loaded = loadBlasAddon();
+  if ('reason' in loaded) throw new Error(loaded.reason);
+  return loaded.addon;
+}
 
 export interface AbResult {
   backend: BackendName;
@@ -233,4 +251,15 @@ export function measureThroughput(options: Options, progress: (line: string) => 
 
 export function measureAb(options: Options): AbResult[] {
   return options.backends.flatMap((backend) => options.models.map((model) => runChild<AbResult>(options, backend, model)));
+}
+
+/** wasm+blas ÷ wasm per model, paired run by run in one process (`--ab blas` on wasm), or why it was not measured. */
+export function measureBlasRatio(options: Options, progress: (line: string) => void): AbResult[] | { error: string } {
+  const loaded = loadBlasAddon();
+  if ('reason' in loaded) return { error: loaded.reason };
+  return options.models.map((model) => {
+    const result = runChild<AbResult>({ ...options, ab: 'blas' }, 'wasm', model);
+    progress(`measured wasm+blas ÷ wasm ${model}`);
+    return result;
+  });
 }

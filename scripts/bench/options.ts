@@ -18,6 +18,8 @@ export interface Options {
   epochs: number;
   sweepEpochs?: number;
   sweep: boolean;
+  /** The MNIST example's whole sweep on wasm, on wasm+blas, and in PyTorch (bench/mnistSweep.ts). */
+  mnistSweep: boolean;
   queue: boolean;
   ui: boolean;
   torch: boolean;
@@ -27,7 +29,7 @@ export interface Options {
   child?: { backend: BackendName; model: ModelName };
 }
 
-const backendNames: readonly string[] = ['wasm', 'cpu', 'tensorflow'];
+const backendNames: readonly string[] = ['wasm+blas', 'wasm', 'cpu', 'tensorflow'];
 const modelNames: readonly string[] = ['small', 'wide', 'mnist', 'cnn'];
 
 /** A comma-separated list of known names; empty entries are dropped, so `--models ,` measures none. */
@@ -52,13 +54,14 @@ export function parseOptions(argv: string[]): Options {
     options: {
       json: { type: 'boolean', default: false },
       'save-json': { type: 'string' },
-      backends: { type: 'string', default: 'wasm,cpu,tensorflow' },
+      backends: { type: 'string', default: 'wasm+blas,wasm,cpu,tensorflow' },
       models: { type: 'string', default: 'small,wide,mnist,cnn' },
       'cpu-models': { type: 'string', default: 'small' },
       reps: { type: 'string', default: '3' },
       epochs: { type: 'string', default: '3' },
       'sweep-epochs': { type: 'string' },
       'no-sweep': { type: 'boolean', default: false },
+      'no-mnist-sweep': { type: 'boolean', default: false },
       'no-queue': { type: 'boolean', default: false },
       'no-ui': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
@@ -83,6 +86,7 @@ export function parseOptions(argv: string[]): Options {
     epochs: count('epochs', values.epochs),
     sweepEpochs: values['sweep-epochs'] === undefined ? undefined : count('sweep-epochs', values['sweep-epochs']),
     sweep: !values['no-sweep'],
+    mnistSweep: !values['no-mnist-sweep'],
     queue: !values['no-queue'],
     ui: !values['no-ui'],
     torch: !values['no-torch'],

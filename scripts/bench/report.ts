@@ -1,6 +1,7 @@
 /** The bench's report: every measurement in one object (`--json`), or one side-by-side table and a few lines. */
 import type { AbResult, ThroughputResult } from './engine';
 import type { ExtensionFigures } from './extension';
+import type { MnistSweepFigures } from './mnistSweep';
 import type { Options } from './options';
 import type { Spread } from './stats';
 import type { QueueFigures } from './queue';
@@ -14,6 +15,9 @@ export interface Report {
   /** What was asked for (saveJson too: where this report was written). */
   options: Omit<Options, 'json' | 'child'>;
   throughput: ThroughputResult[];
+  /** wasm+blas ÷ wasm steps/s per model, paired run by run in one process. */
+  blasRatio?: AbResult[] | { error: string };
+  mnistSweep?: MnistSweepFigures | { error: string };
   sweep?: SweepFigures | { error: string };
   queue?: QueueFigures | { error: string };
   extension?: ExtensionFigures;
@@ -69,6 +73,7 @@ export function printTable(report: Report): void {
     lines.push(`PyTorch reference: torch ${report.torch.version} (${report.torch.python}, BLAS ${report.torch.blas}), `
       + 'OMP_NUM_THREADS 1 and 2, same shapes, Adam, dropout.');
   }
+  lines.push(...blasLines(report));
   const sweep = report.sweep;
   if (sweep && 'error' in sweep) lines.push(`Sweep: failed: ${sweep.error}`);
   else if (sweep) {
@@ -101,6 +106,39 @@ export function printTable(report: Report): void {
     lines.push(`Extension: require ${fmt(ext.requireMs, 1)} ms, activate ${fmt(ext.activateMs, 1)} ms (${ext.note})`);
   }
   console.log(lines.join('\n'));
+}
+
+/** The issue-16 targets for wasm+blas ÷ wasm, by model. */
+const blasTargets: Partial<Record<string, number>> = { wide: 2, small: 1.3 };
+
+/** wasm+blas against wasm (paired), and the whole MNIST sweep on both against PyTorch. */
+function blasLines(report: Report): string[] {
+  const lines: string[] = [];
+  const ratio = report.blasRatio;
+  if (ratio && 'error' in ratio) lines.push(`wasm+blas ÷ wasm: not measured (${ratio.error})`);
+  else if (ratio) {
+    lines.push('wasm+blas ÷ wasm, engine steps/s, paired run by run in one process (kernels swapped in and out):');
+    for (const r of ratio) {
+      const target = blasTargets[r.model];
+      const [wasm, blas] = r.variants;
+      lines.push(`  ${r.model.padEnd(6)} ${range(wasm?.stepsPerSecond, 1)} → ${range(blas?.stepsPerSecond, 1)} steps/s: ×${range(r.ratio, 2)}`
+        + (target ? ` (target ≥ ${target})` : ''));
+    }
+  }
+  const mnist = report.mnistSweep;
+  if (mnist && 'error' in mnist) lines.push(`MNIST sweep: failed: ${mnist.error}`);
+  else if (mnist) {
+    const torch = 'reason' in mnist.torch ? undefined : mnist.torch;
+    const engine = (['wasm', 'wasm+blas'] as const).map((backend) => {
+      const seconds = mnist.engineSeconds[backend];
+      if (seconds === undefined) return `${backend} not run (${mnist.unavailable[backend] ?? '?'})`;
+      return `${backend} ${fmt(seconds, 0)} s` + (torch ? ` (PyTorch ÷ it ${fmt(torch.seconds / seconds, 2)})` : '');
+    });
+    lines.push(`MNIST sweep (examples/mnist-wide, ${mnist.trials} trials × ${mnist.epochsPerTrial} epochs, 2 trainers): ${engine.join(', ')}; `
+      + (torch ? `PyTorch ${torch.version}, 1 thread, the same trials: ${fmt(torch.seconds, 0)} s`
+        : `PyTorch: not run (${(mnist.torch as { reason: string }).reason})`));
+  }
+  return lines;
 }
 
 export function printAb(results: AbResult[]): void {

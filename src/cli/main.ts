@@ -38,10 +38,10 @@ import { jsonSummary, rateTable } from './report';
 import { errorMessage } from '../core/errors';
 
 const usage = `Usage:
-  dropout-lab run <spec.dropout.json> [--out DIR] [--backend auto|tensorflow|wasm|cpu] [--workers N] [--rates 0,0.5] [--json] [LIMITS] [EXECUTOR]
+  dropout-lab run <spec.dropout.json> [--out DIR] [--backend auto|tensorflow|wasm+blas|wasm|cpu] [--workers N] [--rates 0,0.5] [--json] [LIMITS] [EXECUTOR]
   dropout-lab validate <spec.dropout.json> [LIMITS]
   dropout-lab list [RUNS_DIR]
-  dropout-lab resume <SWEEP_DIR> [--backend auto|tensorflow|wasm|cpu] [--workers N] [--json] [EXECUTOR]
+  dropout-lab resume <SWEEP_DIR> [--backend auto|tensorflow|wasm+blas|wasm|cpu] [--workers N] [--json] [EXECUTOR]
   dropout-lab export <SWEEP_DIR | spec.dropout.json> [--out DIR] [--force]
       prints the folder of the sweep's best model (TF.js: model.json + weights.bin); --out copies it there.
       A spec means its latest sweep with a best model (in --runs DIR, default .dropout/runs next to it).

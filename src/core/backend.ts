@@ -1,8 +1,9 @@
 /** Which TensorFlow.js backend trains: asked for (`BackendChoice`) and as it ran (`BackendInfo`). */
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/** `wasm+blas`: the wasm backend with its matrix products on the platform's BLAS (an optional native addon). */
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm+blas' | 'wasm' | 'cpu';
 export type BackendName = Exclude<BackendChoice, 'auto'>;
-export const backendChoices: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export const backendChoices: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm+blas', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   name: BackendName;

@@ -17,6 +17,7 @@ import { preflight, type FileProblem } from '../../src/engine/preflight';
 import { parseSpec } from '../../src/engine/spec/parse';
 import { problemRange } from '../../src/extension/diagnosticsModel';
 import { cliPath, repoRoot, tempDir } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 interface Expected {
   /** A data file next to the spec; absent for the spec itself. */
@@ -85,7 +86,7 @@ describe('bad-specs corpus', () => {
       assertLinesMatch(errorLines(validate.stderr), name, expected, 'validate');
 
       const out = path.join(path.dirname(dir), `out-${name}`);
-      const run = spawnSync(process.execPath, [cliPath, 'run', name, '--backend', 'wasm', '--out', out], { cwd: dir, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [cliPath, 'run', name, '--backend', testBackend, '--out', out], { cwd: dir, encoding: 'utf8' });
       assert.equal(run.status, 2, run.stderr);
       assertLinesMatch(errorLines(run.stderr), name, expected, 'run');
       assert.equal(fs.existsSync(out), false, 'no run folder, so no trainer was started');

@@ -17,6 +17,7 @@ import { moduleChangeWarning, startSweep } from '../../src/runner/runner';
 import { loadSweep } from '../../src/store/reader';
 import { fileHash } from '../../src/store/layout';
 import { cliPath, repoRoot, tempDir, trainerPath } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'builder');
 
@@ -47,7 +48,7 @@ describe('examples/keras-style through the CLI', () => {
     assert.equal(validated.status, 0, validated.stderr);
     assert.match(validated.stderr, /valid \(72 configurations × 1 seeds; \.\/model\.mjs asks for units, dropout\)/);
 
-    const result = cli(['run', 'keras-style.dropout.json', '--json', '--backend', 'wasm'], workspace);
+    const result = cli(['run', 'keras-style.dropout.json', '--json', '--backend', testBackend], workspace);
     assert.equal(result.status, 0, result.stderr);
     const summary = JSON.parse(result.stdout) as {
       dir: string; strategy: string; space: Record<string, { type: string }>; trials: { status: string; hp: { units: number; dropout: number } }[];

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { listSweeps, loadSweep } from '../../src/store/reader';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { cliPath, tempDir, tinySpec, writeSpec } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 /** 1-based `line:column` of the first occurrence of `needle`. */
 function lineColumn(text: string, needle: string): string {
@@ -21,11 +22,11 @@ describe('dropout-lab CLI', () => {
   test('run --json prints one JSON summary on stdout and nothing else', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, tinySpec({ sweep: { rates: [0, 0.5], repeats: 2 } }));
-    const result = cli(['run', spec, '--json', '--backend', 'wasm', '--out', path.join(dir, 'out')]);
+    const result = cli(['run', spec, '--json', '--backend', testBackend, '--out', path.join(dir, 'out')]);
     assert.equal(result.status, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
     assert.equal(summary.experiment, 'tiny');
-    assert.equal(summary.backend, 'wasm');
+    assert.equal(summary.backend, testBackend);
     assert.equal(summary.rateConvention, 'drop');
     assert.ok(summary.dir.startsWith(path.join(dir, 'out', 'tiny')));
     assert.equal(summary.trials.length, 4);
@@ -111,7 +112,7 @@ describe('dropout-lab CLI', () => {
   test('run --json with hyperband reports strategy, epochs used and the rungs; the table shows them', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, tinySpec({ sweep: { rates: [0, 0.25, 0.5], strategy: 'hyperband', maxEpochs: 3, factor: 3 } }));
-    const result = cli(['run', spec, '--json', '--backend', 'wasm', '--out', path.join(dir, 'out')]);
+    const result = cli(['run', spec, '--json', '--backend', testBackend, '--out', path.join(dir, 'out')]);
     assert.equal(result.status, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
     // maxEpochs 3, factor 3: log₃3 = 1 → ceil(2) = 2; 3 → 1 → 1/3: 2 brackets.
@@ -139,7 +140,7 @@ describe('dropout-lab CLI', () => {
     assert.equal(summary.verdict.best, `rate-${expectedBest}`);
     assert.ok(Math.abs(summary.best.objective.mean - meanSelected(expectedBest)) < 1e-12);
 
-    const table = cli(['run', spec, '--backend', 'wasm', '--out', path.join(dir, 'out')]);
+    const table = cli(['run', spec, '--backend', testBackend, '--out', path.join(dir, 'out')]);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /strategy hyperband, objective val_loss: 11 epochs trained over 5 trials/);
     assert.match(table.stdout, /bracket 1 round 0: 3 trials to epoch 1, 1 promoted, 2 stopped/);
@@ -149,7 +150,7 @@ describe('dropout-lab CLI', () => {
   test('run prints a table with the best rate marked', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, tinySpec());
-    const result = cli(['run', spec, '--backend', 'wasm']);
+    const result = cli(['run', spec, '--backend', testBackend]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^ *rate +keep p +seeds +best val_loss +test loss +test acc +final loss/m);
     assert.match(result.stdout, /test loss\/acc = the held-out test split, scored once per finished trial at that epoch/);
@@ -191,7 +192,7 @@ describe('dropout-lab CLI', () => {
   test('killing the whole runner mid-trial leaves every finished epoch readable and the sweep interrupted', async () => {
     const dir = tempDir();
     const spec = writeSpec(dir, tinySpec({ training: { epochs: 400, batchSize: 8, seed: 3 }, sweep: { rates: [0.5] } }));
-    const child = spawn(process.execPath, [cliPath, 'run', spec, '--backend', 'wasm'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [cliPath, 'run', spec, '--backend', testBackend], { stdio: 'ignore' });
     const runsRoot = path.join(dir, '.dropout', 'runs');
     const trialFile = (): string | undefined => {
       const sweep = listSweeps(runsRoot)[0];
@@ -225,7 +226,7 @@ describe('dropout-lab CLI', () => {
     const runsRoot = path.join(dir, 'runs');
     const trialPath = (sweepDir: string, id: string) => path.join(sweepDir, 'trials', `${id}.jsonl`);
     // The first trial ended (header, 30 epochs, summary) and the second has at least 3 epochs: kill mid-trial.
-    const sweepDir = await killedMidSweep(spec, runsRoot, ['--backend', 'wasm', '--workers', '1'],
+    const sweepDir = await killedMidSweep(spec, runsRoot, ['--backend', testBackend, '--workers', '1'],
       (at) => trialLines(at, 'rate-0_seed-3') === 32 && trialLines(at, 'rate-0.3_seed-3') >= 4);
 
     const before = loadSweep(sweepDir);
@@ -241,7 +242,7 @@ describe('dropout-lab CLI', () => {
     const storedEpochs = before.trials[1].epochs.length;
     assert.ok(storedEpochs >= 3);
 
-    const resumed = cli(['resume', sweepDir, '--backend', 'wasm', '--workers', '1', '--json']);
+    const resumed = cli(['resume', sweepDir, '--backend', testBackend, '--workers', '1', '--json']);
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stderr, /resuming tiny .*: 2 of 3 trials to finish/);
     assert.doesNotMatch(resumed.stderr, /differs from the stored one/);
@@ -261,7 +262,7 @@ describe('dropout-lab CLI', () => {
     assert.deepEqual(after.trials[1].epochs.slice(0, storedEpochs), before.trials[1].epochs);
 
     // The same sweep uninterrupted gives the same numbers (wall-clock times aside).
-    const fresh = cli(['run', spec, '--backend', 'wasm', '--workers', '1', '--json', '--out', path.join(dir, 'fresh')]);
+    const fresh = cli(['run', spec, '--backend', testBackend, '--workers', '1', '--json', '--out', path.join(dir, 'fresh')]);
     assert.equal(fresh.status, 0, fresh.stderr);
     const strip = (dirOfSweep: string) => loadSweep(dirOfSweep).trials.map((t) => t.epochs.map(({ durationMs: _ms, ...m }) => m));
     assert.deepEqual(strip(sweepDir), strip(JSON.parse(fresh.stdout).dir));
@@ -276,7 +277,7 @@ describe('dropout-lab CLI', () => {
     const spec = writeSpec(dir, tinySpec());
     fs.writeFileSync(path.join(dir, 'file'), '');
     const out = path.join(dir, 'file', 'runs');
-    const result = cli(['run', spec, '--backend', 'wasm', '--out', out]);
+    const result = cli(['run', spec, '--backend', testBackend, '--out', out]);
     assert.equal(result.status, 1, result.stderr);
     assert.ok(result.stderr.includes(`cannot write the run store in ${path.join(out, 'tiny')}`), result.stderr);
     assert.match(result.stderr, /ENOTDIR/);
@@ -286,7 +287,7 @@ describe('dropout-lab CLI', () => {
   test('a corrupt line in a stored trial is skipped with a warning naming file and line; the rest is read', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, tinySpec({ sweep: { rates: [0.5] } }));
-    const result = cli(['run', spec, '--backend', 'wasm', '--json', '--out', path.join(dir, 'runs')]);
+    const result = cli(['run', spec, '--backend', testBackend, '--json', '--out', path.join(dir, 'runs')]);
     assert.equal(result.status, 0, result.stderr);
     const sweepDir = JSON.parse(result.stdout).dir;
     const file = path.join(sweepDir, 'trials', 'rate-0.5_seed-3.jsonl');

@@ -11,10 +11,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { JsonSummary } from '../../src/cli/report';
 import { cliPath, repoRoot, tempDir } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 test('examples/moons.dropout.json: rate 0 overfits, dropout narrows the gap, and each trial reports the test split at its selected epoch', () => {
   const out = tempDir();
-  const args = [cliPath, 'run', path.join(repoRoot, 'examples', 'moons.dropout.json'), '--json', '--backend', 'wasm', '--out', out];
+  const args = [cliPath, 'run', path.join(repoRoot, 'examples', 'moons.dropout.json'), '--json', '--backend', testBackend, '--out', out];
   const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   const summary = JSON.parse(result.stdout) as JsonSummary;

@@ -9,6 +9,7 @@ import { resumeSweep, startSweep } from '../../src/runner/runner';
 import { loadSweep } from '../../src/store/reader';
 import { killedMidSweep } from '../support/interrupt';
 import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 /** runner.test.ts's Hyperband sweep: maxEpochs 4, factor 2: 3 brackets, 10 trials, 6 rounds. */
 const hyperbandSpec = tinySpec({
@@ -51,13 +52,13 @@ describe('resuming a Hyperband sweep', () => {
         return 0; // being replaced
       }
     };
-    const sweepDir = await killedMidSweep(specPath, runs, ['--backend', 'wasm'], (at) => rungsStored(at) >= 1);
+    const sweepDir = await killedMidSweep(specPath, runs, ['--backend', testBackend], (at) => rungsStored(at) >= 1);
     const before = loadSweep(sweepDir);
     assert.equal(before.status, 'interrupted');
     const rungsBefore = before.manifest.rungs!.length;
     assert.ok(rungsBefore >= 1 && rungsBefore < 6, `killed mid-sweep (${rungsBefore} of 6 rounds ranked)`);
 
-    const resumed = resumeSweep(sweepDir, { trainerPath, backend: 'wasm', workers: 2 });
+    const resumed = resumeSweep(sweepDir, { trainerPath, backend: testBackend, workers: 2 });
     assert.equal(await resumed.finished, 'completed');
     const after = loadSweep(sweepDir);
     assert.equal(after.manifest.rungs!.length, 6, 'every round ranked once');
@@ -65,7 +66,7 @@ describe('resuming a Hyperband sweep', () => {
 
     const text = fs.readFileSync(specPath, 'utf8');
     const fresh = startSweep({
-      spec: parseSpec(text).spec as ExperimentSpec, specPath, specText: text, runsRoot: path.join(dir, 'fresh'), backend: 'wasm', workers: 2, trainerPath,
+      spec: parseSpec(text).spec as ExperimentSpec, specPath, specText: text, runsRoot: path.join(dir, 'fresh'), backend: testBackend, workers: 2, trainerPath,
     });
     assert.equal(await fresh.finished, 'completed');
     const uninterrupted = loadSweep(fresh.dir);

@@ -12,6 +12,7 @@ import { repoRoot } from '../../scripts/e2e/codeServer';
 import { sweepToCsv } from '../../src/store/csv';
 import { loadSweep } from '../../src/store/reader';
 import { cliPath, tempDir } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 interface JsonTrial {
   id: string;
@@ -23,7 +24,7 @@ interface JsonTrial {
 }
 
 function runExample(workspace: string) {
-  const result = spawnSync(process.execPath, [cliPath, 'run', 'shapes.dropout.json', '--json', '--backend', 'wasm'], {
+  const result = spawnSync(process.execPath, [cliPath, 'run', 'shapes.dropout.json', '--json', '--backend', testBackend], {
     cwd: workspace, encoding: 'utf8', timeout: 120_000,
   });
   assert.equal(result.status, 0, result.stderr);

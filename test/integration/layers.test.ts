@@ -8,13 +8,14 @@ import { startSweep } from '../../src/runner/runner';
 import { sweepToCsv } from '../../src/store/csv';
 import { loadSweep } from '../../src/store/reader';
 import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 async function runSpec(spec: Record<string, unknown>) {
   const specPath = writeSpec(tempDir(), spec);
   const specText = fs.readFileSync(specPath, 'utf8');
   const parsed = parseSpec(specText);
   assert.ok(parsed.spec, JSON.stringify(parsed.problems));
-  const run = startSweep({ spec: parsed.spec, specPath, specText, backend: 'wasm', workers: 2, trainerPath });
+  const run = startSweep({ spec: parsed.spec, specPath, specText, backend: testBackend, workers: 2, trainerPath });
   assert.equal(await run.finished, 'completed');
   return loadSweep(run.dir);
 }

@@ -8,6 +8,7 @@ import type { SweepEvent } from '../../src/protocol/sweepEvents';
 import { startSweep } from '../../src/runner/runner';
 import { loadSweep } from '../../src/store/reader';
 import { cliPath, repoRoot, tempDir, tinySpec, writeSpec } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 const ballastTrainer = path.join(repoRoot, 'test', 'support', 'ballastTrainer.cjs');
 
@@ -24,7 +25,7 @@ describe('resource limits', () => {
     assert.ok(spec);
     const events: SweepEvent[] = [];
     const run = startSweep({
-      spec, specPath, specText, backend: 'wasm', workers: 2, trainerPath: ballastTrainer,
+      spec, specPath, specText, backend: testBackend, workers: 2, trainerPath: ballastTrainer,
       maxMemoryMB: limitMB, memoryPollMs: 50, onEvent: (event) => events.push(event),
     });
     assert.equal(await run.finished, 'completed');

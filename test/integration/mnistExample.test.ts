@@ -15,11 +15,13 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { JsonSummary } from '../../src/cli/report';
 import { cliPath, repoRoot, tempDir } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 test('examples/mnist-wide.dropout.json: rate 0.5 beats no dropout seed by seed, chosen on validation and reported on test', () => {
   const out = tempDir();
   const spec = path.join(repoRoot, 'examples', 'mnist-wide.dropout.json');
-  const result = spawnSync(process.execPath, [cliPath, 'run', spec, '--json', '--backend', 'wasm', '--out', out], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = spawnSync(process.execPath, [cliPath, 'run', spec, '--json', '--backend', testBackend, '--out', out],
+    { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(result.status, 0, result.stderr);
   const summary = JSON.parse(result.stdout) as JsonSummary;
   assert.equal(summary.trials.length, 3 * 5, '3 rates × 5 seeds');

@@ -22,9 +22,10 @@ import { bestModelDir, modelsDir } from '../../src/store/layout';
 import { loadSweep } from '../../src/store/reader';
 import { enginePredictions, loadModelFolder, maxAbsDifference, modelPredictions } from '../support/models';
 import { cliPath, tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 before(async () => {
-  assert.equal((await initBackend('wasm')).name, 'wasm');
+  assert.equal((await initBackend(testBackend)).name, testBackend);
 });
 
 /** A CSV whose features have far-from-standard scales, so the exported standardisation matters. */
@@ -59,7 +60,7 @@ describe('best model export', () => {
       }));
       const specText = fs.readFileSync(specPath, 'utf8');
       const spec = parseSpec(specText).spec as ExperimentSpec;
-      const run = startSweep({ spec, specPath, specText, backend: 'wasm', workers: 2, trainerPath });
+      const run = startSweep({ spec, specPath, specText, backend: testBackend, workers: 2, trainerPath });
       assert.equal(await run.finished, 'completed');
 
       // The best trial by the objective, found here from the stored curves (one seed per rate: the best rate's trial).

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { repoRoot } from '../../scripts/e2e/codeServer';
 import { cliPath, tempDir } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 interface JsonTrial {
   hp: { dropout_1: number; dropout_2: number };
@@ -30,7 +31,7 @@ interface Summary {
 }
 
 function run(workspace: string): Summary {
-  const result = spawnSync(process.execPath, [cliPath, 'run', 'pretrained.dropout.json', '--json', '--backend', 'wasm'], {
+  const result = spawnSync(process.execPath, [cliPath, 'run', 'pretrained.dropout.json', '--json', '--backend', testBackend], {
     cwd: workspace, encoding: 'utf8', timeout: 120_000,
   });
   assert.equal(result.status, 0, result.stderr);

@@ -20,6 +20,7 @@ import { loadSweep } from '../../src/store/reader';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { startRedis, startWorker, type RedisServer, type WorkerProcess } from '../../scripts/redisServer';
 import { cliPath, tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 const epochs = 12;
 /** 9 trials of about a second each on wasm: long enough that a worker killed at an epoch is mid-trial. */
@@ -54,7 +55,8 @@ function sweepOptions(spec: Record<string, unknown>, extra: Partial<SweepOptions
   assert.ok(parsed.spec, JSON.stringify(parsed.problems));
   const events: SweepEvent[] = [];
   return {
-    spec: parsed.spec as ExperimentSpec, specPath, specText, backend: 'wasm', workers: 2, trainerPath, events, onEvent: (event) => events.push(event), ...extra,
+    spec: parsed.spec as ExperimentSpec, specPath, specText, backend: testBackend, workers: 2, trainerPath, events,
+    onEvent: (event) => events.push(event), ...extra,
   };
 }
 
@@ -178,7 +180,7 @@ describe('sweeps through BullMQ workers on Redis', () => {
     assert.ok(storedBefore.length >= 3, 'the epochs stored before Redis went are kept');
 
     await server.restart();
-    const resumed = resumeSweep(run.dir, { trainerPath, backend: 'wasm' });
+    const resumed = resumeSweep(run.dir, { trainerPath, backend: testBackend });
     assert.equal(await resumed.finished, 'completed');
     assertEpochsOnce(run.dir, epochs);
     const after = loadSweep(run.dir);
@@ -201,7 +203,7 @@ describe('sweeps through BullMQ workers on Redis', () => {
       if (counts.waiting + counts.active + counts.delayed === 0 && counts.completed === 9) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const resumed = resumeSweep(sweepDir, { trainerPath, backend: 'wasm' });
+    const resumed = resumeSweep(sweepDir, { trainerPath, backend: testBackend });
     assert.equal(await resumed.finished, 'completed');
     assertEpochsOnce(sweepDir, epochs);
     // Each trial ran once, on w1: resume took the results from Redis.

@@ -10,6 +10,7 @@ import { listSweeps, loadSweep } from '../../src/store/reader';
 import { StoreWriteError, type StoreFileSystem } from '../../src/store/writer';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 /** Whether the optional native backend is installed here: the backend tests expect it to load or to be reported missing. */
 const nodeBackendInstalled = (() => {
@@ -29,7 +30,7 @@ function sweepOptions(spec: Record<string, unknown>, extra: Partial<SweepOptions
   assert.ok(parsed.spec, JSON.stringify(parsed.problems));
   const events: SweepEvent[] = [];
   return {
-    spec: parsed.spec as ExperimentSpec, specPath, specText, backend: 'wasm', workers: 2, trainerPath, events,
+    spec: parsed.spec as ExperimentSpec, specPath, specText, backend: testBackend, workers: 2, trainerPath, events,
     onEvent: (event) => events.push(event), ...extra,
   };
 }
@@ -45,7 +46,7 @@ describe('runner', () => {
 
     const record = loadSweep(run.dir);
     assert.equal(record.status, 'completed');
-    assert.equal(record.manifest.backend?.name, 'wasm');
+    assert.equal(record.manifest.backend?.name, testBackend);
     assert.deepEqual(record.warnings, []);
     for (const trial of record.trials) {
       assert.equal(trial.status, 'completed', trial.plan.id);
@@ -196,7 +197,7 @@ describe('runner', () => {
     const backend = loadSweep(run.dir).manifest.backend!;
     if (nodeBackendInstalled) assert.equal(backend.name, 'tensorflow');
     else {
-      assert.equal(backend.name, 'wasm');
+      assert.equal(backend.name, testBackend);
       assert.match(backend.fallbacks.join('\n'), /^tensorflow: .*tfjs-node/m);
     }
   });
@@ -366,11 +367,11 @@ describe('runner: resume', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, tinySpec({ training: { epochs: 30, batchSize: 8, seed: 3 }, sweep: { rates: [0, 0.3, 0.6], maxTrials: 2 } }));
     // Killed while the second trial (the last the budget allows) trains: the third was never asked for.
-    const sweepDir = await killedMidSweep(spec, path.join(dir, 'runs'), ['--backend', 'wasm', '--workers', '1'],
+    const sweepDir = await killedMidSweep(spec, path.join(dir, 'runs'), ['--backend', testBackend, '--workers', '1'],
       (at) => trialLines(at, 'rate-0_seed-3') === 32 && trialLines(at, 'rate-0.3_seed-3') >= 4);
     assert.deepEqual(loadSweep(sweepDir).trials.map((t) => t.status), ['completed', 'interrupted', 'pending']);
 
-    const run = resumeSweep(sweepDir, { backend: 'wasm', workers: 1, trainerPath });
+    const run = resumeSweep(sweepDir, { backend: testBackend, workers: 1, trainerPath });
     assert.equal(await run.finished, 'completed');
     const record = loadSweep(sweepDir);
     assert.deepEqual(record.trials.map((t) => t.status), ['completed', 'completed', 'pending']);

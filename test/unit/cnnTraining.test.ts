@@ -16,6 +16,7 @@ import { workspaceFiles } from '../../src/workspace/dataFiles';
 import type { EpochMetrics } from '../../src/core/trial';
 import type { ExperimentSpec, LayerSpec } from '../../src/core/spec';
 import type { HpAssignment } from '../../src/core/hyperparameters';
+import { testBackend } from '../support/backend';
 
 /** conv(filters from hp) → pool → spatial dropout (swept rate) → batch norm → flatten → dense → dropout (hp rate). */
 const convnet: LayerSpec[] = [
@@ -46,7 +47,7 @@ const hp: HpAssignment = { filters: 4, dense_rate: 0.25, lr: 0.01 };
 let mnist: Dataset;
 
 before(async () => {
-  assert.equal((await initBackend('wasm')).name, 'wasm');
+  assert.equal((await initBackend(testBackend)).name, testBackend);
   const spec = cnnSpec(1);
   const loaded = loadDataset(spec.dataset, { seed: 1, files: workspaceFiles(os.tmpdir()) });
   mnist = { ...loaded, imageShape: loaded.imageShape ?? [28, 28, 1] };

@@ -8,10 +8,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/engine/backend';
 import { dense, useDenseGradient, type FusedActivation } from '../../src/engine/model/dense';
 import { createRng } from '../../src/engine/random';
+import { testBackend } from '../support/backend';
 
 before(async () => {
-  const info = await initBackend('wasm');
-  assert.equal(info.name, 'wasm');
+  const info = await initBackend(testBackend);
+  assert.equal(info.name, testBackend);
 });
 
 after(() => useDenseGradient('auto'));

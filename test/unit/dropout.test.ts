@@ -16,10 +16,11 @@ import { applyDropout, createMlp, disposeMlp, forward, maskStreams, type Dropout
 import { createRng } from '../../src/engine/random';
 import { entropySum, lossSum, makeTargets, monteCarloScores, disposeTargets } from '../../src/engine/train/metrics';
 import type { DropoutStyle } from '../../src/core/spec';
+import { testBackend } from '../support/backend';
 
 before(async () => {
-  const info = await initBackend('wasm');
-  assert.equal(info.name, 'wasm');
+  const info = await initBackend(testBackend);
+  assert.equal(info.name, testBackend);
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ import { createRng } from '../../src/engine/random';
 import type { SavedTensor } from '../../src/engine/train/loop';
 import type { DropoutStyle } from '../../src/core/spec';
 import { enginePredictions, maxAbsDifference } from '../support/models';
+import { testBackend } from '../support/backend';
 
 before(async () => {
-  assert.equal((await initBackend('wasm')).name, 'wasm');
+  assert.equal((await initBackend(testBackend)).name, testBackend);
 });
 
 /** conv → spatial dropout → max pool → batch norm → dropout → tanh → average pool → flatten → Gaussian dropout → dense. */

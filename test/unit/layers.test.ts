@@ -14,9 +14,10 @@ import { inferShapes, type LayerListConfig, type ResolvedLayer } from '../../src
 import { createNetwork, type Network } from '../../src/engine/model/network';
 import { createRng } from '../../src/engine/random';
 import type { DropoutStyle } from '../../src/core/spec';
+import { testBackend } from '../support/backend';
 
 before(async () => {
-  assert.equal((await initBackend('wasm')).name, 'wasm');
+  assert.equal((await initBackend(testBackend)).name, testBackend);
 });
 
 const randomTensor = (shape: number[], seed: number): tf.Tensor => {
@@ -155,7 +156,7 @@ describe('conv2d on wasm against TF.js\'s own gradient (cpu backend, which has C
         ours.forEach((gradient, which) => assertClose(gradient, reference[which]!, 2e-4));
       }
     } finally {
-      await initBackend('wasm');
+      await initBackend(testBackend);
     }
   });
 });

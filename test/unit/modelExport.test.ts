@@ -27,9 +27,10 @@ import { chooseBestModel } from '../../src/store/bestModel';
 import type { TrialRecord } from '../../src/core/records';
 import { enginePredictions, loadModelFolder, maxAbsDifference, modelPredictions } from '../support/models';
 import { tempDir } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 before(async () => {
-  assert.equal((await initBackend('wasm')).name, 'wasm');
+  assert.equal((await initBackend(testBackend)).name, testBackend);
 });
 
 const config = (style: MlpConfig['style']): MlpConfig => ({

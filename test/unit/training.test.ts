@@ -23,6 +23,7 @@ import { exclusionOf, selectionSettingsOf } from '../../src/core/selection';
 import { bestRate, summarizeByRate, type RateSummary } from '../../src/core/summary';
 import { chooseBestModel } from '../../src/store/bestModel';
 import { tempDir } from '../support/specs';
+import { testBackend } from '../support/backend';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -105,8 +106,8 @@ function regressionSpec(training: Json, model: Json = { hidden: [32] }): Experim
 }
 
 before(async () => {
-  const info = await initBackend('wasm');
-  assert.equal(info.name, 'wasm');
+  const info = await initBackend(testBackend);
+  assert.equal(info.name, testBackend);
   csvDir = tempDir('dropout-lab-training-');
   const rng = createRng(5);
   const rows = ['x1,x2,y'];

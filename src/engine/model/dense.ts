@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerActivation } from '../../core/spec';
+import { blasKernelsActive } from '../blasKernels';
 
 /** Activations fused into the product; others are applied after the layer (and differentiated by autodiff). */
 export type FusedActivation = 'linear' | 'relu';
@@ -18,7 +19,8 @@ export type FusedActivation = 'linear' | 'relu';
  * How dense layers compute gradients. `custom` is the hand-written backward pass; `autodiff` is TF.js's own
  * gradient of `tf.fused.matMul`, the reference that the unit test and the A/B benchmark compare against.
  * `auto` (the default) uses `custom` on wasm only: on the cpu backend transposed products are not slow, and the
- * explicit transposes made a step 4% slower there (docs/perf-notes.md).
+ * explicit transposes made a step 4% slower there (docs/perf-notes.md). On wasm+blas the custom pass keeps its
+ * skipped first-layer dX and fewer kernels, and lays its products out for SGEMM (transposed operands read in place).
  */
 export type DenseGradient = 'auto' | 'custom' | 'autodiff';
 
@@ -39,13 +41,21 @@ function activationGradient(dy: tf.Tensor2D, y: tf.Tensor2D, activation: FusedAc
   return activation === 'relu' ? tf.mul(dy, tf.step(y)) as tf.Tensor2D : dy;
 }
 
-/** [dW, db] from dZ and the layer input x: dW = (xᵀ)·dZ as a plain product, db = Σ_rows dZ. */
+/**
+ * [dW, db] from dZ and the layer input x: dW = xᵀ·dZ (on stock wasm an explicit transpose then a plain product; on
+ * wasm+blas SGEMM reads x transposed in place), db = Σ_rows dZ.
+ */
 function parameterGradients(x: tf.Tensor2D, dz: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
-  return [tf.matMul(tf.transpose(x), dz), tf.sum(dz, 0)];
+  const dw: tf.Tensor2D = blasKernelsActive() ? tf.matMul(x, dz, true, false) : tf.matMul(tf.transpose(x), dz);
+  return [dw, tf.sum(dz, 0)];
 }
 
-/** dX = dZ·Wᵀ computed as (W·dZᵀ)ᵀ: both products plain, and the operand XNNPACK packs is the small dZᵀ. */
+/**
+ * dX = dZ·Wᵀ: on stock wasm computed as (W·dZᵀ)ᵀ, both products plain, and the operand XNNPACK packs is the small
+ * dZᵀ; on wasm+blas one product with W transposed in place.
+ */
 function inputGradient(dz: tf.Tensor2D, kernel: tf.Tensor2D): tf.Tensor2D {
+  if (blasKernelsActive()) return tf.matMul(dz, kernel, false, true);
   return tf.transpose(tf.matMul(kernel, tf.transpose(dz))) as tf.Tensor2D;
 }
 

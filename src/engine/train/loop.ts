@@ -18,6 +18,7 @@ import { improves, objectiveValue } from '../../core/objective';
 import { selectRuleOf } from '../../core/selection';
 import { maxTrialEpochs } from '../sweep/plan';
 import { resolveSearchable, type HpAssignment } from '../../core/hyperparameters';
+import { FusedAdamOptimizer } from './fusedAdam';
 
 export interface TrialInput {
   spec: ExperimentSpec;
@@ -119,7 +120,7 @@ const batchesPerYield = 64;
 
 function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
-    case 'adam': return tf.train.adam(learningRate);
+    case 'adam': return new FusedAdamOptimizer(learningRate); // tfjs's own Adam unless the wasm+blas kernels are in force
     case 'sgd': return tf.train.sgd(learningRate);
     case 'rmsprop': return tf.train.rmsprop(learningRate);
   }
