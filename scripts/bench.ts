@@ -16,6 +16,8 @@
  *     --no-ui                skip the webview measurement (a live 50-trial × 500-epoch sweep in headless Chromium)
  *     --no-torch             skip the PyTorch reference; --no-extension skips the activation measurement
  *     --ab NAME              A/B of an engine change instead of the report (see `abVariants` in bench/engine.ts)
+ *     --profile              a profiled epoch per backend and model instead of the report: kernels and ms per step
+ *                            by group, GFLOP/s per product shape, the epoch's scoring against its training
  *
  * One module per measurement in scripts/bench/: engine (throughput against model.fit, and --ab), sweep (scaling
  * and epoch-to-listener delay), queue (the same sweep through Redis and workers), torch (the PyTorch reference), extension (bundles and activation), ui (the
@@ -25,7 +27,8 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { childAb, childThroughput, measureAb, measureBlasRatio, measureThroughput } from './bench/engine';
+import { childAb, childThroughput, measureAb, measureBlasRatio, measureThroughput, runChild } from './bench/engine';
+import { childProfile, printProfiles, type ProfileResult } from './bench/profile';
 import { measureMnistSweep } from './bench/mnistSweep';
 import { measureExtension } from './bench/extension';
 import { parseOptions, type Options } from './bench/options';
@@ -86,7 +89,15 @@ async function main(): Promise<void> {
   const options = readOptions();
   if (options.child) {
     const { backend, model } = options.child;
-    console.log(JSON.stringify(options.ab ? await childAb(backend, model, options) : await childThroughput(backend, model, options)));
+    const result = options.profile ? await childProfile(backend, model)
+      : options.ab ? await childAb(backend, model, options) : await childThroughput(backend, model, options);
+    console.log(JSON.stringify(result));
+    return;
+  }
+  if (options.profile) {
+    const results = options.backends.flatMap((backend) => options.models.map((model) => runChild<ProfileResult>(options, backend, model)));
+    if (options.json) console.log(JSON.stringify(results, null, 2));
+    else printProfiles(results);
     return;
   }
   if (options.ab) {

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as readline from 'node:readline';
 import * as path from 'node:path';
+import type { BackendName } from '../src/core/backend';
 
 const cliPath = path.resolve(__dirname, '..', 'dist', 'cli.js');
 
@@ -85,9 +86,12 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** `dropout-lab worker` named `name` (its host in `where`), with a short lock so a killed worker's jobs move on in seconds. */
-export async function startWorker(url: string, name: string, slots: number, extra: string[] = []): Promise<WorkerProcess> {
-  const args = ['worker', '--redis', url, '--slots', String(slots), '--backend', 'wasm', '--name', name, '--lock-ms', '2000', ...extra];
+/**
+ * `dropout-lab worker` named `name` (its host in `where`), with a short lock so a killed worker's jobs move on in
+ * seconds; its trainers on `backend` (what a test compares them with trains on the same one).
+ */
+export async function startWorker(url: string, name: string, slots: number, backend: BackendName = 'wasm'): Promise<WorkerProcess> {
+  const args = ['worker', '--redis', url, '--slots', String(slots), '--backend', backend, '--name', name, '--lock-ms', '2000'];
   const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];

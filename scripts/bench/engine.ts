@@ -224,7 +224,7 @@ export async function childAb(backend: BackendName, model: ModelName, options: O
 }
 
 /** Runs the bench as a child on one backend and model; its result is the last line it prints. */
-function runChild<Result>(options: Options, backend: BackendName, model: ModelName): Result {
+export function runChild<Result>(options: Options, backend: BackendName, model: ModelName): Result {
   const args = childArgs(options, backend, model);
   const result = spawnSync(process.execPath, ['--import', 'tsx', benchEntry, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const last = result.stdout.trim().split('\n').pop() ?? '';

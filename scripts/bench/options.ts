@@ -25,6 +25,8 @@ export interface Options {
   torch: boolean;
   extension: boolean;
   ab?: string;
+  /** `--profile`: a profiled epoch per backend and model instead of the report (bench/profile.ts). */
+  profile: boolean;
   /** Set in a child process: the backend and model it measures. */
   child?: { backend: BackendName; model: ModelName };
 }
@@ -67,6 +69,7 @@ export function parseOptions(argv: string[]): Options {
       'no-torch': { type: 'boolean', default: false },
       'no-extension': { type: 'boolean', default: false },
       ab: { type: 'string' },
+      profile: { type: 'boolean', default: false },
       child: { type: 'boolean', default: false },
     },
   });
@@ -92,11 +95,13 @@ export function parseOptions(argv: string[]): Options {
     torch: !values['no-torch'],
     extension: !values['no-extension'],
     ab: values.ab,
+    profile: values.profile,
     child,
   };
 }
 
 /** The options a child measures with. */
 export function childArgs(options: Options, backend: BackendName, model: ModelName): string[] {
-  return ['--child', backend, model, '--reps', String(options.reps), '--epochs', String(options.epochs), ...(options.ab ? ['--ab', options.ab] : [])];
+  return ['--child', backend, model, '--reps', String(options.reps), '--epochs', String(options.epochs), ...(options.ab ? ['--ab', options.ab] : []),
+    ...(options.profile ? ['--profile'] : [])];
 }

@@ -30,7 +30,8 @@ export class ProgressReporter {
         this.epochs = event.epochs;
         this.tally = new ProgressTally(event.trials.length, event.epochs);
         for (const trial of event.trials) this.trials.set(trial.id, trial);
-        this.print(`${event.experiment}: ${event.trials.length} trials on ${event.workers} trainer${event.workers > 1 ? 's' : ''} → ${event.dir}`);
+        this.print(`${event.experiment}: ${event.trials.length} trials on `
+          + `${event.executor ? `the workers of ${event.executor}` : `${event.workers} trainer${event.workers > 1 ? 's' : ''}`} → ${event.dir}`);
         return;
       case 'backendReady':
         if (event.worker === 0) {

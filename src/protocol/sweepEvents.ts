@@ -4,7 +4,8 @@ import type { EpochMetrics, Rung, SweepStatus, TrialPlacement, TrialPlan, TrialS
 import { hasBackend, isEpochPayload, isFiniteNumber, isObject, isRung, isTrialEndedPayload } from './guards';
 
 export type SweepEvent =
-  | { type: 'sweepStarted'; sweepId: string; dir: string; experiment: string; trials: TrialPlan[]; epochs: number; workers: number }
+  /** `workers`: local trainers; `executor`: the Redis of a queue sweep (password-free), whose workers train instead. */
+  | { type: 'sweepStarted'; sweepId: string; dir: string; experiment: string; trials: TrialPlan[]; epochs: number; workers: number; executor?: string }
   | { type: 'backendReady'; worker: number; pid: number; backend: BackendInfo }
   /** `where`: set by a queue executor — the worker's host, its slot and the job's attempt (1 first). */
   | { type: 'trialStarted'; trialId: string; worker: number; pid: number; parameterCount: number; where?: TrialPlacement }

@@ -330,7 +330,10 @@ function runSweep(setup: SweepSetup, options: PoolOptions): SweepRun {
 
   // Listeners attach after startSweep returns: the first event comes on the next tick.
   setImmediate(() => {
-    emit({ type: 'sweepStarted', sweepId: id, dir, experiment: spec.name, trials, epochs: maxTrialEpochs(spec), workers: workerCount });
+    emit({
+      type: 'sweepStarted', sweepId: id, dir, experiment: spec.name, trials, epochs: maxTrialEpochs(spec), workers: workerCount,
+      ...(options.executor ? { executor: shownRedisUrl(options.executor) } : {}),
+    });
     if (cancelled) return finish();
     const specDir = path.dirname(setup.specPath);
     const cancelGraceMs = options.cancelGraceMs ?? 5000;

@@ -182,7 +182,7 @@ describe('dropout-lab CLI', () => {
   test('usage errors exit 2 and say what is wrong', () => {
     const dir = tempDir();
     const spec = writeSpec(dir, tinySpec());
-    assert.match(cli(['run', spec, '--backend', 'gpu']).stderr, /--backend must be one of auto, tensorflow, wasm, cpu/);
+    assert.match(cli(['run', spec, '--backend', 'gpu']).stderr, /--backend must be one of auto, tensorflow, wasm\+blas, wasm, cpu/);
     assert.match(cli(['run', spec, '--rates', '0.3']).stderr, /rate 0.3 is not in the sweep \(0, 0.5\)/);
     assert.match(cli(['run', spec, '--workers', 'two']).stderr, /--workers/);
     assert.match(cli(['run', path.join(dir, 'missing.dropout.json')]).stderr, /cannot read .*missing\.dropout\.json/);

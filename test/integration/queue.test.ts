@@ -43,7 +43,7 @@ async function redis(options: { password?: string } = {}): Promise<RedisServer> 
 }
 
 async function worker(url: string, name: string, slots: number): Promise<WorkerProcess> {
-  const started = await startWorker(url, name, slots);
+  const started = await startWorker(url, name, slots, testBackend);
   cleanups.push(() => started.stop());
   return started;
 }
