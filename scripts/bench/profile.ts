@@ -106,7 +106,9 @@ export async function childProfile(backend: BackendName, model: ModelName): Prom
     groups: grouped(loop, steps),
     products: [...shapes].map(([shape, e]) => ({ shape, callsPerStep: e.calls / steps, msPerCall: e.ms / e.calls, gflops: e.flops / (e.ms * 1e6) }))
       .sort((a, b) => b.msPerCall * b.callsPerStep - a.msPerCall * a.callsPerStep),
-    trainingMs, scoringMs: kernels.slice(bounds.end).reduce((sum, k) => sum + ms(k), 0), scoringGroups: grouped(kernels.slice(bounds.end), 1),
+    trainingMs,
+    scoringMs: kernels.slice(bounds.end).reduce((sum, k) => sum + ms(k), 0),
+    scoringGroups: grouped(kernels.slice(bounds.end), 1),
   };
 }
 
