@@ -118,7 +118,8 @@ export function printProfiles(results: ProfileResult[]): void {
   const lines: string[] = [];
   for (const r of results) {
     lines.push(`${r.backend}, ${r.title}: ${f(r.kernelsPerStep, 0)} kernels and ${f(r.stepMs, 2)} ms of kernel time a step (${r.steps} steps); `
-      + `the epoch's scoring ${f(r.scoringMs, 0)} ms against ${f(r.trainingMs, 0)} ms of training (${f((100 * r.scoringMs) / (r.scoringMs + r.trainingMs), 0)}%)`);
+      + `the epoch's scoring ${f(r.scoringMs, 0)} ms against ${f(r.trainingMs, 0)} ms of training `
+      + `(${f((100 * r.scoringMs) / (r.scoringMs + r.trainingMs), 0)}%)`);
     const top = r.groups.slice(0, 8).map((g) => `${g.name} ${f(g.kernels, 0)}× ${f(g.ms, 2)} ms`);
     lines.push(`  per step: ${top.join(' · ')}`);
     lines.push(`  scoring: ${r.scoringGroups.slice(0, 5).map((g) => `${g.name} ${f(g.kernels, 0)}× ${f(g.ms, 1)} ms`).join(' · ')}`);
