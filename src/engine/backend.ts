@@ -11,6 +11,7 @@ import { tfjsNodePathEnv } from '../protocol/trainer';
 import { type BackendChoice, type BackendInfo, type BackendName } from '../core/backend';
 import { errorMessage } from '../core/errors';
 import { loadBlasAddon, registerBlasKernels, restoreStockKernels, type BlasAddon } from './blasKernels';
+import { registerMaxPoolGrad } from './maxPoolGrad';
 
 const preference: readonly BackendName[] = ['tensorflow', 'wasm+blas', 'wasm', 'cpu'];
 
@@ -59,6 +60,8 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
       const tfName = name === 'wasm+blas' ? 'wasm' : name;
       if (!(await tf.setBackend(tfName))) throw new Error(`tf.setBackend('${tfName}') returned false`);
       await tf.ready();
+      // tfjs-backend-wasm's MaxPoolGrad is wrong for most shapes (maxPoolGrad.ts): ours, on both wasm flavours.
+      if (tfName === 'wasm') registerMaxPoolGrad();
       // After the wasm backend's own kernels are set up: the BLAS ones defer to them for shapes they do not cover.
       if (name === 'wasm+blas') registerBlasKernels(blasAddon());
       return { name, versions: { 'tfjs-core': tf.version_core, [name]: version }, fallbacks };

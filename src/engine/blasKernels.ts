@@ -60,7 +60,8 @@ export function loadBlasAddon(): { addon: BlasAddon; file: string } | { reason: 
       if (code === 'MODULE_NOT_FOUND' && message?.includes(file)) continue;
       return { reason: `${file} did not load: ${String(message ?? error).split('\n')[0]}` };
     }
-    if (typeof addon.gemm !== 'function' || typeof addon.adam !== 'function') return { reason: `${file} lacks gemm or adam (an older build?)` };
+    const missing = (['gemm', 'adam'] as const).filter((name) => typeof addon[name] !== 'function');
+    if (missing.length) return { reason: `${file} lacks ${missing.join(', ')} (an older build: npm run build rebuilds it)` };
     return { addon: addon as BlasAddon, file };
   }
   return { reason: `the BLAS addon is not built (looked for ${candidates.join(', ')}; see docs/backends-and-performance.md)` };
@@ -102,6 +103,9 @@ function productOf(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, tran
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
+/** The wasm heap (HEAPU8 is on every Emscripten module; tfjs's typings leave it out). Read after makeOutput, which may grow it. */
+const heapOf = (backend: BackendWasm): ArrayBuffer => (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
+
 /** The kernels `blas` replaces, with the stock ones they defer to; `restore` puts the stock ones back. */
 export interface BlasKernels {
   restore(): void;
@@ -140,8 +144,7 @@ export function registerBlasKernels(blas: BlasAddon): BlasKernels {
     const backend = args.backend as BackendWasm;
     const out = backend.makeOutput(product.outShape, 'float32');
     // After makeOutput: an allocation may grow the heap, which replaces its ArrayBuffer.
-    // (HEAPU8 is on every Emscripten module; tfjs's typings leave it out.)
-    const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
+    const heap = heapOf(backend);
     const floats = (info: tf.TensorInfo) => backend.getMemoryOffset(info.dataId) / 4;
     blas.gemm(heap, product.batch, product.m, product.n, product.k, transposeA ? 1 : 0, transposeB ? 1 : 0,
       floats(a), product.aStride, floats(b), product.bStride, floats(out), bias ? floats(bias) : -1, activation, alpha);
@@ -167,7 +170,7 @@ export function registerBlasKernels(blas: BlasAddon): BlasKernels {
       const { value, gradient, m, v } = inputs as Record<'value' | 'gradient' | 'm' | 'v', tf.TensorInfo>;
       const a = attrs as unknown as AdamAttrs;
       const outputs = [value, m, v].map((like) => wasm.makeOutput([...like.shape], 'float32'));
-      const heap = (wasm.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer as ArrayBuffer;
+      const heap = heapOf(wasm);
       const floats = (info: tf.TensorInfo) => wasm.getMemoryOffset(info.dataId) / 4;
       blas.adam(heap, tf.util.sizeFromShape(value.shape), floats(value), floats(gradient), floats(m), floats(v),
         floats(outputs[0]), floats(outputs[1]), floats(outputs[2]), a.learningRate, a.beta1, a.beta2, a.epsilon, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
