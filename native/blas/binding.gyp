@@ -5,7 +5,7 @@
     {
       "target_name": "dropout_blas",
       "sources": ["gemm.c"],
-      "cflags": ["-O3", "-std=c11", "-ffp-contract=off"],
+      "cflags": ["-O3", "-std=c11", "-ffp-contract=off", "-fno-math-errno"],
       "conditions": [
         ["OS=='linux'", {
           "include_dirs": ["/usr/include/x86_64-linux-gnu/openblas-pthread", "/usr/include/aarch64-linux-gnu/openblas-pthread", "/usr/include/openblas"],

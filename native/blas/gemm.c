@@ -112,6 +112,28 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * The update itself, apart so that the compiler sees restrict pointers and a plain counted loop: the outputs are
+ * fresh tensors, never an input, and the loop vectorises (4 or 8 floats at a time). hyper: learning rate, β1, β2,
+ * ε, 1 − β1^t, 1 − β2^t, 1 − β1, 1 − β2.
+ */
+static void adam_update(int64_t n, const float *restrict value, const float *restrict gradient, const float *restrict m,
+                        const float *restrict v, float *restrict outValue, float *restrict outM, float *restrict outV,
+                        const float hyper[8]) {
+  const float lr = hyper[0], beta1 = hyper[1], beta2 = hyper[2], epsilon = hyper[3];
+  const float oneMinusAccBeta1 = hyper[4], oneMinusAccBeta2 = hyper[5], oneMinusBeta1 = hyper[6], oneMinusBeta2 = hyper[7];
+  for (int64_t i = 0; i < n; i++) {
+    const float g = gradient[i];
+    const float newM = m[i] * beta1 + g * oneMinusBeta1;
+    const float newV = v[i] * beta2 + (g * g) * oneMinusBeta2;
+    const float first = newM / oneMinusAccBeta1;
+    const float second = newV / oneMinusAccBeta2;
+    outM[i] = newM;
+    outV[i] = newV;
+    outValue[i] = (first / (sqrtf(second) + epsilon)) * -lr + value[i];
+  }
+}
+
+/*
  * adam(heap, n, value, gradient, m, v, outValue, outM, outV, learningRate, beta1, beta2, epsilon, oneMinusAccBeta1,
  *      oneMinusAccBeta2): one pass of TF.js's Adam update over n floats, into new tensors (never in place: kernels
  * may cache packed weights by tensor). The same float32 operations in the same order as tfjs-core's
@@ -135,22 +157,10 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   for (int i = 1; i < 8; i++) {
     if (!in_bounds(o[i], n, floats)) return fail(env, "adam: an operand lies outside the heap");
   }
-  // restrict: the outputs are fresh tensors, never an input, so the loop vectorises (SSE: 4 floats at a time).
-  const float *restrict value = heap + o[1], *restrict gradient = heap + o[2], *restrict m = heap + o[3], *restrict v = heap + o[4];
-  float *restrict outValue = heap + o[5], *restrict outM = heap + o[6], *restrict outV = heap + o[7];
-  const float lr = (float)h[0], beta1 = (float)h[1], beta2 = (float)h[2], epsilon = (float)h[3];
-  const float oneMinusAccBeta1 = (float)h[4], oneMinusAccBeta2 = (float)h[5];
-  const float oneMinusBeta1 = (float)(1.0 - h[1]), oneMinusBeta2 = (float)(1.0 - h[2]);
-  for (int64_t i = 0; i < n; i++) {
-    const float g = gradient[i];
-    const float newM = m[i] * beta1 + g * oneMinusBeta1;
-    const float newV = v[i] * beta2 + (g * g) * oneMinusBeta2;
-    const float first = newM / oneMinusAccBeta1;
-    const float second = newV / oneMinusAccBeta2;
-    outM[i] = newM;
-    outV[i] = newV;
-    outValue[i] = (first / (sqrtf(second) + epsilon)) * -lr + value[i];
-  }
+  const float hyper[8] = {
+    (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4], (float)h[5], (float)(1.0 - h[1]), (float)(1.0 - h[2]),
+  };
+  adam_update(n, heap + o[1], heap + o[2], heap + o[3], heap + o[4], heap + o[5], heap + o[6], heap + o[7], hyper);
   return NULL;
 }
 
