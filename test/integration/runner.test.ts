@@ -11,6 +11,7 @@ import { StoreWriteError, type StoreFileSystem } from '../../src/store/writer';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
 import { testBackend } from '../support/backend';
+import { loadBlasAddon } from '../../src/engine/blasKernels';
 
 /** Whether the optional native backend is installed here: the backend tests expect it to load or to be reported missing. */
 const nodeBackendInstalled = (() => {
@@ -190,15 +191,18 @@ describe('runner', () => {
     }
   });
 
-  test('auto falls back from tfjs-node to wasm and says why', async () => {
+  test('auto falls back from tfjs-node to wasm+blas, or to wasm without the addon, and says why', async () => {
     const options = sweepOptions(tinySpec({ sweep: { rates: [0.5] } }), { backend: 'auto' });
     const run = startSweep(options);
     await run.finished;
     const backend = loadSweep(run.dir).manifest.backend!;
     if (nodeBackendInstalled) assert.equal(backend.name, 'tensorflow');
     else {
-      assert.equal(backend.name, testBackend);
+      // auto prefers wasm+blas whatever the suite trains on; without the addon it says why and takes wasm.
+      const blas = 'addon' in loadBlasAddon();
+      assert.equal(backend.name, blas ? 'wasm+blas' : 'wasm');
       assert.match(backend.fallbacks.join('\n'), /^tensorflow: .*tfjs-node/m);
+      if (!blas) assert.match(backend.fallbacks.join('\n'), /^wasm\+blas: the BLAS addon is not built/m);
     }
   });
 });
