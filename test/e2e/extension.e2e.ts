@@ -177,7 +177,13 @@ describe('Dropout Lab in VS Code', () => {
         const manifest = loadSweep(sweep.dir).manifest;
         const trainersMs = Date.parse(manifest.endedAt!) - Date.parse(manifest.cancelRequestedAt!);
         assert.ok(trainersMs < 2000, `trainers took ${trainersMs} ms to stop`);
-        await untilStatus(panel, 'cancelled', 'the panel to show it stopped', 10_000);
+        // The panel's status arrives through the workbench, whose renderer shares the 2 cores with the 2 trainers that
+        // ran at full speed until Stop: on 2026-12-02 it was still catching up 10 s after the store said 'cancelled'
+        // (twice in a row, on a calm machine). What must be prompt is the runner (trainersMs above); the panel
+        // must get there, and the time it took is logged.
+        const panelWaitStarted = Date.now();
+        await untilStatus(panel, 'cancelled', 'the panel to show it stopped', 60_000);
+        const panelMs = Date.now() - panelWaitStarted;
         const record = loadSweep(sweep.dir);
         assert.ok(record.trials.some((t) => t.epochs.length >= 3), 'the trained epochs are kept');
         // The history (side view) lists the stopped sweep.
@@ -186,7 +192,7 @@ describe('Dropout Lab in VS Code', () => {
         const side = await webviewFrame(page, 'Dropout Lab sweeps', 30_000);
         await side.locator('.history-item', { hasText: 'slow' }).first().waitFor({ timeout: 30_000 });
         console.log(`stop: ${trainersMs} ms from the runner's cancel to the last trainer gone; `
-          + `${stopMs} ms from the command's Enter to the stored 'cancelled'`);
+          + `${stopMs} ms from the command's Enter to the stored 'cancelled'; the panel showed it ${panelMs} ms after that`);
       });
     } finally {
       await stopIfStillRunning('slow'); // a failure above must not leave 9 trainers loading the machine for the next tests
