@@ -9,18 +9,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
-import type { ExperimentSpec } from '../../src/core/spec';
 import type { SweepRecord } from '../../src/core/records';
-import { parseSpec } from '../../src/engine/spec/parse';
-import type { SweepEvent } from '../../src/protocol/sweepEvents';
 import { trialQueueName } from '../../src/protocol/queueJobs';
 import { checkRedis, redisOptions } from '../../src/runner/redisConnection';
-import { resumeSweep, startSweep, type SweepOptions } from '../../src/runner/runner';
+import { resumeSweep, startSweep } from '../../src/runner/runner';
 import { loadSweep } from '../../src/store/reader';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { startRedis, startWorker, type RedisServer, type WorkerProcess } from '../../scripts/redisServer';
 import { cliPath, tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
 import { testBackend } from '../support/backend';
+import { sweepOptions } from '../support/sweeps';
 
 const epochs = 12;
 /** 9 trials of about a second each on wasm: long enough that a worker killed at an epoch is mid-trial. */
@@ -48,17 +46,6 @@ async function worker(url: string, name: string, slots: number): Promise<WorkerP
   return started;
 }
 
-function sweepOptions(spec: Record<string, unknown>, extra: Partial<SweepOptions> = {}): SweepOptions & { events: SweepEvent[] } {
-  const specPath = writeSpec(tempDir(), spec);
-  const specText = fs.readFileSync(specPath, 'utf8');
-  const parsed = parseSpec(specText);
-  assert.ok(parsed.spec, JSON.stringify(parsed.problems));
-  const events: SweepEvent[] = [];
-  return {
-    spec: parsed.spec as ExperimentSpec, specPath, specText, backend: testBackend, workers: 2, trainerPath, events,
-    onEvent: (event) => events.push(event), ...extra,
-  };
-}
 
 /** Each trial's epochs and summary without wall-clock times: what two runs of the same seeds must share. */
 function trainedValues(record: SweepRecord): Record<string, unknown> {

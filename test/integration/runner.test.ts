@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { parseSpec } from '../../src/engine/spec/parse';
-import type { ExperimentSpec } from '../../src/core/spec';
-import type { SweepEvent } from '../../src/protocol/sweepEvents';
-import { resumeSweep, startSweep, type SweepOptions } from '../../src/runner/runner';
+import { resumeSweep, startSweep } from '../../src/runner/runner';
 import { listSweeps, loadSweep } from '../../src/store/reader';
 import { StoreWriteError, type StoreFileSystem } from '../../src/store/writer';
 import { killedMidSweep, trialLines } from '../support/interrupt';
 import { tempDir, tinySpec, trainerPath, writeSpec } from '../support/specs';
 import { testBackend } from '../support/backend';
+import { sweepOptions } from '../support/sweeps';
 import { loadBlasAddon } from '../../src/engine/blasKernels';
 
 /** Whether the optional native backend is installed here: the backend tests expect it to load or to be reported missing. */
@@ -23,18 +21,6 @@ const nodeBackendInstalled = (() => {
   }
 })();
 
-function sweepOptions(spec: Record<string, unknown>, extra: Partial<SweepOptions> = {}): SweepOptions & { events: SweepEvent[] } {
-  const dir = tempDir();
-  const specPath = writeSpec(dir, spec);
-  const specText = fs.readFileSync(specPath, 'utf8');
-  const parsed = parseSpec(specText);
-  assert.ok(parsed.spec, JSON.stringify(parsed.problems));
-  const events: SweepEvent[] = [];
-  return {
-    spec: parsed.spec as ExperimentSpec, specPath, specText, backend: testBackend, workers: 2, trainerPath, events,
-    onEvent: (event) => events.push(event), ...extra,
-  };
-}
 
 describe('runner', () => {
   test('a sweep trains every trial in trainer processes and stores every epoch', async () => {
